@@ -1,0 +1,48 @@
+"""Role predicates: the one place that says what each role may do.
+
+Views, services and templates all ask these, so a button is shown exactly when the
+action behind it is allowed.
+"""
+
+from __future__ import annotations
+
+from .models import Membership
+from .scoping import membership_of
+
+Role = Membership.Role
+
+
+def role_of(user) -> str | None:
+    membership = membership_of(user)
+    return membership.role if membership else None
+
+
+def is_branch_staff(user) -> bool:
+    return role_of(user) == Role.STAFF
+
+
+def is_branch_lead(user) -> bool:
+    return role_of(user) == Role.LEAD
+
+
+def is_branch_member(user) -> bool:
+    """Staff or lead of a city branch: works inside one branch."""
+    return role_of(user) in {Role.STAFF, Role.LEAD}
+
+
+def is_provincial_office(user) -> bool:
+    return role_of(user) == Role.OFFICE
+
+
+def is_institute_leader(user) -> bool:
+    return role_of(user) == Role.LEADER
+
+
+def can_manage_users(user) -> bool:
+    """The provincial office and system administrators manage accounts."""
+    return bool(user.is_authenticated and (user.is_superuser or is_provincial_office(user)))
+
+
+def can_log_outreach(user) -> bool:
+    """Branch staff and leads log activities, enterprises and feedback for their branch."""
+    return is_branch_member(user)

@@ -1,0 +1,73 @@
+"""Who sees which branch's rows: the one place that turns a user into a scope.
+
+Every branch-owned model's QuerySet inherits ``BranchScopedQuerySet`` and so has
+``visible_to(user)``; every list, page, export and count starts from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: every branch, one branch, or nothing."""
+
+    all_branches: bool
+    branch_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.all_branches and self.branch_id is None
+
+
+NOTHING = Scope(all_branches=False)
+EVERYTHING = Scope(all_branches=True)
+
+
+def scope_of(user) -> Scope:
+    """The scope of ``user``, read from their membership (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    cached = getattr(user, "_outreach_scope", None)
+    if cached is not None:
+        return cached
+    membership = membership_of(user)
+    if user.is_superuser or (membership is not None and membership.is_provincial):
+        scope = EVERYTHING
+    elif membership is not None:
+        scope = Scope(all_branches=False, branch_id=membership.branch_id)
+    else:
+        scope = NOTHING
+    user._outreach_scope = scope
+    return scope
+
+
+def membership_of(user):
+    """The user's membership, or None; one query at most per request."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.membership
+    except user._meta.model.membership.RelatedObjectDoesNotExist:
+        return None
+
+
+class BranchScopedQuerySet(models.QuerySet):
+    """A QuerySet of rows owned by a branch, reached through ``branch_path``."""
+
+    #: The lookup path from this model to its owning Branch.
+    branch_path = "branch"
+
+    def visible_to(self, user):
+        scope = scope_of(user)
+        if scope.all_branches:
+            return self
+        if scope.branch_id is None:
+            return self.none()
+        return self.filter(**{self.branch_path: scope.branch_id})
+
+    def in_branch(self, branch_id: int):
+        return self.filter(**{self.branch_path: branch_id})

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings with the few things tests cannot use."""
+
+import os
+
+# Tests talk plain HTTP to the test client and the live server, and serve static files
+# from the source folders without collectstatic.
+os.environ.setdefault("DJANGO_SECURE", "false")
+os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
+
+from config.settings import *  # noqa: E402,F403
+
+# Argon2 is deliberately slow; tests that check the production hasher read config.settings.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405

@@ -1,0 +1,18 @@
+"""The project's URL map: each app has its own namespace."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Outreach feedback tracker administration")
+admin.site.site_title = _("Outreach feedback tracker")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

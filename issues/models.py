@@ -1,0 +1,476 @@
+"""Issues distilled from feedback, their escalation to the province, replies and timeline.
+
+Only ``issues/transitions.py`` writes ``Issue.state``; everything here is data.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from branches.models import Branch
+from branches.scoping import BranchScopedQuerySet, scope_of
+from core.models import TimeStamped, Withdrawable
+from core.uploads import RandomUploadPath
+from outreach.models import ActiveQuerySetMixin, Campaign, FeedbackCategory, FeedbackItem
+
+
+class IssueQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
+    branch_path = "branch"
+
+    def counted(self):
+        """Issues that count: not withdrawn and not merged into another issue."""
+        return self.active().filter(merged_into__isnull=True)
+
+    def open(self):
+        """Counted issues not yet answered."""
+        return self.counted().exclude(state=Issue.State.ANSWERED)
+
+    def overdue(self, today=None):
+        """Past the deadline and not yet rectified."""
+        today = today or timezone.localdate()
+        return self.counted().filter(
+            deadline__lt=today, state__in=Issue.UNRECTIFIED_STATES
+        )
+
+
+class Issue(Withdrawable, TimeStamped):
+    """A concrete problem (问题) a branch found, distilled from one or more feedback items."""
+
+    class State(models.TextChoices):
+        COLLECTED = "collected", _("Collected")
+        RECTIFYING = "rectifying", _("Rectifying")
+        ESCALATED = "escalated", _("Escalated to the province")
+        RECTIFIED = "rectified", _("Rectified")
+        ANSWERED = "answered", _("Answered")
+
+    STATE_COLORS = {
+        State.COLLECTED: "secondary",
+        State.RECTIFYING: "primary",
+        State.ESCALATED: "warning",
+        State.RECTIFIED: "info",
+        State.ANSWERED: "success",
+    }
+    UNRECTIFIED_STATES = (State.COLLECTED, State.RECTIFYING, State.ESCALATED)
+
+    class Severity(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        SERIOUS = "serious", _("Serious")
+        CRITICAL = "critical", _("Critical")
+
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="issues"
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="issues"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        FeedbackCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="issues"
+    )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.COLLECTED
+    )
+    immediate_fix = models.BooleanField(
+        _("fixed on the spot"),
+        default=False,
+        help_text=_("Rectified at once (立行立改) rather than through a rectification plan."),
+    )
+    measures = models.TextField(_("rectification measures"), blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_issues",
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    rectification = models.TextField(_("what was done"), blank=True)
+    rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_issues",
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = IssueQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta(Withdrawable.Meta):
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            *Withdrawable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=["collected", "rectifying", "escalated", "rectified", "answered"]
+                ),
+                name="issue_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | ~Q(merged_into=F("id")),
+                name="issue_not_merged_into_itself",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(merged_at__isnull=False),
+                name="issue_merge_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "state"], name="issue_branch_state"),
+            models.Index(fields=["campaign", "state"], name="issue_campaign_state"),
+            models.Index(fields=["deadline", "state"], name="issue_deadline_state"),
+            models.Index(fields=["responsible", "state"], name="issue_responsible_state"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def state_color(self) -> str:
+        return self.STATE_COLORS.get(self.state, "secondary")
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return bool(
+            self.deadline and self.deadline < today and self.state in self.UNRECTIFIED_STATES
+        )
+
+
+class IssueEvidenceQuerySet(BranchScopedQuerySet):
+    branch_path = "issue__branch"
+
+
+class IssueEvidence(models.Model):
+    """A file showing what was done (photo, scan, document). Served only by a view."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=RandomUploadPath("evidence"))
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = IssueEvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EscalationQuerySet(BranchScopedQuerySet):
+    branch_path = "issue__branch"
+
+    def awaiting_decision(self):
+        return self.filter(decision__isnull=True)
+
+
+class Escalation(models.Model):
+    """A branch lead's request that the provincial level decide an issue."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="escalations"
+    )
+    reason = models.TextField(_("why the provincial level is needed"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+
+    objects = EscalationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["issue", "requested_at"], name="escalation_issue_time")]
+
+    def __str__(self) -> str:
+        return str(self.issue)
+
+
+class ProvincialMeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Provincial roles see every meeting; a branch sees those that decided its issues."""
+        scope = scope_of(user)
+        if scope.all_branches:
+            return self
+        if scope.branch_id is None:
+            return self.none()
+        return self.filter(decisions__escalation__issue__branch=scope.branch_id).distinct()
+
+
+class ProvincialMeeting(models.Model):
+    """A meeting at the provincial institute (院长办公会) that decides escalated issues."""
+
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    attendees = models.TextField(_("attendees"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProvincialMeetingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("provincial meeting")
+        verbose_name_plural = _("provincial meetings")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%Y-%m-%d})"
+
+
+class ProvincialDecisionQuerySet(BranchScopedQuerySet):
+    branch_path = "escalation__issue__branch"
+
+
+class ProvincialDecision(models.Model):
+    """What a provincial meeting decided for one escalation: sends the issue back to work."""
+
+    meeting = models.ForeignKey(
+        ProvincialMeeting,
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
+    escalation = models.OneToOneField(
+        Escalation, verbose_name=_("escalation"), on_delete=models.PROTECT, related_name="decision"
+    )
+    decision = models.TextField(_("decision"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ProvincialDecisionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("provincial decision")
+        verbose_name_plural = _("provincial decisions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.decision[:40]
+
+
+class ReplyQuerySet(BranchScopedQuerySet):
+    branch_path = "feedback_item__branch"
+
+
+class Reply(TimeStamped):
+    """The answer (答复) given to the enterprise behind one feedback item."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        VISIT = "visit", _("Visit")
+        LETTER = "letter", _("Letter")
+        MEETING = "meeting", _("Meeting")
+        ONLINE = "online", _("Online")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+        NOT_REACHABLE = "not_reachable", _("Not reachable")
+
+    SATISFACTION_COLORS = {
+        Satisfaction.SATISFIED: "success",
+        Satisfaction.BASICALLY_SATISFIED: "info",
+        Satisfaction.UNSATISFIED: "danger",
+        Satisfaction.NOT_REACHABLE: "secondary",
+    }
+
+    feedback_item = models.ForeignKey(
+        FeedbackItem,
+        verbose_name=_("feedback item"),
+        on_delete=models.PROTECT,
+        related_name="replies",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    content = models.TextField(_("content"))
+    replied_on = models.DateField(_("replied on"))
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replied by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    satisfaction = models.CharField(
+        _("enterprise's satisfaction"),
+        max_length=20,
+        choices=Satisfaction.choices,
+        blank=True,
+    )
+
+    objects = ReplyQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["-replied_on", "-id"]
+        indexes = [
+            models.Index(fields=["feedback_item", "replied_on"], name="reply_item_date"),
+            models.Index(fields=["satisfaction"], name="reply_satisfaction"),
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+
+class InstructionQuerySet(BranchScopedQuerySet):
+    branch_path = "issue__branch"
+
+
+class Instruction(models.Model):
+    """A leader's written instruction (批示) on an issue, which the branch acknowledges."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="instructions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.TextField(_("instruction"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    objects = InstructionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("leader instruction")
+        verbose_name_plural = _("leader instructions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_by__isnull=False),
+                name="instruction_acknowledgement_has_author",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+
+class IssueEventQuerySet(BranchScopedQuerySet):
+    branch_path = "issue__branch"
+
+
+class IssueEvent(models.Model):
+    """One line of an issue's timeline. Append-only: the database refuses updates and deletes."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        TRANSITION = "transition", _("State changed")
+        COMMENT = "comment", _("Comment")
+        FEEDBACK_LINKED = "feedback_linked", _("Feedback linked")
+        ESCALATED = "escalated", _("Escalated")
+        DECISION = "decision", _("Provincial decision")
+        INSTRUCTION = "instruction", _("Leader instruction")
+        ACKNOWLEDGED = "acknowledged", _("Instruction acknowledged")
+        REPLY = "reply", _("Reply recorded")
+        MERGED = "merged", _("Merged")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    from_state = models.CharField(
+        _("from state"), max_length=12, choices=Issue.State.choices, blank=True
+    )
+    to_state = models.CharField(_("to state"), max_length=12, choices=Issue.State.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = IssueEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issue event")
+        verbose_name_plural = _("issue events")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["issue", "created_at"], name="issue_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.issue_id}"

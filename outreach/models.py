@@ -1,0 +1,406 @@
+"""Outreach: campaigns, the enterprises met, the activities held, and what was heard."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from branches.models import Branch, County
+from branches.scoping import BranchScopedQuerySet, scope_of
+from core.models import TimeStamped, Withdrawable
+from core.uploads import RandomUploadPath
+
+from .validators import validate_uscc
+
+
+class ActiveQuerySetMixin:
+    def active(self):
+        """Rows not withdrawn: the ones lists and counts show."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class CampaignQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Campaigns are province-wide: every member of the institute sees them all."""
+        return self.none() if scope_of(user).is_empty else self
+
+
+class Campaign(models.Model):
+    """A time-boxed outreach drive run by the whole province (e.g. 第二批教育实践活动)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="campaign_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TranslatedNameMixin:
+    """Reference data named in Chinese with an English name beside it."""
+
+    def __str__(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+
+class EquipmentClass(TranslatedNameMixin, models.Model):
+    """One of the eight classes of special equipment in the Special Equipment Safety Law."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("equipment class")
+        verbose_name_plural = _("equipment classes")
+        ordering = ["sort_order", "id"]
+
+
+class FeedbackCategory(TranslatedNameMixin, models.Model):
+    """What an opinion is about (服务态度, 收费 ...): data the administrators maintain."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("feedback category")
+        verbose_name_plural = _("feedback categories")
+        ordering = ["sort_order", "id"]
+
+
+class EnterpriseQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
+    branch_path = "branch"
+
+
+class Enterprise(Withdrawable, TimeStamped):
+    """An enterprise using special equipment, registered with its home branch."""
+
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+        help_text=_("18 characters, checked against the GB 32100-2015 check character."),
+    )
+    branch = models.ForeignKey(
+        Branch,
+        verbose_name=_("home branch"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    county = models.ForeignKey(
+        County,
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="enterprises",
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    equipment_classes = models.ManyToManyField(
+        EquipmentClass, verbose_name=_("equipment classes"), blank=True, related_name="+"
+    )
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = EnterpriseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta(Withdrawable.Meta):
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name", "id"]
+        constraints = [
+            *Withdrawable.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~Q(uscc=""), name="enterprise_uscc_unique_when_given"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "name"], name="enterprise_branch_name"),
+            models.Index(fields=["county"], name="enterprise_county"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
+    branch_path = "branch"
+
+
+class Activity(Withdrawable, TimeStamped):
+    """One outreach event of a branch: a visit, a forum, a survey round, a hotline log..."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Enterprise visit")
+        ENTERPRISE_FORUM = "enterprise_forum", _("Enterprise forum")
+        INTERNAL_FORUM = "internal_forum", _("Internal forum")
+        SURVEY = "survey", _("Survey forms")
+        HOTLINE = "hotline", _("Hotline or online channel")
+        ONSITE_SERVICE = "onsite_service", _("On-site service")
+
+    KIND_COLORS = {
+        Kind.VISIT: "primary",
+        Kind.ENTERPRISE_FORUM: "success",
+        Kind.INTERNAL_FORUM: "secondary",
+        Kind.SURVEY: "info",
+        Kind.HOTLINE: "warning",
+        Kind.ONSITE_SERVICE: "dark",
+    }
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="activities"
+    )
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="activities"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    occurred_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name=_("enterprises met"), blank=True, related_name="activities"
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff present"), blank=True, related_name="+"
+    )
+    attendee_count = models.PositiveIntegerField(_("attendees"), null=True, blank=True)
+    forms_sent = models.PositiveIntegerField(_("forms sent"), null=True, blank=True)
+    forms_returned = models.PositiveIntegerField(_("forms returned"), null=True, blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ActivityQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta(Withdrawable.Meta):
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            *Withdrawable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind="survey")
+                | Q(forms_sent__isnull=True, forms_returned__isnull=True),
+                name="activity_forms_only_for_surveys",
+            ),
+            models.CheckConstraint(
+                condition=Q(forms_sent__isnull=True)
+                | Q(forms_returned__isnull=True)
+                | Q(forms_returned__lte=F("forms_sent")),
+                name="activity_forms_returned_not_above_sent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "occurred_on"], name="activity_campaign_date"),
+            models.Index(fields=["branch", "occurred_on"], name="activity_branch_date"),
+            models.Index(fields=["branch", "kind"], name="activity_branch_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def kind_color(self) -> str:
+        return self.KIND_COLORS.get(self.kind, "secondary")
+
+
+class ActivityAttachmentQuerySet(BranchScopedQuerySet):
+    branch_path = "activity__branch"
+
+
+class ActivityAttachment(models.Model):
+    """A photo or scan kept with an activity (sign-in sheet, minutes). Served only by a view."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=RandomUploadPath("activities"))
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ActivityAttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity attachment")
+        verbose_name_plural = _("activity attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class FeedbackItemQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
+    branch_path = "branch"
+
+    def undisposed(self):
+        """Neither linked to an issue nor closed with a reason (条条有落实 not yet kept)."""
+        return self.filter(issue__isnull=True, closed_at__isnull=True)
+
+    def unreplied(self):
+        """No reply recorded yet (件件有反馈 not yet kept)."""
+        return self.filter(replies__isnull=True)
+
+
+class FeedbackItem(Withdrawable, TimeStamped):
+    """One opinion heard from an enterprise (意见建议), anonymous when given back-to-back.
+
+    Its disposition is either the issue it was distilled into or a reason it was closed
+    without one; either way it ends with a recorded reply.
+    """
+
+    class Kind(models.TextChoices):
+        PROBLEM = "problem", _("Problem")
+        SUGGESTION = "suggestion", _("Suggestion")
+        PRAISE = "praise", _("Praise")
+
+    class Disposition(models.TextChoices):
+        OPEN = "open", _("Not yet disposed")
+        LINKED = "linked", _("Linked to an issue")
+        CLOSED = "closed", _("Closed with a reason")
+
+    KIND_COLORS = {Kind.PROBLEM: "danger", Kind.SUGGESTION: "primary", Kind.PRAISE: "success"}
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="feedback_items"
+    )
+    # Always the activity's branch (set by the service that creates the item): kept on the
+    # row so the feedback list can filter a million rows by branch with one index.
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="feedback_items"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+        help_text=_("Leave empty for an anonymous (back-to-back) opinion."),
+    )
+    category = models.ForeignKey(
+        FeedbackCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="feedback_items",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROBLEM)
+    content = models.TextField(_("content"))
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    received_on = models.DateField(_("received on"))
+    issue = models.ForeignKey(
+        "issues.Issue",
+        verbose_name=_("issue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="feedback_items",
+    )
+    closed_reason = models.TextField(_("reason for closing"), blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = FeedbackItemQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta(Withdrawable.Meta):
+        verbose_name = _("feedback item")
+        verbose_name_plural = _("feedback items")
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            *Withdrawable.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(issue__isnull=True) | Q(closed_at__isnull=True),
+                name="feedback_linked_or_closed_not_both",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | ~Q(closed_reason=""),
+                name="feedback_closed_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["branch", "received_on"], name="feedback_branch_date"),
+            models.Index(fields=["category", "received_on"], name="feedback_category_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+    @property
+    def disposition(self) -> str:
+        if self.issue_id:
+            return self.Disposition.LINKED
+        if self.closed_at:
+            return self.Disposition.CLOSED
+        return self.Disposition.OPEN
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.enterprise_id is None
+
+    @property
+    def kind_color(self) -> str:
+        return self.KIND_COLORS.get(self.kind, "secondary")
