@@ -13,6 +13,9 @@ Role = Membership.Role
 
 
 def role_of(user) -> str | None:
+    """The user's role; none for a deactivated account, whatever its membership says."""
+    if not user.is_active:
+        return None
     membership = membership_of(user)
     return membership.role if membership else None
 

@@ -7,7 +7,7 @@ import os
 os.environ.setdefault("DJANGO_SECURE", "false")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 # Argon2 is deliberately slow; tests that check the production hasher read config.settings.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

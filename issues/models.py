@@ -31,9 +31,7 @@ class IssueQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
     def overdue(self, today=None):
         """Past the deadline and not yet rectified."""
         today = today or timezone.localdate()
-        return self.counted().filter(
-            deadline__lt=today, state__in=Issue.UNRECTIFIED_STATES
-        )
+        return self.counted().filter(deadline__lt=today, state__in=Issue.UNRECTIFIED_STATES)
 
 
 class Issue(Withdrawable, TimeStamped):
@@ -69,7 +67,10 @@ class Issue(Withdrawable, TimeStamped):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     category = models.ForeignKey(
-        FeedbackCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="issues"
+        FeedbackCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="issues",
     )
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
@@ -394,7 +395,10 @@ class Instruction(models.Model):
         Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="instructions"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     content = models.TextField(_("instruction"))
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
@@ -452,7 +456,9 @@ class IssueEvent(models.Model):
     from_state = models.CharField(
         _("from state"), max_length=12, choices=Issue.State.choices, blank=True
     )
-    to_state = models.CharField(_("to state"), max_length=12, choices=Issue.State.choices, blank=True)
+    to_state = models.CharField(
+        _("to state"), max_length=12, choices=Issue.State.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

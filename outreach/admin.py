@@ -1,1 +1,128 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from core.admin import CoreModelAdmin, NoDeleteMixin, ReadOnlyInline
+
+from .models import (
+    Activity,
+    ActivityAttachment,
+    Campaign,
+    Enterprise,
+    EquipmentClass,
+    FeedbackCategory,
+    FeedbackItem,
+)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "starts_on", "ends_on"]
+    search_fields = ["name", "code"]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(EquipmentClass)
+class EquipmentClassAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["name", "name_en", "code", "sort_order"]
+    search_fields = ["name", "name_en"]
+
+
+@admin.register(FeedbackCategory)
+class FeedbackCategoryAdmin(NoDeleteMixin, admin.ModelAdmin):
+    list_display = ["name", "name_en", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    search_fields = ["name", "name_en"]
+
+
+class WithdrawnFilter(admin.SimpleListFilter):
+    title = _("withdrawn")
+    parameter_name = "withdrawn"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Active")), ("yes", _("Withdrawn"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(withdrawn_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(withdrawn_at__isnull=False)
+        return queryset
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(CoreModelAdmin):
+    list_display = ["name", "uscc", "branch", "county", "contact_name", "contact_phone"]
+    list_filter = ["branch", "equipment_classes", WithdrawnFilter]
+    search_fields = ["name", "uscc", "contact_name", "contact_phone", "address"]
+    list_select_related = ["branch", "county"]
+    autocomplete_fields = ["county"]
+    filter_horizontal = ["equipment_classes"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = ActivityAttachment
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+
+class ActivityFeedbackInline(ReadOnlyInline):
+    model = FeedbackItem
+    fields = ["kind", "category", "enterprise", "content", "issue", "closed_at"]
+    readonly_fields = fields
+
+
+@admin.register(Activity)
+class ActivityAdmin(CoreModelAdmin):
+    list_display = ["title", "kind", "branch", "campaign", "occurred_on", "attendee_count"]
+    list_filter = ["campaign", "branch", "kind", WithdrawnFilter]
+    search_fields = ["title", "place", "minutes"]
+    date_hierarchy = "occurred_on"
+    list_select_related = ["branch", "campaign"]
+    autocomplete_fields = ["enterprises", "staff"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [AttachmentInline, ActivityFeedbackInline]
+
+
+@admin.register(ActivityAttachment)
+class ActivityAttachmentAdmin(NoDeleteMixin, admin.ModelAdmin):
+    # Files are never linked from the admin: downloads go through a scope-checked view.
+    list_display = ["original_name", "activity", "content_type", "size", "uploaded_by"]
+    search_fields = ["original_name"]
+    fields = ["activity", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+
+class DispositionFilter(admin.SimpleListFilter):
+    title = _("disposition")
+    parameter_name = "disposition"
+
+    def lookups(self, request, model_admin):
+        return FeedbackItem.Disposition.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == FeedbackItem.Disposition.OPEN:
+            return queryset.undisposed()
+        if value == FeedbackItem.Disposition.LINKED:
+            return queryset.filter(issue__isnull=False)
+        if value == FeedbackItem.Disposition.CLOSED:
+            return queryset.filter(closed_at__isnull=False)
+        return queryset
+
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(CoreModelAdmin):
+    list_display = ["__str__", "kind", "category", "branch", "enterprise", "received_on", "issue"]
+    list_filter = ["branch", "kind", "category", DispositionFilter, WithdrawnFilter]
+    search_fields = ["content", "contact", "enterprise__name"]
+    date_hierarchy = "received_on"
+    list_select_related = ["branch", "category", "enterprise", "issue"]
+    autocomplete_fields = ["activity", "enterprise", "issue"]
+    readonly_fields = ["branch", "created_by", "created_at", "updated_at"]

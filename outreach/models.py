@@ -145,7 +145,12 @@ class Enterprise(Withdrawable, TimeStamped):
         constraints = [
             *Withdrawable.Meta.constraints,
             models.UniqueConstraint(
-                fields=["uscc"], condition=~Q(uscc=""), name="enterprise_uscc_unique_when_given"
+                fields=["uscc"],
+                condition=~Q(uscc=""),
+                name="enterprise_uscc_unique_when_given",
+                violation_error_message=_(
+                    "An enterprise with this unified social credit code is already registered."
+                ),
             ),
         ]
         indexes = [
@@ -310,7 +315,10 @@ class FeedbackItem(Withdrawable, TimeStamped):
     KIND_COLORS = {Kind.PROBLEM: "danger", Kind.SUGGESTION: "primary", Kind.PRAISE: "success"}
 
     activity = models.ForeignKey(
-        Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="feedback_items"
+        Activity,
+        verbose_name=_("activity"),
+        on_delete=models.PROTECT,
+        related_name="feedback_items",
     )
     # Always the activity's branch (set by the service that creates the item): kept on the
     # row so the feedback list can filter a million rows by branch with one index.

@@ -29,7 +29,7 @@ OUTREACH_WORK = {
     "branches.county": (VIEW,),
 }
 
-READ_ALL = {label: (VIEW,) for label in OUTREACH_WORK}
+READ_ALL = dict.fromkeys(OUTREACH_WORK, (VIEW,))
 
 ROLE_PERMISSIONS = {
     "branch staff": OUTREACH_WORK,
@@ -60,9 +60,12 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
+    assign_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+
+def assign_role_permissions(Group, Permission):
+    """Create each role's group with its permissions (also used by transactional tests,
+    whose tables Django empties after each test)."""
     for group_name, table in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         permissions = []

@@ -1,0 +1,21 @@
+"""Reads of the organisation."""
+
+from .models import Branch, Liaison
+from .scoping import scope_of
+
+
+def visible_city_branches(user):
+    """City branches in the user's scope, in the institute's order."""
+    scope = scope_of(user)
+    branches = Branch.objects.filter(kind=Branch.Kind.CITY)
+    if scope.all_branches:
+        return branches
+    if scope.branch_id is None:
+        return branches.none()
+    return branches.filter(pk=scope.branch_id)
+
+
+def liaison_branch_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(Liaison.objects.filter(leader=user).values_list("branch_id", flat=True))

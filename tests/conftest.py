@@ -1,0 +1,257 @@
+"""Shared fixtures: the named personas every test speaks of, and a small two-branch world.
+
+The personas follow DESIGN.md §2. Each fixture's comment says what that person may do, so a
+test reads as a sentence about them (``staff_b`` must not see ``world.a.issue``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from branches.models import Membership
+from branches.services import liaison_set
+from issues.models import Issue, IssueEvent
+from tests.factories import (
+    ActivityAttachmentFactory,
+    ActivityFactory,
+    BranchFactory,
+    CampaignFactory,
+    CountyFactory,
+    EnterpriseFactory,
+    EscalationFactory,
+    FeedbackItemFactory,
+    InstructionFactory,
+    IssueEventFactory,
+    IssueEvidenceFactory,
+    IssueFactory,
+    ProvinceFactory,
+    ProvincialDecisionFactory,
+    ProvincialMeetingFactory,
+    ReplyFactory,
+    UserFactory,
+    member,
+)
+
+Role = Membership.Role
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last: they are the slowest, and being transactional they
+    leave emptied tables behind (Django flushes after each), which the tests that run
+    inside a rolled-back transaction must not inherit."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.path))
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads made by a test land in its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- branches -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def province(db):
+    """The provincial institute: the root branch the office and leaders belong to."""
+    return ProvinceFactory()
+
+
+@pytest.fixture
+def branch_a(province):
+    """City branch A (泉州分院)."""
+    return BranchFactory(
+        parent=province,
+        name="泉州分院",
+        name_en="Quanzhou branch",
+        short_name="泉州",
+        code="quanzhou",
+        region_code="3505",
+        sort_order=1,
+    )
+
+
+@pytest.fixture
+def branch_b(province):
+    """City branch B (漳州分院)."""
+    return BranchFactory(
+        parent=province,
+        name="漳州分院",
+        name_en="Zhangzhou branch",
+        short_name="漳州",
+        code="zhangzhou",
+        region_code="3506",
+        sort_order=2,
+    )
+
+
+# --- personas -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_a(branch_a):
+    """Branch staff of A: sees only branch A; logs activities, enterprises and feedback,
+    opens issues, records rectification and replies there."""
+    return member(Role.STAFF, branch_a, username="staff_a")
+
+
+@pytest.fixture
+def lead_a(branch_a):
+    """Branch lead of A: everything staff of A may do, plus verify rectification, reopen
+    and escalate A's issues to the province."""
+    return member(Role.LEAD, branch_a, username="lead_a")
+
+
+@pytest.fixture
+def staff_b(branch_b):
+    """Branch staff of B: sees only branch B (the outsider to everything in A)."""
+    return member(Role.STAFF, branch_b, username="staff_b")
+
+
+@pytest.fixture
+def lead_b(branch_b):
+    """Branch lead of B: staff of B's rights plus verify, reopen, escalate, all in B only."""
+    return member(Role.LEAD, branch_b, username="lead_b")
+
+
+@pytest.fixture
+def office(province):
+    """Provincial office: sees every branch; receives escalations, records provincial
+    meetings and decisions, assigns, manages users (and so is Django staff)."""
+    return member(Role.OFFICE, province, username="office")
+
+
+@pytest.fixture
+def leader(province, branch_a):
+    """Institute leader with liaison branch A: reads every branch (A highlighted), sees
+    dashboards and reports, writes instructions (批示) on any issue."""
+    user = member(Role.LEADER, province, username="leader")
+    liaison_set(leader=user, branches=[branch_a])
+    return user
+
+
+@pytest.fixture
+def no_role_user(db):
+    """An active account with no membership: may log in but sees nothing."""
+    return UserFactory(username="no_role")
+
+
+@pytest.fixture
+def inactive_user(branch_a):
+    """Former staff of branch A whose account was deactivated: sees nothing."""
+    user = member(Role.STAFF, branch_a, username="inactive_staff_a")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@pytest.fixture
+def anonymous():
+    """Not logged in: sees nothing."""
+    return AnonymousUser()
+
+
+# pytest-django's own ``admin_user`` is the system administrator: a superuser with no
+# membership, who sees every branch.
+
+PERSONA_NAMES = (
+    "staff_a",
+    "lead_a",
+    "staff_b",
+    "lead_b",
+    "office",
+    "leader",
+    "admin_user",
+    "no_role_user",
+    "inactive_user",
+    "anonymous",
+)
+
+
+class Personas(Mapping):
+    """Persona name -> user, each made only when first looked up (then the same object)."""
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getitem__(self, name: str):
+        if name not in PERSONA_NAMES:
+            raise KeyError(name)
+        return self._request.getfixturevalue(name)
+
+    def __iter__(self):
+        return iter(PERSONA_NAMES)
+
+    def __len__(self) -> int:
+        return len(PERSONA_NAMES)
+
+
+@pytest.fixture
+def personas(request, db) -> Personas:
+    """Every persona by fixture name, for table-driven tests: ``personas["staff_a"]``."""
+    return Personas(request)
+
+
+# --- a small world ------------------------------------------------------------------
+
+
+def _branch_rows(branch, *, campaign, staff, lead, office, leader):
+    """One row of every branch-owned model in ``branch``, linked as the workflow links
+    them: the feedback item distils into an escalated issue that a meeting decided."""
+    county = CountyFactory(branch=branch)
+    enterprise = EnterpriseFactory(branch=branch, county=county, created_by=staff)
+    activity = ActivityFactory(
+        branch=branch, campaign=campaign, enterprises=[enterprise], staff=[staff], created_by=staff
+    )
+    attachment = ActivityAttachmentFactory(activity=activity, uploaded_by=staff)
+    feedback = FeedbackItemFactory(activity=activity, enterprise=enterprise, created_by=staff)
+    issue = IssueFactory(
+        branch=branch,
+        campaign=campaign,
+        category=feedback.category,
+        state=Issue.State.ESCALATED,
+        created_by=staff,
+        feedback_items=[feedback],
+    )
+    evidence = IssueEvidenceFactory(issue=issue, uploaded_by=staff)
+    escalation = EscalationFactory(issue=issue, requested_by=lead)
+    # One meeting per branch: a meeting is visible to the branches whose issues it decided,
+    # so a meeting shared by A and B would (rightly) appear in both branches' lists.
+    meeting = ProvincialMeetingFactory(recorded_by=office)
+    decision = ProvincialDecisionFactory(meeting=meeting, escalation=escalation, recorded_by=office)
+    reply = ReplyFactory(feedback_item=feedback, replied_by=staff)
+    instruction = InstructionFactory(issue=issue, author=leader)
+    event = IssueEventFactory(issue=issue, kind=IssueEvent.Kind.CREATED, note="", actor=staff)
+    return SimpleNamespace(
+        branch=branch,
+        county=county,
+        enterprise=enterprise,
+        activity=activity,
+        attachment=attachment,
+        feedback=feedback,
+        issue=issue,
+        evidence=evidence,
+        escalation=escalation,
+        meeting=meeting,
+        decision=decision,
+        reply=reply,
+        instruction=instruction,
+        event=event,
+    )
+
+
+@pytest.fixture
+def world(branch_a, branch_b, staff_a, lead_a, staff_b, lead_b, office, leader):
+    """One campaign, and one row of every branch-owned model in A (``world.a``) and in B
+    (``world.b``): ``world.a.issue``, ``world.b.reply``..."""
+    campaign = CampaignFactory()
+    common = {"campaign": campaign, "office": office, "leader": leader}
+    return SimpleNamespace(
+        campaign=campaign,
+        a=_branch_rows(branch_a, staff=staff_a, lead=lead_a, **common),
+        b=_branch_rows(branch_b, staff=staff_b, lead=lead_b, **common),
+    )

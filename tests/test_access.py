@@ -1,0 +1,193 @@
+"""The access table: every URL of the project, what each persona gets.
+
+A new route fails ``test_every_route_is_in_the_table`` until it gets a row here, so no
+page can ship without someone deciding who may open it. Anonymous visitors are sent to
+the login page and never see data.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"  # expected: redirect to the login page
+ADMIN_LOGIN = "admin-login"  # expected: redirect to the admin's login page
+
+# The personas of tests/conftest.py that can log in, plus the anonymous visitor.
+PERSONAS = (
+    "anonymous",
+    "staff_a",
+    "lead_a",
+    "staff_b",
+    "office",
+    "leader",
+    "admin_user",
+    "no_role_user",
+)
+EVERYONE_LOGGED_IN = {name: 200 for name in PERSONAS if name != "anonymous"}
+
+# route name -> (method, kwargs, {persona: expected status or LOGIN})
+ROUTES = {
+    "core:home": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "login": ("get", {}, dict.fromkeys(PERSONAS, 200)),
+    # Logging out is a POST (a link could be triggered by another site).
+    "logout": ("get", {}, dict.fromkeys(PERSONAS, 405)),
+    "set_language": ("post", {}, dict.fromkeys(PERSONAS, 302)),
+}
+
+# Django admin: staff only. Branch roles and leaders are not admin staff; the provincial
+# office is (it manages users), with the permissions of its group; the system
+# administrator sees everything. Every admin route is checked for the non-staff personas;
+# each model's list page is checked for the office and the administrator.
+NON_STAFF = ("anonymous", "staff_a", "lead_a", "staff_b", "leader", "no_role_user")
+ADMIN_OPEN_ROUTES = {"admin:login"}
+ADMIN_POST_ONLY = {"admin:logout"}
+OFFICE_ADMIN_LISTS = {
+    "auth_group": 403,
+    "auth_user": 200,
+    "branches_branch": 200,
+    "branches_county": 200,
+    "branches_membership": 200,
+    "branches_liaison": 200,
+    "outreach_campaign": 200,
+    "outreach_equipmentclass": 200,
+    "outreach_feedbackcategory": 200,
+    "outreach_enterprise": 200,
+    "outreach_activity": 200,
+    "outreach_activityattachment": 200,
+    "outreach_feedbackitem": 200,
+    "issues_issue": 200,
+    "issues_escalation": 200,
+    "issues_provincialmeeting": 200,
+    "issues_provincialdecision": 200,
+    "issues_reply": 200,
+    "issues_instruction": 200,
+    "issues_issueevent": 200,
+    "axes_accessattempt": 403,
+    "axes_accessfailurelog": 403,
+    "axes_accesslog": 403,
+}
+
+
+def all_route_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from all_route_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def admin_changelists():
+    return {
+        name.removeprefix("admin:").removesuffix("_changelist")
+        for name in all_route_names()
+        if name.startswith("admin:") and name.endswith("_changelist")
+    }
+
+
+def log_in_as(client, personas, name):
+    user = personas[name]
+    if name != "anonymous":
+        client.force_login(user)
+    return user
+
+
+def assert_answer(response, expected, url):
+    if expected == LOGIN:
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("login")), url
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302, url
+        assert response.url.startswith(reverse("admin:login")), url
+    else:
+        assert response.status_code == expected, (url, response.status_code)
+
+
+def test_every_route_is_in_the_table():
+    project_routes = {name for name in all_route_names() if not name.startswith("admin:")}
+    assert project_routes == set(ROUTES), "add the new route to ROUTES with its answers"
+    assert admin_changelists() == set(OFFICE_ADMIN_LISTS), "add the admin list to the table"
+
+
+def test_every_row_names_every_persona():
+    for name, (_method, _kwargs, answers) in ROUTES.items():
+        assert set(answers) == set(PERSONAS), name
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_project_route_answers(client, personas, world, route, persona):
+    method, kwargs, answers = ROUTES[route]
+    log_in_as(client, personas, persona)
+    url = reverse(route, kwargs=kwargs)
+    response = getattr(client, method)(url)
+    assert_answer(response, answers[persona], url)
+
+
+def test_anonymous_home_shows_no_data(client, world):
+    response = client.get(reverse("core:home"), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("login"))
+    body = response.content.decode()
+    assert world.a.issue.title not in body
+    assert world.a.activity.title not in body
+
+
+PARAM_VALUES = {"app_label": "issues"}  # any other parameter is an id: "1"
+
+
+def _route_params(entry) -> list[str]:
+    pattern = entry.pattern
+    if hasattr(pattern, "converters") and pattern.converters:
+        return list(pattern.converters)
+    regex = getattr(pattern, "regex", None)
+    if regex is None:
+        return []
+    # Unnamed groups (django-simple-history's routes) are positional: marked with "".
+    return list(regex.groupindex) or [""] * regex.groups
+
+
+def _admin_routes(resolver=None, namespace="", params=()):
+    """(route name, parameter names) for every named admin route."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _admin_routes(entry, inner, (*params, *_route_params(entry)))
+        elif entry.name and namespace.startswith("admin:"):
+            yield f"{namespace}{entry.name}", (*params, *_route_params(entry))
+
+
+def _admin_urls():
+    for name, params in sorted(_admin_routes()):
+        if "" in params:
+            yield name, reverse(name, args=["1"] * len(params))
+        else:
+            yield name, reverse(name, kwargs={p: PARAM_VALUES.get(p, "1") for p in params})
+
+
+@pytest.mark.parametrize("persona", NON_STAFF)
+def test_admin_is_closed_to_everyone_but_admin_staff(client, personas, world, persona):
+    log_in_as(client, personas, persona)
+    for name, url in _admin_urls():
+        if name in ADMIN_POST_ONLY:
+            continue
+        response = client.get(url)
+        if name in ADMIN_OPEN_ROUTES:
+            assert response.status_code == 200, url
+        else:
+            assert_answer(response, ADMIN_LOGIN, url)
+
+
+@pytest.mark.parametrize(("model", "expected"), sorted(OFFICE_ADMIN_LISTS.items()))
+def test_provincial_office_admin_lists(client, office, world, model, expected):
+    client.force_login(office)
+    response = client.get(reverse(f"admin:{model}_changelist"))
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("model", sorted(OFFICE_ADMIN_LISTS))
+def test_system_administrator_sees_every_admin_list(client, admin_user, world, model):
+    client.force_login(admin_user)
+    assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200
