@@ -46,13 +46,22 @@ def scope_of(user) -> Scope:
 
 
 def membership_of(user):
-    """The user's membership, or None; one query at most per request."""
+    """The user's membership with its branch, or None; one query per request at most."""
     if not getattr(user, "is_authenticated", False):
         return None
-    try:
-        return user.membership
-    except user._meta.model.membership.RelatedObjectDoesNotExist:
-        return None
+    if not hasattr(user, "_outreach_membership"):
+        from .models import Membership
+
+        user._outreach_membership = (
+            Membership.objects.select_related("branch").filter(user_id=user.pk).first()
+        )
+    return user._outreach_membership
+
+
+def forget_cached_scope(user) -> None:
+    """Drop what this module cached on ``user`` (after their membership changed)."""
+    for attribute in ("_outreach_scope", "_outreach_membership"):
+        user.__dict__.pop(attribute, None)
 
 
 class BranchScopedQuerySet(models.QuerySet):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Branch, Liaison, Membership
+from .scoping import forget_cached_scope, membership_of
 
 
 @transaction.atomic
@@ -29,7 +30,6 @@ def membership_set(*, user, branch: Branch, role: str, job_title: str = "") -> M
     membership, _created = Membership.objects.update_or_create(
         user=user, defaults={"branch": branch, "role": role, "job_title": job_title}
     )
-    user.membership = membership
     role_groups = Group.objects.filter(name__in=Membership.GROUP_NAMES.values())
     user.groups.remove(*role_groups)
     user.groups.add(Group.objects.get(name=Membership.GROUP_NAMES[role]))
@@ -37,14 +37,13 @@ def membership_set(*, user, branch: Branch, role: str, job_title: str = "") -> M
     if role == Membership.Role.OFFICE and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-    if hasattr(user, "_outreach_scope"):
-        del user._outreach_scope
+    forget_cached_scope(user)
     return membership
 
 
 def liaison_set(*, leader, branches) -> None:
     """Make ``branches`` exactly the liaison branches of ``leader`` (an institute leader)."""
-    membership = getattr(leader, "membership", None)
+    membership = membership_of(leader)
     if membership is None or membership.role != Membership.Role.LEADER:
         raise ValidationError(
             _("Only institute leaders have liaison branches."), code="liaison_not_leader"

@@ -34,6 +34,9 @@ def issue_counts_by_branch(user) -> dict[int, dict[str, int]]:
     return {row.pop("branch"): row for row in rows}
 
 
+ISSUE_COUNT_NAMES = ("issues", "open_issues", "overdue")
+
+
 def _issue_count_expressions(today):
     return {
         "issues": Count("id"),

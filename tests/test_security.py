@@ -31,8 +31,27 @@ def test_password_validators_refuse_short_and_common_passwords():
 
 
 def test_sessions_end_after_idle_time():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert "core.middleware.SessionIdleTimeoutMiddleware" in settings.MIDDLEWARE
     assert 0 < settings.SESSION_COOKIE_AGE <= 8 * 3600
+
+
+@pytest.mark.django_db
+def test_an_active_session_is_extended_and_an_idle_one_expires(client, staff_a):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(staff_a)
+    session = client.session
+    session["_last_touch"] = 0  # long ago: the next request must push the expiry forward
+    session.save()
+    before = Session.objects.get(pk=session.session_key).expire_date
+    client.get(reverse("core:home"))
+    after = Session.objects.get(pk=session.session_key).expire_date
+    assert after > before
+
+    Session.objects.filter(pk=session.session_key).update(expire_date="2000-01-01T00:00:00Z")
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
 
 
 def test_axes_locks_for_a_cool_off_not_forever():

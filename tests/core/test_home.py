@@ -1,0 +1,74 @@
+"""The home page: real figures of the user's scope, at a cost independent of data size."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ActivityFactory, FeedbackItemFactory, IssueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(world, copies: int) -> None:
+    """Add ``copies`` activities, opinions and issues to each branch."""
+    for rows in (world.a, world.b):
+        for _ in range(copies):
+            activity = ActivityFactory(branch=rows.branch, campaign=world.campaign)
+            FeedbackItemFactory(activity=activity)
+            IssueFactory(branch=rows.branch, campaign=world.campaign, deadline="2020-01-01")
+
+
+def test_staff_home_shows_own_branch_figures_only(client, world, staff_a):
+    grow(world, 2)
+    client.force_login(staff_a)
+    context = client.get(reverse("core:home")).context
+    assert context["feedback"]["feedback"] == 3
+    assert context["issues"]["issues"] == 3
+    assert context["issues"]["overdue"] == 2
+    titles = {activity.title for activity in context["recent_activities"]}
+    assert world.a.activity.title in titles
+    assert world.b.activity.title not in titles
+
+
+def test_promise_counts_follow_disposition_and_reply(client, world, staff_a):
+    FeedbackItemFactory(activity=world.a.activity)  # no issue, not closed, no reply
+    client.force_login(staff_a)
+    feedback = client.get(reverse("core:home")).context["feedback"]
+    assert feedback == {"feedback": 2, "undisposed": 1, "unreplied": 1}
+
+
+def test_office_home_lists_every_branch_and_waiting_escalations(client, world, office):
+    world.a.decision.delete()  # A's escalation now waits for a decision
+    client.force_login(office)
+    context = client.get(reverse("core:home")).context
+    rows = {row["branch"].pk: row for row in context["branch_rows"]}
+    assert set(rows) == {world.a.branch.pk, world.b.branch.pk}
+    assert rows[world.a.branch.pk]["feedback"] == 1
+    assert [e.issue for e in context["escalations"]] == [world.a.issue]
+
+
+def test_leader_home_marks_liaison_branches(client, world, leader):
+    client.force_login(leader)
+    rows = client.get(reverse("core:home")).context["branch_rows"]
+    assert {row["branch"].pk for row in rows if row["is_liaison"]} == {world.a.branch.pk}
+
+
+def test_user_without_role_sees_no_data(client, world, no_role_user):
+    client.force_login(no_role_user)
+    response = client.get(reverse("core:home"))
+    assert "core/home_no_role.html" in [t.name for t in response.templates]
+    assert world.a.issue.title not in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["staff_a", "lead_a", "office", "leader", "admin_user"])
+def test_home_costs_the_same_queries_at_any_size(
+    client, world, personas, persona, django_assert_num_queries
+):
+    client.force_login(personas[persona])
+    client.get(reverse("core:home"))  # the first request after login refreshes the session
+    # session, user, membership, then the page's own reads.
+    expected = {"staff_a": 8, "lead_a": 8, "office": 12, "leader": 12, "admin_user": 12}[persona]
+    with django_assert_num_queries(expected):
+        client.get(reverse("core:home"))
+    grow(world, 15)
+    with django_assert_num_queries(expected):
+        client.get(reverse("core:home"))
