@@ -43,7 +43,7 @@ def home(request):
 
 
 def _total(by_branch: dict[int, dict[str, int]], names) -> dict[str, int]:
-    total = Counter({name: 0 for name in names})
+    total = Counter(dict.fromkeys(names, 0))
     for counts in by_branch.values():
         total.update(counts)
     return dict(total)
