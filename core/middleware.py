@@ -1,8 +1,10 @@
-"""Idle timeout for sessions without writing the session on every request."""
+"""Project middleware: the session idle timeout and the interface language."""
 
 import time
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 #: How often (seconds) an active user's session expiry is pushed forward.
 TOUCH_INTERVAL = 300
@@ -29,3 +31,21 @@ class SessionIdleTimeoutMiddleware:
             if now - request.session.get("_last_touch", 0) >= self.interval:
                 request.session["_last_touch"] = now
         return self.get_response(request)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Chinese unless the user chose otherwise with the language switcher.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language header, so a
+    computer set up in English would greet branch staff in English. Here only the
+    language cookie (set by the switcher) overrides LANGUAGE_CODE.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            language = translation.get_supported_language_variant(chosen) if chosen else None
+        except LookupError:
+            language = None
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -161,3 +161,14 @@ def test_check_deploy_flags_the_built_in_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, staff_a):
+    client.force_login(staff_a)
+    body = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    assert '<html lang="zh-hans">' in body.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert '<html lang="en">' in body
+    assert "Opinions heard" in body

@@ -1,0 +1,41 @@
+"""``manage.py seed_demo``: load the campaign of the seed report as demo data."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from core.demo import CAMPAIGN_CODE, DEMO_PASSWORD, build, demo_logins, demo_summary
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo campaign of the seed report (第二批党的群众路线教育实践活动): "
+        "branches, counties, users, enterprises, activities, opinions, issues, replies. "
+        "Does nothing if the campaign already exists."
+    )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        campaign = build()
+        if campaign is None:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The demo campaign “{CAMPAIGN_CODE}” already exists: nothing created."
+                )
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created the demo campaign {campaign.name} ({campaign.code}) "
+                    f"in {time.monotonic() - started:.1f} s."
+                )
+            )
+        self.stdout.write("")
+        for label, count in demo_summary().items():
+            self.stdout.write(f"  {label:<20} {count:>5}")
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        rows = demo_logins()
+        width = max(len(username) for username, _role, _branch in rows)
+        for username, role, branch in rows:
+            self.stdout.write(f"  {username:<{width}}  {branch:<4}  {role}")
