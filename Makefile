@@ -45,7 +45,7 @@ format: install-dev
 
 ## messages: refresh and compile the translations (needs gettext)
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore .venv --ignore static/vendor --no-obsolete
+	$(PY) manage.py makemessages -l zh_Hans --ignore .venv --ignore static/vendor --ignore scripts --ignore tests --no-obsolete
 	$(PY) manage.py compilemessages -l zh_Hans --ignore .venv
 
 ## browser-deps: Debian's Chromium and a CJK font for the browser tests (root)
