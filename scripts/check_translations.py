@@ -47,6 +47,8 @@ def main() -> int:
                     "static/vendor",
                     "--ignore",
                     "scripts",
+                    "--ignore",
+                    "tests",
                 ],
                 cwd=ROOT,
                 check=True,
