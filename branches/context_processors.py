@@ -1,7 +1,7 @@
 """Puts the user's membership and role flags in every template, for the navigation."""
 
 from . import rules
-from .scoping import membership_of
+from .scoping import membership_of, scope_of
 
 
 def membership(request):
@@ -10,5 +10,6 @@ def membership(request):
         return {}
     return {
         "membership": membership_of(user),
+        "scope": scope_of(user),
         "can_manage_users": rules.can_manage_users(user),
     }

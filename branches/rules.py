@@ -49,3 +49,14 @@ def can_manage_users(user) -> bool:
 def can_log_outreach(user) -> bool:
     """Branch staff and leads log activities, enterprises and feedback for their branch."""
     return is_branch_member(user)
+
+
+def can_log_outreach_in(user, branch) -> bool:
+    """Write outreach records of ``branch``: its own staff and lead; the provincial office
+    and administrators too (they enter paper ledgers on a branch's behalf by import)."""
+    if not user.is_authenticated or not user.is_active or branch.is_province:
+        return False
+    if user.is_superuser or is_provincial_office(user):
+        return True
+    membership = membership_of(user)
+    return is_branch_member(user) and membership.branch_id == branch.pk

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "branches",
     "outreach",
     "issues",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,8 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest attachment or evidence file accepted (core.files.inspect_upload).
+OUTREACH_MAX_UPLOAD_MB = env_int("OUTREACH_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Email

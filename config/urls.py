@@ -11,6 +11,8 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("outreach/", include("outreach.urls")),
+    path("import/", include("imports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -383,6 +383,10 @@ class Reply(TimeStamped):
     def __str__(self) -> str:
         return self.content[:40]
 
+    @property
+    def satisfaction_color(self) -> str:
+        return self.SATISFACTION_COLORS.get(self.satisfaction, "secondary")
+
 
 class InstructionQuerySet(BranchScopedQuerySet):
     branch_path = "issue__branch"

@@ -99,6 +99,8 @@ class Enterprise(Withdrawable, TimeStamped):
     """An enterprise using special equipment, registered with its home branch."""
 
     name = models.CharField(_("name"), max_length=200)
+    # The name folded for duplicate checks (see services.enterprise_name_key).
+    name_key = models.CharField(_("name for matching"), max_length=200, blank=True, editable=False)
     uscc = models.CharField(
         _("unified social credit code"),
         max_length=18,
@@ -155,7 +157,7 @@ class Enterprise(Withdrawable, TimeStamped):
         ]
         indexes = [
             models.Index(fields=["branch", "name"], name="enterprise_branch_name"),
-            models.Index(fields=["county"], name="enterprise_county"),
+            models.Index(fields=["county", "name_key"], name="enterprise_county_name_key"),
         ]
 
     def __str__(self) -> str:
@@ -228,12 +230,14 @@ class Activity(Withdrawable, TimeStamped):
                 condition=Q(kind="survey")
                 | Q(forms_sent__isnull=True, forms_returned__isnull=True),
                 name="activity_forms_only_for_surveys",
+                violation_error_message=_("Only a survey records forms sent and returned."),
             ),
             models.CheckConstraint(
                 condition=Q(forms_sent__isnull=True)
                 | Q(forms_returned__isnull=True)
                 | Q(forms_returned__lte=F("forms_sent")),
                 name="activity_forms_returned_not_above_sent",
+                violation_error_message=_("More forms returned than were sent."),
             ),
         ]
         indexes = [

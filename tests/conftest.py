@@ -24,6 +24,7 @@ from tests.factories import (
     EnterpriseFactory,
     EscalationFactory,
     FeedbackItemFactory,
+    ImportBatchFactory,
     InstructionFactory,
     IssueEventFactory,
     IssueEvidenceFactory,
@@ -226,6 +227,7 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
     reply = ReplyFactory(feedback_item=feedback, replied_by=staff)
     instruction = InstructionFactory(issue=issue, author=leader)
     event = IssueEventFactory(issue=issue, kind=IssueEvent.Kind.CREATED, note="", actor=staff)
+    import_batch = ImportBatchFactory(branch=branch, campaign=campaign, uploaded_by=staff)
     return SimpleNamespace(
         branch=branch,
         county=county,
@@ -241,6 +243,7 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
         reply=reply,
         instruction=instruction,
         event=event,
+        import_batch=import_batch,
     )
 
 

@@ -10,6 +10,7 @@ production; ``member(role, branch)`` is the short way to get a user with a role.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import factory
@@ -39,6 +40,7 @@ from outreach.models import (
     FeedbackCategory,
     FeedbackItem,
 )
+from outreach.services import enterprise_name_key
 from outreach.validators import uscc_check_digit
 
 User = get_user_model()
@@ -226,6 +228,7 @@ class EnterpriseFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     name = zh("company")
+    name_key = factory.LazyAttribute(lambda o: enterprise_name_key(o.name))
     uscc = factory.Sequence(lambda n: uscc_for(f"91350500{n:09d}"))
     branch = factory.SubFactory(BranchFactory)
     county = None
@@ -424,3 +427,25 @@ class IssueEventFactory(DjangoModelFactory):
     kind = IssueEvent.Kind.COMMENT
     note = zh("sentence", nb_words=6)
     actor = factory.SubFactory(UserFactory)
+
+
+# --- spreadsheet imports ------------------------------------------------------------
+
+
+class ImportBatchFactory(DjangoModelFactory):
+    """A previewed, not yet imported upload by a branch's staff.
+
+    Only the row: no file is written (its preview says the file is gone). Tests that read
+    a kept file make the batch through ``imports.services`` instead.
+    """
+
+    class Meta:
+        model = "imports.ImportBatch"
+
+    uploaded_by = factory.SubFactory(UserFactory)
+    branch = factory.SubFactory(BranchFactory)
+    campaign = factory.SubFactory(CampaignFactory)
+    file = factory.Sequence(lambda n: f"imports/{n:032x}.xlsx")
+    original_name = "台账.xlsx"
+    size = 4096
+    sha256 = factory.Sequence(lambda n: hashlib.sha256(str(n).encode()).hexdigest())

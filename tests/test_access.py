@@ -25,6 +25,25 @@ PERSONAS = (
     "no_role_user",
 )
 EVERYONE_LOGGED_IN = {name: 200 for name in PERSONAS if name != "anonymous"}
+WRITERS_ONLY = {
+    **dict.fromkeys(PERSONAS, 403),
+    "anonymous": LOGIN,
+    "staff_a": 200,
+    "lead_a": 200,
+    "staff_b": 200,
+}
+SEEN_BY_A = {
+    "anonymous": LOGIN,
+    "staff_a": 200,
+    "lead_a": 200,
+    "staff_b": 404,
+    "office": 200,
+    "leader": 200,
+    "admin_user": 200,
+    "no_role_user": 404,
+}
+EDITED_BY_A = {**SEEN_BY_A, "office": 403, "leader": 403, "admin_user": 403}
+POST_ONLY = {"anonymous": LOGIN, **dict.fromkeys(EVERYONE_LOGGED_IN, 405)}
 
 # route name -> (method, kwargs, {persona: expected status or LOGIN})
 ROUTES = {
@@ -33,6 +52,76 @@ ROUTES = {
     # Logging out is a POST (a link could be triggered by another site).
     "logout": ("get", {}, dict.fromkeys(PERSONAS, 405)),
     "set_language": ("post", {}, dict.fromkeys(PERSONAS, 302)),
+    # Spreadsheet import: branch staff and leads, into their own branch (the provincial
+    # office imports with the management command). A kept file is its uploader's alone.
+    "imports:upload": ("get", {}, WRITERS_ONLY),
+    "imports:template": ("get", {}, WRITERS_ONLY),
+    "imports:confirm": (
+        "get",
+        lambda world: {"pk": world.a.import_batch.pk},
+        {**EDITED_BY_A, "lead_a": 404, "no_role_user": 403},
+    ),
+    # Lists: everyone logged in (each sees their own scope; no role, an empty list).
+    "outreach:enterprise_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "outreach:enterprise_autocomplete": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "outreach:activity_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    # Recording outreach: branch staff and leads only.
+    "outreach:enterprise_create": ("get", {}, WRITERS_ONLY),
+    "outreach:activity_kind_choice": ("get", {}, WRITERS_ONLY),
+    "outreach:activity_create": ("get", {"kind": "visit"}, WRITERS_ONLY),
+    # A's records: seen by A and the province, a 404 for everyone else.
+    "outreach:enterprise_detail": ("get", lambda world: {"pk": world.a.enterprise.pk}, SEEN_BY_A),
+    "outreach:activity_detail": ("get", lambda world: {"pk": world.a.activity.pk}, SEEN_BY_A),
+    # Editing A's records: A's writers; provincial roles see them but may not edit.
+    "outreach:enterprise_update": (
+        "get",
+        lambda world: {"pk": world.a.enterprise.pk},
+        EDITED_BY_A,
+    ),
+    "outreach:activity_update": ("get", lambda world: {"pk": world.a.activity.pk}, EDITED_BY_A),
+    "outreach:enterprise_withdraw": (
+        "get",
+        lambda world: {"pk": world.a.enterprise.pk},
+        POST_ONLY,
+    ),
+    "outreach:activity_withdraw": ("get", lambda world: {"pk": world.a.activity.pk}, POST_ONLY),
+    # Feedback: the list and its export for everyone logged in (each their own scope);
+    # entering opinions at A's activity for A's writers (provincial roles read only).
+    "outreach:feedback_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "outreach:feedback_export": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "outreach:feedback_entry": (
+        "get",
+        lambda world: {"activity_pk": world.a.activity.pk},
+        EDITED_BY_A,
+    ),
+    # The htmx "add a row" needs the current row count: without it, a bad request.
+    "outreach:feedback_entry_row": (
+        "get",
+        lambda world: {"activity_pk": world.a.activity.pk},
+        {**EDITED_BY_A, "staff_a": 400, "lead_a": 400},
+    ),
+    "outreach:feedback_withdraw": ("get", lambda world: {"pk": world.a.feedback.pk}, POST_ONLY),
+    # Uploading is a POST; a GET is refused before the activity is even looked up.
+    "outreach:attachment_add": (
+        "get",
+        lambda world: {"activity_pk": world.a.activity.pk},
+        {"anonymous": LOGIN, **dict.fromkeys(EVERYONE_LOGGED_IN, 405)},
+    ),
+    # A's file: for those who see branch A; a 404 (never a 403) for everyone else.
+    "outreach:attachment_download": (
+        "get",
+        lambda world: {"pk": world.a.attachment.pk},
+        {
+            "anonymous": LOGIN,
+            "staff_a": 200,
+            "lead_a": 200,
+            "staff_b": 404,
+            "office": 200,
+            "leader": 200,
+            "admin_user": 200,
+            "no_role_user": 404,
+        },
+    ),
 }
 
 # Django admin: staff only. Branch roles and leaders are not admin staff; the provincial
@@ -63,6 +152,7 @@ OFFICE_ADMIN_LISTS = {
     "issues_reply": 200,
     "issues_instruction": 200,
     "issues_issueevent": 200,
+    "imports_importbatch": 403,
     "axes_accessattempt": 403,
     "axes_accessfailurelog": 403,
     "axes_accesslog": 403,
@@ -121,6 +211,8 @@ def test_every_row_names_every_persona():
 def test_project_route_answers(client, personas, world, route, persona):
     method, kwargs, answers = ROUTES[route]
     log_in_as(client, personas, persona)
+    # Routes to one of the world's rows name it with a function of ``world``.
+    kwargs = kwargs(world) if callable(kwargs) else kwargs
     url = reverse(route, kwargs=kwargs)
     response = getattr(client, method)(url)
     assert_answer(response, answers[persona], url)

@@ -42,6 +42,7 @@ from outreach.models import (
     FeedbackCategory,
     FeedbackItem,
 )
+from outreach.services import enterprise_name_key
 from outreach.validators import USCC_ALPHABET, uscc_check_digit
 
 from . import content as C
@@ -1327,6 +1328,7 @@ class DemoBuilder:
                 moment = at(plan.first_day or FIRST_DAY, 8, rng.randint(0, 59))
                 plan.obj = Enterprise(
                     name=plan.name,
+                    name_key=enterprise_name_key(plan.name),
                     uscc=plan.uscc,
                     branch=ctx.branch,
                     county=plan.county,

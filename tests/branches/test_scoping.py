@@ -13,6 +13,7 @@ from branches import rules
 from branches.models import Liaison, Membership
 from branches.scoping import scope_of
 from branches.services import liaison_set, membership_set
+from imports.models import ImportBatch
 from issues.models import (
     Escalation,
     Instruction,
@@ -57,6 +58,7 @@ BRANCH_SCOPED = {
     Reply: "reply",
     Instruction: "instruction",
     IssueEvent: "event",
+    ImportBatch: "import_batch",
 }
 
 BRANCH_MEMBERS = ["staff_a", "lead_a", "staff_b", "lead_b"]

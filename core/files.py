@@ -1,0 +1,261 @@
+"""Uploaded files: what may come in, and how it goes out again.
+
+Every upload (activity attachments, issue evidence) is checked by ``inspect_upload``
+against an allowlist by extension *and* by content, and every download is served by
+``private_file_response`` from a view that has checked the user's scope first. Files are
+never served from ``MEDIA_URL``, and a download is never rendered by the browser as a page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import unicodedata
+import zipfile
+import zlib
+from pathlib import PurePosixPath, PureWindowsPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+JPEG = "image/jpeg"
+PNG = "image/png"
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+#: Extension -> the content type its content must be.
+ALLOWED_EXTENSIONS = {
+    ".jpg": JPEG,
+    ".jpeg": JPEG,
+    ".png": PNG,
+    ".pdf": PDF,
+    ".docx": DOCX,
+    ".xlsx": XLSX,
+}
+ALLOWED_CONTENT_TYPES = frozenset(ALLOWED_EXTENSIONS.values())
+#: For a file input's ``accept`` attribute.
+ACCEPT = ",".join(ALLOWED_EXTENSIONS)
+
+#: How each type is named in messages ("... is not a real PNG image").
+TYPE_LABELS = {
+    JPEG: gettext_lazy("JPG image"),
+    PNG: gettext_lazy("PNG image"),
+    PDF: gettext_lazy("PDF document"),
+    DOCX: gettext_lazy("Word document (.docx)"),
+    XLSX: gettext_lazy("Excel workbook (.xlsx)"),
+}
+
+# Tags that would make a browser (or a careless viewer) treat the file as a web page.
+# Images and PDFs have no business containing them; an HTML tail on a PNG is the classic
+# polyglot. Office files are zip-compressed, so their raw bytes are not searched.
+ACTIVE_CONTENT_TAGS = (b"html", b"script", b"svg", b"iframe", b"!doctype")
+# A tag counts only when its name ends as an HTML parser ends it (space, "/" or ">").
+# Compressed image data is close to random: a bare b"<svg" (four bytes) turns up in about
+# one 10 MB photo in fifty, so matching it alone would refuse honest photos.
+ACTIVE_CONTENT = re.compile(rb"<(?:" + b"|".join(ACTIVE_CONTENT_TAGS) + rb")[\s/>]", re.IGNORECASE)
+MARKUP_CHECKED_TYPES = frozenset({JPEG, PNG, PDF})
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+ZIP_SIGNATURE = b"PK\x03\x04"
+# The part of an Office document that holds macros, and the content types that declare it.
+MACRO_MARKERS = (b"vbaproject", b"macroenabled", b"vnd.ms-office.vba", b"activex")
+# [Content_Types].xml is a few kilobytes; a bigger one is not a document we want to read.
+CONTENT_TYPES_MAX_BYTES = 1024 * 1024
+
+
+def upload_limit_bytes() -> int:
+    """The largest upload accepted, from ``OUTREACH_MAX_UPLOAD_MB``."""
+    return getattr(settings, "OUTREACH_MAX_UPLOAD_MB", 10) * 1024 * 1024
+
+
+def clean_filename(name: str, *, max_length: int = 255) -> str:
+    """The name to show and to offer on download: the base name only, no control
+    characters, at most ``max_length`` characters with the extension kept."""
+    # Browsers on Windows have sent full paths ("C:\\Users\\...\\scan.pdf").
+    name = PureWindowsPath(PurePosixPath(name or "").name).name
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    if not name:
+        return "file"
+    if len(name) > max_length:
+        suffix = PurePosixPath(name).suffix[:16]
+        name = name[: max_length - len(suffix)] + suffix
+    return name
+
+
+def inspect_upload(uploaded_file, *, max_bytes: int) -> str:
+    """Check an uploaded file against the allowlist and return its content type.
+
+    The extension must be one of ``ALLOWED_EXTENSIONS`` and the content must really be
+    of that type: JPEG and PDF by their signature, PNG by walking its chunks to IEND with
+    nothing after it, DOCX and XLSX as Office zip packages without macros. Images and PDFs
+    carrying HTML or script are refused. Raises ``ValidationError`` (with a ``code`` the
+    tests name) otherwise. The file is left positioned at its start.
+    """
+    extension = PurePosixPath((uploaded_file.name or "").lower()).suffix
+    expected = ALLOWED_EXTENSIONS.get(extension)
+    if expected is None:
+        raise ValidationError(
+            _("Files of this type cannot be uploaded. Allowed: JPG, PNG, PDF, DOCX and XLSX."),
+            code="extension",
+        )
+    size = uploaded_file.size or 0
+    if size > max_bytes:
+        raise ValidationError(
+            _("The file is too large ({size}); the limit is {limit}.").format(
+                size=filesizeformat(size), limit=filesizeformat(max_bytes)
+            ),
+            code="too_large",
+        )
+    content = _read(uploaded_file, max_bytes)
+    if not content:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if len(content) > max_bytes:  # the reported size was wrong: trust the bytes
+        raise ValidationError(
+            _("The file is too large; the limit is {limit}.").format(
+                limit=filesizeformat(max_bytes)
+            ),
+            code="too_large",
+        )
+
+    if _sniff(content) != expected:
+        raise _mismatch(expected)
+    if expected in MARKUP_CHECKED_TYPES and ACTIVE_CONTENT.search(content):
+        raise ValidationError(
+            _("The file contains web page or script content and cannot be accepted."),
+            code="active_content",
+        )
+    if expected == PNG:
+        _check_png(content)
+    elif expected in (DOCX, XLSX):
+        _check_office(content, expected)
+    return expected
+
+
+def _mismatch(expected: str) -> ValidationError:
+    return ValidationError(
+        _("The file's content does not match its name: it is not a real {kind}.").format(
+            kind=TYPE_LABELS[expected]
+        ),
+        code="mismatch",
+    )
+
+
+def _read(uploaded_file, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of the file, which is then rewound."""
+    uploaded_file.seek(0)
+    content = uploaded_file.read(max_bytes + 1)
+    uploaded_file.seek(0)
+    return content
+
+
+def _sniff(content: bytes) -> str | None:
+    """The type the content says it is, from its first bytes."""
+    if content.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if content.startswith(PNG_SIGNATURE):
+        return PNG
+    if content.startswith(b"%PDF-"):
+        return PDF
+    if content.startswith(ZIP_SIGNATURE):
+        return _office_kind(content)
+    return None
+
+
+def _office_kind(content: bytes) -> str | None:
+    """DOCX or XLSX for an Office Open XML package, else None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            names = package.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(name.startswith("word/") for name in names):
+        return DOCX
+    if any(name.startswith("xl/") for name in names):
+        return XLSX
+    return None
+
+
+def _check_png(content: bytes) -> None:
+    """Walk the chunks from IHDR to IEND; refuse a broken chunk or anything after IEND."""
+    damaged = ValidationError(_("The PNG image is damaged."), code="damaged")
+    position = len(PNG_SIGNATURE)
+    first = True
+    while True:
+        header = content[position : position + 8]
+        if len(header) < 8:
+            raise damaged
+        length, kind = struct.unpack(">I4s", header)
+        if length > 0x7FFFFFFF or not kind.isalpha() or (first and kind != b"IHDR"):
+            raise damaged
+        data_end = position + 8 + length
+        crc = content[data_end : data_end + 4]
+        checksum = zlib.crc32(content[position + 4 : data_end])  # over type and data
+        if len(crc) < 4 or struct.unpack(">I", crc)[0] != checksum:
+            raise damaged
+        position = data_end + 4
+        first = False
+        if kind == b"IEND":
+            break
+    if position != len(content):
+        raise ValidationError(
+            _("The PNG image has extra data after its end and cannot be accepted."),
+            code="trailing_data",
+        )
+
+
+def _check_office(content: bytes, expected: str) -> None:
+    """Refuse Office packages with macros (a vbaProject part or a macro content type)."""
+    macros = ValidationError(
+        _(
+            "Documents with macros cannot be uploaded. Save it as a plain .docx or .xlsx "
+            "file and try again."
+        ),
+        code="macros",
+    )
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        if any(
+            marker in info.filename.lower().encode()
+            for info in package.infolist()
+            for marker in MACRO_MARKERS
+        ):
+            raise macros
+        info = package.getinfo("[Content_Types].xml")
+        if info.file_size > CONTENT_TYPES_MAX_BYTES:
+            raise _mismatch(expected)
+        try:
+            types = package.read(info).lower()
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            raise _mismatch(expected) from None
+    if any(marker in types for marker in MACRO_MARKERS):
+        raise macros
+
+
+def private_file_response(file_field, *, filename: str, content_type: str) -> FileResponse:
+    """Stream a stored file as a download (never shown inline, never sniffed as a page).
+
+    Call it only after checking that the user may see the row the file belongs to.
+    """
+    if content_type not in ALLOWED_CONTENT_TYPES:
+        # Rows made before the allowlist, or edited by hand: download as opaque bytes.
+        content_type = "application/octet-stream"
+    if not file_field:
+        raise Http404(_("The file is missing from storage."))
+    try:
+        handle = file_field.storage.open(file_field.name, "rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from storage.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=clean_filename(filename), content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

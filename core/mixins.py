@@ -1,0 +1,26 @@
+"""View mixins shared by every app: scope first, then role."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+
+from branches import rules
+
+
+class ScopedQuerysetMixin(LoginRequiredMixin):
+    """Generic views that start from ``model.objects.visible_to(user)``.
+
+    A row outside the user's scope is then a 404 on detail pages, never a 403 that would
+    confirm it exists.
+    """
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+class OutreachWriterMixin(LoginRequiredMixin):
+    """Pages that record outreach: branch staff and leads only (403 for the others)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not rules.can_log_outreach(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

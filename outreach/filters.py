@@ -1,0 +1,208 @@
+"""List filters of outreach records (django-filter FilterSets).
+
+A FilterSet only narrows the queryset it is given: views pass one that already starts
+from ``visible_to(user)``, so no filter value can widen a user's scope. Each takes the
+``user`` to offer only choices in scope, and shows the branch filter only to provincial
+roles (a branch role sees one branch: that filter could only ever narrow to it).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Branch, County
+from branches.scoping import scope_of
+from branches.selectors import visible_city_branches
+from issues.models import Reply
+
+from .models import (
+    Activity,
+    Campaign,
+    Enterprise,
+    EquipmentClass,
+    FeedbackCategory,
+    FeedbackItem,
+)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (ISO dates in and out)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet told who is looking: choices in scope, branch filter for the province."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if "branch" in self.filters:
+            if scope_of(user).all_branches:
+                self.filters["branch"].queryset = visible_city_branches(user)
+            else:
+                del self.filters["branch"]
+        if "campaign" in self.filters:
+            self.filters["campaign"].queryset = Campaign.objects.visible_to(user)
+        if "county" in self.filters:
+            counties = County.objects.select_related("branch")
+            scope = scope_of(user)
+            if not scope.all_branches:
+                counties = counties.filter(branch=scope.branch_id)
+            self.filters["county"].queryset = counties
+
+    @property
+    def shows_branch(self) -> bool:
+        return "branch" in self.filters
+
+
+# --- feedback -------------------------------------------------------------------------
+
+SORT_NEWEST = "-received_on"
+SORT_OLDEST = "received_on"
+REPLIED = "yes"
+UNREPLIED = "no"
+
+
+class FeedbackItemFilter(ScopedFilterSet):
+    """The feedback list and its Excel export: every filter, plus ``q`` over the text."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Content, contact or enterprise")}
+        ),
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campaign"), field_name="activity__campaign", queryset=Campaign.objects.none()
+    )
+    branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=Branch.objects.none())
+    activity_kind = django_filters.ChoiceFilter(
+        label=_("Activity kind"), field_name="activity__kind", choices=Activity.Kind.choices
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=FeedbackCategory.objects.all()
+    )
+    kind = django_filters.ChoiceFilter(label=_("Opinion kind"), choices=FeedbackItem.Kind.choices)
+    received_on_after = django_filters.DateFilter(
+        label=_("Received from"), field_name="received_on", lookup_expr="gte", widget=DateInput
+    )
+    received_on_before = django_filters.DateFilter(
+        label=_("Received until"), field_name="received_on", lookup_expr="lte", widget=DateInput
+    )
+    enterprise = django_filters.NumberFilter(
+        label=_("Enterprise"), field_name="enterprise_id", widget=forms.HiddenInput
+    )
+    disposition = django_filters.ChoiceFilter(
+        label=_("Disposition"), choices=FeedbackItem.Disposition.choices, method="by_disposition"
+    )
+    replied = django_filters.ChoiceFilter(
+        label=_("Reply"),
+        choices=[(REPLIED, _("Replied")), (UNREPLIED, _("Not replied"))],
+        method="by_reply",
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Order"),
+        choices=[(SORT_NEWEST, _("Newest first")), (SORT_OLDEST, _("Oldest first"))],
+        empty_label=None,
+        method="sort_by",
+    )
+
+    class Meta:
+        model = FeedbackItem
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(content__icontains=value)
+            | Q(contact__icontains=value)
+            | Q(enterprise__name__icontains=value)
+        )
+
+    def by_disposition(self, queryset, name, value):
+        if value == FeedbackItem.Disposition.OPEN:
+            return queryset.undisposed()
+        if value == FeedbackItem.Disposition.LINKED:
+            return queryset.filter(issue__isnull=False)
+        return queryset.filter(closed_at__isnull=False)
+
+    def by_reply(self, queryset, name, value):
+        has_reply = Exists(Reply.objects.filter(feedback_item=OuterRef("pk")))
+        return queryset.filter(has_reply if value == REPLIED else ~has_reply)
+
+    def sort_by(self, queryset, name, value):
+        if value == SORT_OLDEST:
+            return queryset.order_by("received_on", "id")
+        return queryset.order_by("-received_on", "-id")
+
+
+# --- enterprises and activities --------------------------------------------------------
+
+
+class EnterpriseFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", help_text=_("Name, credit code or contact")
+    )
+    branch = django_filters.ModelChoiceFilter(
+        label=_("Home branch"), queryset=Branch.objects.none()
+    )
+    county = django_filters.ModelChoiceFilter(label=_("County"), queryset=County.objects.none())
+    equipment = django_filters.ModelChoiceFilter(
+        label=_("Equipment class"),
+        field_name="equipment_classes",
+        queryset=EquipmentClass.objects.all(),
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("name", "name"), ("county__code", "county"), ("created_at", "created")),
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "branch", "county", "equipment"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(uscc__icontains=value.upper())
+            | Q(contact_name__icontains=value)
+            | Q(contact_phone__icontains=value)
+        )
+
+
+class ActivityFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", help_text=_("Title or place"))
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campaign"), queryset=Campaign.objects.none()
+    )
+    branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=Branch.objects.none())
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Activity.Kind.choices)
+    date_from = django_filters.DateFilter(
+        label=_("From"), field_name="occurred_on", lookup_expr="gte", widget=DateInput
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), field_name="occurred_on", lookup_expr="lte", widget=DateInput
+    )
+
+    class Meta:
+        model = Activity
+        fields = ["q", "campaign", "branch", "kind", "date_from", "date_to"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(place__icontains=value))

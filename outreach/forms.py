@@ -1,0 +1,312 @@
+"""Forms of the outreach screens. They collect and clean input; the services write."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import County, Membership
+
+from .models import Activity, Campaign, Enterprise, EquipmentClass, FeedbackCategory, FeedbackItem
+from .services import KIND_FIELDS
+from .validators import normalize_uscc, validate_uscc
+
+
+class EnterpriseForm(forms.ModelForm):
+    """Register or edit an enterprise of one branch."""
+
+    allow_similar_name = forms.BooleanField(
+        label=_("This is a different enterprise from the one with the same name"),
+        required=False,
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "uscc",
+            "county",
+            "address",
+            "equipment_classes",
+            "contact_name",
+            "contact_phone",
+        ]
+        widgets = {
+            "equipment_classes": forms.CheckboxSelectMultiple,
+            "uscc": forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
+
+    def __init__(self, *args, branch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = County.objects.filter(branch=branch)
+        self.fields["county"].required = True
+        self.fields["equipment_classes"].queryset = EquipmentClass.objects.all()
+        # The service checks the code again; here it is normalised before the model's check.
+        self.fields["uscc"].validators = []
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self._lay_out(
+            offer_allow_similar=bool(self.data.get(self.add_prefix("allow_similar_name")))
+        )
+
+    def offer_allow_similar(self) -> None:
+        """Show the "this is a different enterprise" box (after a same-name match)."""
+        self._lay_out(offer_allow_similar=True)
+
+    def _lay_out(self, *, offer_allow_similar: bool) -> None:
+        self.helper.layout = Layout(
+            Field("name", autofocus=True),
+            Div(
+                Div("uscc", css_class="col-md-6"),
+                Div("county", css_class="col-md-6"),
+                css_class="row",
+            ),
+            "address",
+            "equipment_classes",
+            Div(
+                Div("contact_name", css_class="col-md-6"),
+                Div("contact_phone", css_class="col-md-6"),
+                css_class="row",
+            ),
+            Div("allow_similar_name", css_class="" if offer_allow_similar else "d-none"),
+        )
+
+    def clean_uscc(self):
+        code = normalize_uscc(self.cleaned_data.get("uscc", ""))
+        if code:
+            validate_uscc(code)
+        return code
+
+    def _get_validation_exclusions(self):
+        # The code's uniqueness is checked by the service, whose duplicate guard also offers
+        # the enterprise already registered; the database constraint stays the backstop.
+        return {*super()._get_validation_exclusions(), "uscc"}
+
+
+class ActivityForm(forms.ModelForm):
+    """An activity of one kind: only the fields that kind records are on the form."""
+
+    COMMON_FIELDS = ["campaign", "occurred_on", "title", "place", "staff", "minutes"]
+
+    class Meta:
+        model = Activity
+        fields = [
+            "campaign",
+            "occurred_on",
+            "title",
+            "place",
+            "enterprises",
+            "attendee_count",
+            "forms_sent",
+            "forms_returned",
+            "staff",
+            "minutes",
+        ]
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "minutes": forms.Textarea(attrs={"rows": 4}),
+            "attendee_count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "forms_sent": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "forms_returned": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        }
+
+    def __init__(self, *args, kind, branch, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = Activity.Kind(kind)
+        wanted = KIND_FIELDS[self.kind]
+        for name in ("enterprises", "attendee_count", "forms_sent", "forms_returned"):
+            if name not in wanted:
+                del self.fields[name]
+        self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
+        self.fields["campaign"].empty_label = None
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Leave empty to name it after the kind and enterprises.")
+        self.fields["staff"].queryset = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                membership__branch=branch,
+                membership__role__in=[Membership.Role.STAFF, Membership.Role.LEAD],
+            )
+            .order_by("last_name", "first_name")
+        )
+        self.fields["staff"].label_from_instance = _person_label
+        self.fields["staff"].widget.attrs.update({"data-picker": ""})
+        if "enterprises" in self.fields:
+            chosen = self.data.getlist(self.add_prefix("enterprises")) if self.is_bound else []
+            initial = [e.pk for e in self.initial.get("enterprises", [])] if self.initial else []
+            visible = Enterprise.objects.filter(branch=branch).active()
+            # Render only the chosen ones; the picker searches the rest on the server.
+            self.fields["enterprises"].queryset = visible
+            self.fields["enterprises"].widget.choices = _choices_of(
+                visible.filter(pk__in=[*chosen, *initial])
+            )
+            self.fields["enterprises"].widget.attrs.update(
+                {
+                    "data-picker": "",
+                    "data-autocomplete-url": reverse("outreach:enterprise_autocomplete"),
+                }
+            )
+            self.fields["enterprises"].required = self.kind in {
+                Activity.Kind.VISIT,
+                Activity.Kind.ONSITE_SERVICE,
+            }
+        if self.kind == Activity.Kind.SURVEY:
+            self.fields["forms_sent"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        rows = [
+            Div(
+                Div("occurred_on", css_class="col-6"),
+                Div("campaign", css_class="col-6"),
+                css_class="row",
+            ),
+        ]
+        if "enterprises" in self.fields:
+            rows.append("enterprises")
+        numbers = [
+            n for n in ("attendee_count", "forms_sent", "forms_returned") if n in self.fields
+        ]
+        if numbers:
+            rows.append(Div(*[Div(n, css_class="col") for n in numbers], css_class="row"))
+        rows += ["place", "title", "staff", "minutes"]
+        self.helper.layout = Layout(*rows)
+
+    def clean(self):
+        cleaned = super().clean()
+        sent, returned = cleaned.get("forms_sent"), cleaned.get("forms_returned")
+        if sent is not None and returned is not None and returned > sent:
+            self.add_error("forms_returned", _("More forms returned than were sent."))
+        return cleaned
+
+
+def _person_label(user) -> str:
+    from core.templatetags.people import person_name
+
+    return person_name(user)
+
+
+def _choices_of(enterprises):
+    return [(e.pk, e.name) for e in enterprises]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawal"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.add_input(Submit("withdraw", _("Withdraw"), css_class="btn-outline-danger"))
+
+
+# --- feedback entry ---------------------------------------------------------------------
+
+
+#: The prefix of the entry formset's fields (``feedback-0-content``...).
+FEEDBACK_PREFIX = "feedback"
+#: Empty rows the entry page starts with.
+FEEDBACK_START_ROWS = 3
+#: Most rows one entry page takes (a long forum's minutes fit; a runaway loop does not).
+FEEDBACK_MAX_ROWS = 100
+
+
+class FeedbackEntryChoices:
+    """What every row of one activity's entry form offers, read once for all rows."""
+
+    def __init__(self, activity: Activity):
+        self.activity = activity
+        # Any enterprise of the branch is accepted (the service checks the branch again);
+        # the activity's own are the ones offered.
+        self.enterprises = Enterprise.objects.filter(branch_id=activity.branch_id).active()
+        self.enterprise_choices = [
+            ("", _("Anonymous (back-to-back)")),
+            *activity.enterprises.active().order_by("name").values_list("pk", "name"),
+        ]
+        self.categories = FeedbackCategory.objects.filter(is_active=True)
+        self.category_choices = [
+            ("", "---------"),
+            *((category.pk, str(category)) for category in self.categories),
+        ]
+
+
+class FeedbackRowForm(forms.ModelForm):
+    """One opinion of the entry form; an untouched row is skipped, not an error."""
+
+    class Meta:
+        model = FeedbackItem
+        fields = ["enterprise", "category", "kind", "content", "contact"]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "contact": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+        help_texts = {"enterprise": ""}
+
+    def __init__(self, *args, choices: FeedbackEntryChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        enterprise = self.fields["enterprise"]
+        enterprise.queryset = choices.enterprises
+        enterprise.widget.choices = choices.enterprise_choices
+        category = self.fields["category"]
+        category.queryset = choices.categories
+        category.widget.choices = choices.category_choices
+        self.fields["contact"].widget.attrs["placeholder"] = _("Name or phone, if given")
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("enterprise", css_class="col-12 col-md-5"),
+                Column("category", css_class="col-7 col-md-4"),
+                Column("kind", css_class="col-5 col-md-3"),
+            ),
+            Field("content"),
+            Field("contact", wrapper_class="mb-0"),
+        )
+
+    def focus(self, name: str = "content") -> None:
+        """Put the cursor in this row's ``name`` field when the page opens."""
+        self.fields[name].widget.attrs["autofocus"] = True
+
+    def validate_unique(self):
+        # The row has no activity yet; the service validates what it writes.
+        pass
+
+
+class BaseFeedbackFormSet(forms.BaseFormSet):
+    """The rows of one entry: blank rows are ignored, at least one must be filled."""
+
+    def filled_forms(self) -> list[FeedbackRowForm]:
+        return [form for form in self.forms if form.has_changed()]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.filled_forms():
+            raise ValidationError(_("Write down at least one opinion."), code="empty")
+
+    def focus_first(self) -> None:
+        """Autofocus the first field with an error, or else the first row's content."""
+        for form in self.forms:
+            for name in form.errors:
+                if name in form.fields:
+                    form.focus(name)
+                    return
+        if self.forms:
+            self.forms[0].focus()
+
+
+FeedbackFormSet = forms.formset_factory(
+    FeedbackRowForm,
+    formset=BaseFeedbackFormSet,
+    extra=FEEDBACK_START_ROWS,
+    max_num=FEEDBACK_MAX_ROWS,
+    absolute_max=FEEDBACK_MAX_ROWS,
+    validate_max=True,
+)

@@ -1,0 +1,420 @@
+"""Writes to outreach records: enterprises, activities, feedback items, attachments.
+
+Every function takes the acting user, checks that they may act in the branch, validates,
+and writes inside a transaction. Views and the spreadsheet import both call these.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches import rules
+from branches.models import Branch, County
+from core import files
+
+from .models import (
+    Activity,
+    ActivityAttachment,
+    Campaign,
+    Enterprise,
+    EquipmentClass,
+    FeedbackCategory,
+    FeedbackItem,
+)
+from .validators import normalize_uscc, validate_uscc
+
+# Characters that differ between two spellings of the same company name.
+_NAME_NOISE = str.maketrans("", "", " \t\u3000()（）[]【】·.,，、-—_\"'“”‘’")
+
+
+def enterprise_name_key(name: str) -> str:
+    """The form of a name used to spot duplicates: full-width folded, no spaces or brackets."""
+    return unicodedata.normalize("NFKC", name or "").lower().translate(_NAME_NOISE)
+
+
+def ensure_can_log(actor, branch: Branch) -> None:
+    """Only staff and leads of ``branch`` (or a system administrator) write its outreach."""
+    if not rules.can_log_outreach_in(actor, branch):
+        raise PermissionDenied(_("You may only record outreach for your own branch."))
+
+
+# --- enterprises ----------------------------------------------------------------------
+
+
+def enterprise_duplicates(*, uscc: str, name: str, county: County | None, exclude_pk=None):
+    """Enterprises that are probably this one: the same USCC, or the same name in the county."""
+    from django.db.models import Q
+
+    condition = Q()
+    code = normalize_uscc(uscc)
+    if code:
+        condition |= Q(uscc=code)
+    if county is not None and name:
+        condition |= Q(county=county, name_key=enterprise_name_key(name))
+    if not condition:
+        return Enterprise.objects.none()
+    queryset = Enterprise.objects.active().filter(condition)
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    return queryset.select_related("branch", "county")
+
+
+def _enterprise_fields(
+    *, name, uscc, county, address, contact_name, contact_phone, branch
+) -> dict[str, object]:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Enter the enterprise's name.")})
+    code = normalize_uscc(uscc)
+    if code:
+        try:
+            validate_uscc(code)
+        except ValidationError as error:
+            raise ValidationError({"uscc": error.messages}) from None
+    if county is not None and county.branch_id != branch.pk:
+        raise ValidationError({"county": _("This county is not served by the branch.")})
+    return {
+        "name": name,
+        "name_key": enterprise_name_key(name),
+        "uscc": code,
+        "county": county,
+        "address": (address or "").strip(),
+        "contact_name": (contact_name or "").strip(),
+        "contact_phone": (contact_phone or "").strip(),
+    }
+
+
+@transaction.atomic
+def enterprise_create(
+    *,
+    actor,
+    branch: Branch,
+    name: str,
+    uscc: str = "",
+    county: County | None = None,
+    address: str = "",
+    equipment_classes: Iterable[EquipmentClass] = (),
+    contact_name: str = "",
+    contact_phone: str = "",
+    allow_similar_name: bool = False,
+) -> Enterprise:
+    """Register an enterprise in ``branch``.
+
+    The same USCC is always refused; the same name in the same county is refused unless
+    ``allow_similar_name`` (the user looked at the match and says it is another company).
+    """
+    ensure_can_log(actor, branch)
+    fields = _enterprise_fields(
+        name=name,
+        uscc=uscc,
+        county=county,
+        address=address,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        branch=branch,
+    )
+    _refuse_duplicates(fields, county=county, allow_similar_name=allow_similar_name)
+    enterprise = Enterprise.objects.create(branch=branch, created_by=actor, **fields)
+    enterprise.equipment_classes.set(equipment_classes)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(
+    *,
+    actor,
+    enterprise: Enterprise,
+    name: str,
+    uscc: str = "",
+    county: County | None = None,
+    address: str = "",
+    equipment_classes: Iterable[EquipmentClass] = (),
+    contact_name: str = "",
+    contact_phone: str = "",
+    allow_similar_name: bool = False,
+) -> Enterprise:
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    ensure_can_log(actor, enterprise.branch)
+    _refuse_if_withdrawn(enterprise)
+    fields = _enterprise_fields(
+        name=name,
+        uscc=uscc,
+        county=county,
+        address=address,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        branch=enterprise.branch,
+    )
+    _refuse_duplicates(
+        fields, county=county, allow_similar_name=allow_similar_name, exclude_pk=enterprise.pk
+    )
+    for field, value in fields.items():
+        setattr(enterprise, field, value)
+    enterprise._change_reason = "edit"
+    enterprise.save()
+    enterprise.equipment_classes.set(equipment_classes)
+    return enterprise
+
+
+def _refuse_duplicates(fields, *, county, allow_similar_name, exclude_pk=None) -> None:
+    if fields["uscc"]:
+        same_code = Enterprise.objects.filter(uscc=fields["uscc"])
+        if exclude_pk:
+            same_code = same_code.exclude(pk=exclude_pk)
+        if same_code.exists():
+            message = _("An enterprise with this unified social credit code is already registered.")
+            raise ValidationError({"uscc": ValidationError(message, code="duplicate_uscc")})
+    if county is not None and not allow_similar_name:
+        similar = Enterprise.objects.active().filter(county=county, name_key=fields["name_key"])
+        if exclude_pk:
+            similar = similar.exclude(pk=exclude_pk)
+        if similar.exists():
+            raise ValidationError(
+                {
+                    "name": ValidationError(
+                        _("An enterprise with the same name is already registered in this county."),
+                        code="duplicate_name",
+                    )
+                }
+            )
+
+
+# --- activities -----------------------------------------------------------------------
+
+#: The fields each kind of activity records, beyond date, place, staff and minutes.
+KIND_FIELDS = {
+    Activity.Kind.VISIT: {"enterprises"},
+    Activity.Kind.ENTERPRISE_FORUM: {"enterprises", "attendee_count"},
+    Activity.Kind.INTERNAL_FORUM: {"attendee_count"},
+    Activity.Kind.SURVEY: {"enterprises", "forms_sent", "forms_returned"},
+    Activity.Kind.HOTLINE: {"enterprises"},
+    Activity.Kind.ONSITE_SERVICE: {"enterprises"},
+}
+#: Kinds that need at least one enterprise.
+KINDS_NEEDING_ENTERPRISES = {Activity.Kind.VISIT, Activity.Kind.ONSITE_SERVICE}
+
+
+def default_activity_title(kind: str, occurred_on: date, enterprises: list[Enterprise]) -> str:
+    label = Activity.Kind(kind).label
+    if not enterprises:
+        return f"{label} {occurred_on:%Y-%m-%d}"
+    if len(enterprises) == 1:
+        return f"{label}：{enterprises[0].name}"
+    return _("{kind}: {name} and {count} others").format(
+        kind=label, name=enterprises[0].name, count=len(enterprises) - 1
+    )
+
+
+def _activity_fields(*, branch, kind, enterprises, attendee_count, forms_sent, forms_returned):
+    kind = Activity.Kind(kind)
+    wanted = KIND_FIELDS[kind]
+    errors = {}
+    enterprises = list(enterprises) if "enterprises" in wanted else []
+    if kind in KINDS_NEEDING_ENTERPRISES and not enterprises:
+        errors["enterprises"] = _("Choose at least one enterprise.")
+    foreign = [e.name for e in enterprises if e.branch_id != branch.pk]
+    if foreign:
+        errors["enterprises"] = _("These enterprises belong to another branch: {names}").format(
+            names="、".join(foreign)
+        )
+    if "forms_sent" in wanted:
+        if forms_sent is None:
+            errors["forms_sent"] = _("Enter how many forms were sent.")
+        elif forms_returned is not None and forms_returned > forms_sent:
+            errors["forms_returned"] = _("More forms returned than were sent.")
+    if errors:
+        raise ValidationError(errors)
+    return enterprises, {
+        "attendee_count": attendee_count if "attendee_count" in wanted else None,
+        "forms_sent": forms_sent if "forms_sent" in wanted else None,
+        "forms_returned": forms_returned if "forms_returned" in wanted else None,
+    }
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor,
+    branch: Branch,
+    campaign: Campaign,
+    kind: str,
+    occurred_on: date,
+    title: str = "",
+    place: str = "",
+    enterprises: Iterable[Enterprise] = (),
+    staff: Iterable = (),
+    attendee_count: int | None = None,
+    forms_sent: int | None = None,
+    forms_returned: int | None = None,
+    minutes: str = "",
+) -> Activity:
+    """Log an activity of ``branch``; the title is made up from the kind when left empty."""
+    ensure_can_log(actor, branch)
+    enterprises, numbers = _activity_fields(
+        branch=branch,
+        kind=kind,
+        enterprises=enterprises,
+        attendee_count=attendee_count,
+        forms_sent=forms_sent,
+        forms_returned=forms_returned,
+    )
+    activity = Activity.objects.create(
+        campaign=campaign,
+        branch=branch,
+        kind=kind,
+        title=(title or "").strip() or default_activity_title(kind, occurred_on, enterprises),
+        occurred_on=occurred_on,
+        place=(place or "").strip(),
+        minutes=minutes or "",
+        created_by=actor,
+        **numbers,
+    )
+    activity.enterprises.set(enterprises)
+    activity.staff.set(staff)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    actor,
+    activity: Activity,
+    campaign: Campaign,
+    occurred_on: date,
+    title: str = "",
+    place: str = "",
+    enterprises: Iterable[Enterprise] = (),
+    staff: Iterable = (),
+    attendee_count: int | None = None,
+    forms_sent: int | None = None,
+    forms_returned: int | None = None,
+    minutes: str = "",
+) -> Activity:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    ensure_can_log(actor, activity.branch)
+    _refuse_if_withdrawn(activity)
+    enterprises, numbers = _activity_fields(
+        branch=activity.branch,
+        kind=activity.kind,
+        enterprises=enterprises,
+        attendee_count=attendee_count,
+        forms_sent=forms_sent,
+        forms_returned=forms_returned,
+    )
+    activity.campaign = campaign
+    activity.occurred_on = occurred_on
+    activity.title = (title or "").strip() or default_activity_title(
+        activity.kind, occurred_on, enterprises
+    )
+    activity.place = (place or "").strip()
+    activity.minutes = minutes or ""
+    for field, value in numbers.items():
+        setattr(activity, field, value)
+    activity.save()
+    activity.enterprises.set(enterprises)
+    activity.staff.set(staff)
+    return activity
+
+
+# --- feedback -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feedback_create(
+    *,
+    actor,
+    activity: Activity,
+    category: FeedbackCategory,
+    content: str,
+    kind: str = FeedbackItem.Kind.PROBLEM,
+    enterprise: Enterprise | None = None,
+    contact: str = "",
+    received_on: date | None = None,
+) -> FeedbackItem:
+    """Record one opinion heard at ``activity``; no enterprise means anonymous."""
+    ensure_can_log(actor, activity.branch)
+    _refuse_if_withdrawn(activity)
+    content = (content or "").strip()
+    errors = {}
+    if not content:
+        errors["content"] = _("Write down what the enterprise said.")
+    if enterprise is not None and enterprise.branch_id != activity.branch_id:
+        errors["enterprise"] = _("This enterprise belongs to another branch.")
+    if errors:
+        raise ValidationError(errors)
+    return FeedbackItem.objects.create(
+        activity=activity,
+        branch_id=activity.branch_id,
+        enterprise=enterprise,
+        category=category,
+        kind=kind,
+        content=content,
+        contact=(contact or "").strip(),
+        received_on=received_on or activity.occurred_on,
+        created_by=actor,
+    )
+
+
+# --- withdrawal -----------------------------------------------------------------------
+
+
+def _refuse_if_withdrawn(record) -> None:
+    if record.withdrawn_at is not None:
+        raise ValidationError(_("This record has been withdrawn and can no longer be changed."))
+
+
+@transaction.atomic
+def record_withdraw(*, actor, record, reason: str):
+    """Withdraw an enterprise, activity or feedback item with a reason (never delete it)."""
+    model = type(record)
+    record = model.objects.select_for_update().get(pk=record.pk)
+    ensure_can_log(actor, record.branch)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this record is withdrawn.")})
+    if record.withdrawn_at is not None:
+        raise ValidationError(_("This record was already withdrawn."))
+    if isinstance(record, Activity) and record.feedback_items.active().exists():
+        raise ValidationError(
+            _("Withdraw this activity's opinions first: they still count in every figure.")
+        )
+    if isinstance(record, FeedbackItem) and record.issue_id:
+        raise ValidationError(
+            _("This opinion is part of an issue; take it out of the issue before withdrawing it.")
+        )
+    record.withdrawn_at = timezone.now()
+    record.withdrawn_by = actor
+    record.withdrawn_reason = reason
+    record._change_reason = reason
+    record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"])
+    return record
+
+
+# --- attachments ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(*, actor, activity: Activity, uploaded_file) -> ActivityAttachment:
+    """Keep a photo or scan with ``activity``, after checking it against the upload
+    allowlist (``core.files.inspect_upload``). Nothing is stored when it is refused;
+    the file is stored under a random name, its original name kept for display."""
+    ensure_can_log(actor, activity.branch)
+    _refuse_if_withdrawn(activity)
+    if uploaded_file is None:
+        raise ValidationError(_("Choose a file to upload."), code="required")
+    content_type = files.inspect_upload(uploaded_file, max_bytes=files.upload_limit_bytes())
+    return ActivityAttachment.objects.create(
+        activity=activity,
+        file=uploaded_file,
+        original_name=files.clean_filename(uploaded_file.name),
+        content_type=content_type,
+        size=uploaded_file.size,
+        uploaded_by=actor,
+    )

@@ -1,0 +1,207 @@
+"""Activities: list, log one of each kind, edit, the activity page, withdraw."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+
+from branches import rules
+from branches.scoping import membership_of
+from core.mixins import OutreachWriterMixin, ScopedQuerysetMixin
+from issues.models import Reply
+
+from .. import services
+from ..filters import ActivityFilter
+from ..forms import ActivityForm, WithdrawForm
+from ..models import Activity, FeedbackItem
+from ..selectors import current_campaign
+
+
+class ActivityListView(ScopedQuerysetMixin, FilterView):
+    model = Activity
+    filterset_class = ActivityFilter
+    paginate_by = 25
+    template_name = "outreach/activity_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .active()
+            .select_related("branch", "campaign")
+            .annotate(
+                enterprise_count=Count("enterprises", distinct=True),
+                feedback_count=Count(
+                    "feedback_items", filter=Q(feedback_items__withdrawn_at=None), distinct=True
+                ),
+            )
+            .order_by("-occurred_on", "-id")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_write"] = rules.can_log_outreach(self.request.user)
+        return context
+
+
+@login_required
+def activity_kind_choice(request):
+    """Step one of logging an activity: what kind was it?"""
+    if not rules.can_log_outreach(request.user):
+        raise PermissionDenied
+    return render(request, "outreach/activity_kind_choice.html", {"kinds": Activity.Kind})
+
+
+class ActivityFormView(OutreachWriterMixin, FormView):
+    """Log an activity of one kind (``kind`` in the URL), or edit one (``pk``)."""
+
+    form_class = ActivityForm
+    template_name = "outreach/activity_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.activity = None
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)  # to the login page
+        if "pk" in kwargs:
+            self.activity = get_object_or_404(
+                Activity.objects.visible_to(request.user).active(), pk=kwargs["pk"]
+            )
+            self.kind = self.activity.kind
+        else:
+            try:
+                self.kind = Activity.Kind(kwargs.get("kind"))
+            except ValueError:
+                raise Http404 from None
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def branch(self):
+        if self.activity is not None:
+            return self.activity.branch
+        return membership_of(self.request.user).branch
+
+    def get_initial(self):
+        if self.activity is None:
+            campaign = current_campaign(self.request.user)
+            return {
+                "campaign": campaign,
+                "occurred_on": timezone.localdate(),
+                "staff": [self.request.user],
+            }
+        return {"enterprises": list(self.activity.enterprises.all())}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(kind=self.kind, branch=self.branch, user=self.request.user)
+        kwargs["instance"] = self.activity
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(activity=self.activity, kind_label=Activity.Kind(self.kind).label)
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        fields = {
+            "campaign": data["campaign"],
+            "occurred_on": data["occurred_on"],
+            "title": data["title"],
+            "place": data["place"],
+            "enterprises": data.get("enterprises") or [],
+            "staff": data["staff"],
+            "attendee_count": data.get("attendee_count"),
+            "forms_sent": data.get("forms_sent"),
+            "forms_returned": data.get("forms_returned"),
+            "minutes": data["minutes"],
+        }
+        try:
+            if self.activity is None:
+                activity = services.activity_create(
+                    actor=self.request.user, branch=self.branch, kind=self.kind, **fields
+                )
+                messages.success(self.request, _("Activity logged."))
+            else:
+                activity = services.activity_update(
+                    actor=self.request.user, activity=self.activity, **fields
+                )
+                messages.success(self.request, _("Activity updated."))
+        except ValidationError as error:
+            by_field = (
+                error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+            )
+            for field, field_errors in by_field.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+            return self.form_invalid(form)
+        return redirect("outreach:activity_detail", pk=activity.pk)
+
+
+class ActivityDetailView(ScopedQuerysetMixin, DetailView):
+    """One activity: who was there, what was said, and where each opinion stands."""
+
+    model = Activity
+    template_name = "outreach/activity_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("branch", "campaign", "created_by", "withdrawn_by")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activity = self.object
+        has_reply = Exists(Reply.objects.filter(feedback_item=OuterRef("pk")))
+        context.update(
+            enterprises=list(activity.enterprises.select_related("county").order_by("name")),
+            staff=list(activity.staff.order_by("last_name", "first_name")),
+            attachments=list(activity.attachments.select_related("uploaded_by")),
+            feedback_items=list(
+                FeedbackItem.objects.filter(activity=activity)
+                .active()
+                .select_related("enterprise", "category", "issue")
+                .annotate(has_reply=has_reply)
+                .order_by("id")
+            ),
+            can_write=(
+                activity.withdrawn_at is None
+                and rules.can_log_outreach_in(self.request.user, activity.branch)
+            ),
+            withdraw_form=WithdrawForm(
+                action=reverse("outreach:activity_withdraw", args=[activity.pk])
+            ),
+        )
+        return context
+
+
+@login_required
+@require_POST
+def activity_withdraw(request, pk):
+    activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
+    if not rules.can_log_outreach_in(request.user, activity.branch):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why this record is withdrawn."))
+        return redirect("outreach:activity_detail", pk=pk)
+    try:
+        services.record_withdraw(
+            actor=request.user, record=activity, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("outreach:activity_detail", pk=pk)
+    messages.success(request, _("Activity withdrawn."))
+    return redirect("outreach:activity_list")

@@ -1,0 +1,223 @@
+"""Enterprise registry: list, search, register with a duplicate guard, edit, history page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+
+from branches import rules
+from branches.scoping import membership_of
+from core.mixins import OutreachWriterMixin, ScopedQuerysetMixin
+from issues.models import Reply
+
+from .. import services
+from ..filters import EnterpriseFilter
+from ..forms import EnterpriseForm, WithdrawForm
+from ..models import Activity, Enterprise, FeedbackItem
+
+
+class EnterpriseListView(ScopedQuerysetMixin, FilterView):
+    model = Enterprise
+    filterset_class = EnterpriseFilter
+    paginate_by = 25
+    template_name = "outreach/enterprise_list.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .active()
+            .select_related("branch", "county")
+            .order_by("name", "id")
+        )
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_write"] = rules.can_log_outreach(self.request.user)
+        return context
+
+
+class EnterpriseDetailView(ScopedQuerysetMixin, DetailView):
+    """Everything about one enterprise, newest first: activities, opinions, issues, replies."""
+
+    model = Enterprise
+    template_name = "outreach/enterprise_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("branch", "county", "created_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enterprise = self.object
+        context["equipment_classes"] = list(enterprise.equipment_classes.all())
+        context["activities"] = (
+            Activity.objects.visible_to(self.request.user)
+            .active()
+            .filter(enterprises=enterprise)
+            .annotate(
+                opinions=Count(
+                    "feedback_items",
+                    filter=Q(
+                        feedback_items__enterprise=enterprise,
+                        feedback_items__withdrawn_at=None,
+                    ),
+                )
+            )
+            .order_by("-occurred_on", "-id")
+        )
+        context["feedback_items"] = (
+            FeedbackItem.objects.visible_to(self.request.user)
+            .active()
+            .filter(enterprise=enterprise)
+            .select_related("category", "activity", "issue")
+            .prefetch_related(
+                Prefetch(
+                    "replies",
+                    queryset=Reply.objects.select_related("replied_by").order_by("-replied_on"),
+                )
+            )
+            .order_by("-received_on", "-id")
+        )
+        context["can_write"] = rules.can_log_outreach_in(self.request.user, enterprise.branch)
+        context["withdraw_form"] = WithdrawForm(action=enterprise_withdraw_url(enterprise.pk))
+        return context
+
+
+def enterprise_withdraw_url(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("outreach:enterprise_withdraw", args=[pk])
+
+
+class EnterpriseFormView(OutreachWriterMixin, FormView):
+    """Register (no pk) or edit (pk) an enterprise of the user's branch."""
+
+    form_class = EnterpriseForm
+    template_name = "outreach/enterprise_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.enterprise = None
+        if "pk" in kwargs and request.user.is_authenticated:
+            self.enterprise = get_object_or_404(
+                Enterprise.objects.visible_to(request.user).active(), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def branch(self):
+        if self.enterprise is not None:
+            return self.enterprise.branch
+        return membership_of(self.request.user).branch
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["branch"] = self.branch
+        kwargs["instance"] = self.enterprise
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["enterprise"] = self.enterprise
+        context.setdefault("duplicates", [])
+        context.setdefault("hidden_duplicate", False)
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "uscc": data["uscc"],
+            "county": data["county"],
+            "address": data["address"],
+            "equipment_classes": data["equipment_classes"],
+            "contact_name": data["contact_name"],
+            "contact_phone": data["contact_phone"],
+            "allow_similar_name": data.get("allow_similar_name", False),
+        }
+        try:
+            if self.enterprise is None:
+                enterprise = services.enterprise_create(
+                    actor=self.request.user, branch=self.branch, **fields
+                )
+                messages.success(self.request, _("Enterprise registered."))
+            else:
+                enterprise = services.enterprise_update(
+                    actor=self.request.user, enterprise=self.enterprise, **fields
+                )
+                messages.success(self.request, _("Enterprise updated."))
+        except ValidationError as error:
+            return self._form_with_duplicates(form, error)
+        return redirect("outreach:enterprise_detail", pk=enterprise.pk)
+
+    def _form_with_duplicates(self, form, error: ValidationError):
+        """Show the service's errors and offer the enterprises it matched."""
+        # Look the matches up before add_error() drops fields from cleaned_data.
+        duplicates = services.enterprise_duplicates(
+            uscc=form.cleaned_data.get("uscc", ""),
+            name=form.cleaned_data.get("name", ""),
+            county=form.cleaned_data.get("county"),
+            exclude_pk=self.enterprise.pk if self.enterprise else None,
+        )
+        by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+        for field, field_errors in by_field.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+        if any(e.code == "duplicate_name" for e in by_field.get("name", [])):
+            form.offer_allow_similar()
+        visible = list(duplicates.visible_to(self.request.user)[:5])
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                duplicates=visible,
+                # A match the user cannot open (another branch's) is named, never shown.
+                hidden_duplicate=len(visible) < duplicates.count(),
+            )
+        )
+
+
+@login_required
+@require_POST
+def enterprise_withdraw(request, pk):
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    if not rules.can_log_outreach_in(request.user, enterprise.branch):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why this record is withdrawn."))
+        return redirect("outreach:enterprise_detail", pk=pk)
+    try:
+        services.record_withdraw(
+            actor=request.user, record=enterprise, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("outreach:enterprise_detail", pk=pk)
+    messages.success(request, _("Enterprise withdrawn."))
+    return redirect("outreach:enterprise_list")
+
+
+@login_required
+def enterprise_autocomplete(request):
+    """Enterprises of the user's scope matching ``q``, for the searchable pickers."""
+    query = request.GET.get("q", "").strip()
+    enterprises = Enterprise.objects.visible_to(request.user).active()
+    if query:
+        enterprises = enterprises.filter(
+            Q(name__icontains=query) | Q(uscc__icontains=query.upper())
+        )
+    rows = enterprises.order_by("name").values("pk", "name", "uscc")[:20]
+    return JsonResponse(
+        {
+            "results": [
+                {"id": row["pk"], "text": f"{row['name']} {row['uscc']}".strip()} for row in rows
+            ]
+        }
+    )
