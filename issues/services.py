@@ -1,0 +1,341 @@
+"""Writes around issues that are not state transitions: opening issues from feedback,
+linking, closing and merging, replies, rectification reports, instructions, meetings.
+
+State changes go through ``issues.transitions.apply_transition`` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outreach.models import FeedbackCategory, FeedbackItem
+
+from . import rules
+from .models import Instruction, Issue, IssueEvent, ProvincialMeeting, Reply
+
+State = Issue.State
+
+
+def _lock_items(actor, items: Iterable[FeedbackItem]) -> list[FeedbackItem]:
+    """The items, re-read under lock and within the actor's scope, or a 404-like refusal."""
+    pks = sorted({item.pk for item in items})
+    if not pks:
+        raise ValidationError(_("Choose at least one opinion."), code="no_items")
+    locked = list(
+        FeedbackItem.objects.select_for_update()
+        .visible_to(actor)
+        .filter(pk__in=pks)
+        .select_related("activity")
+        .order_by("pk")
+    )
+    if len(locked) != len(pks):
+        raise PermissionDenied(_("Some of these opinions are outside your scope."))
+    return locked
+
+
+def _refuse_unless_undisposed(items: Sequence[FeedbackItem]) -> None:
+    taken = [item for item in items if item.issue_id or item.closed_at or item.withdrawn_at]
+    if taken:
+        raise ValidationError(
+            _("Already linked, closed or withdrawn (refresh the list): {ids}").format(
+                ids="、".join(f"#{item.pk}" for item in taken)
+            ),
+            code="already_disposed",
+        )
+
+
+def _event(issue, kind, actor, note="") -> IssueEvent:
+    return IssueEvent.objects.create(issue=issue, kind=kind, actor=actor, note=note)
+
+
+@transaction.atomic
+def issue_create(
+    *,
+    actor,
+    feedback_items: Iterable[FeedbackItem],
+    title: str,
+    category: FeedbackCategory,
+    description: str = "",
+    severity: str = Issue.Severity.NORMAL,
+) -> Issue:
+    """Open a new issue distilled from opinions of one branch and one campaign."""
+    items = _lock_items(actor, feedback_items)
+    branch_id = items[0].branch_id
+    if not all(rules.works_in_branch(actor, item.branch_id) for item in items):
+        raise PermissionDenied(_("Only the branch's staff open its issues."))
+    if {item.branch_id for item in items} != {branch_id}:
+        raise ValidationError(_("An issue gathers opinions of one branch."), code="mixed_branches")
+    campaigns = {item.activity.campaign_id for item in items}
+    if len(campaigns) != 1:
+        raise ValidationError(
+            _("An issue gathers opinions of one campaign."), code="mixed_campaigns"
+        )
+    _refuse_unless_undisposed(items)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the issue a title.")})
+    issue = Issue.objects.create(
+        branch_id=branch_id,
+        campaign_id=campaigns.pop(),
+        title=title,
+        description=(description or "").strip(),
+        category=category,
+        severity=severity,
+        created_by=actor,
+    )
+    FeedbackItem.objects.filter(pk__in=[item.pk for item in items]).update(
+        issue=issue, updated_at=timezone.now()
+    )
+    _event(issue, IssueEvent.Kind.CREATED, actor, _link_note(items))
+    return issue
+
+
+def _link_note(items) -> str:
+    return _("Opinions: {ids}").format(ids="、".join(f"#{item.pk}" for item in items))
+
+
+@transaction.atomic
+def feedback_link(*, actor, issue: Issue, feedback_items: Iterable[FeedbackItem]) -> Issue:
+    """Attach more opinions to an existing, still open issue of the same branch."""
+    issue = Issue.objects.select_for_update().visible_to(actor).get(pk=issue.pk)
+    if not rules.works_on(actor, issue):
+        raise PermissionDenied(_("Only the branch's staff work on its issues."))
+    if issue.state == State.ANSWERED or issue.merged_into_id or issue.withdrawn_at:
+        raise ValidationError(
+            _("Opinions can only join an issue that is still being worked on."), code="issue_closed"
+        )
+    items = _lock_items(actor, feedback_items)
+    if any(item.branch_id != issue.branch_id for item in items):
+        raise ValidationError(_("An issue gathers opinions of its own branch."))
+    _refuse_unless_undisposed(items)
+    FeedbackItem.objects.filter(pk__in=[item.pk for item in items]).update(
+        issue=issue, updated_at=timezone.now()
+    )
+    _event(issue, IssueEvent.Kind.FEEDBACK_LINKED, actor, _link_note(items))
+    return issue
+
+
+@transaction.atomic
+def feedback_close(*, actor, feedback_items: Iterable[FeedbackItem], reason: str) -> int:
+    """Close opinions that need no issue (praise, advice noted) with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why these opinions need no issue.")})
+    items = _lock_items(actor, feedback_items)
+    if not all(rules.works_in_branch(actor, item.branch_id) for item in items):
+        raise PermissionDenied(_("Only the branch's staff close its opinions."))
+    _refuse_unless_undisposed(items)
+    now = timezone.now()
+    return FeedbackItem.objects.filter(pk__in=[item.pk for item in items]).update(
+        closed_at=now, closed_by=actor, closed_reason=reason, updated_at=now
+    )
+
+
+@transaction.atomic
+def issue_merge(*, actor, issue: Issue, into: Issue, note: str = "") -> Issue:
+    """Merge a duplicate into the surviving issue: its opinions move, nothing is deleted."""
+    locked = {
+        i.pk: i
+        for i in Issue.objects.select_for_update()
+        .visible_to(actor)
+        .filter(pk__in=[issue.pk, into.pk])
+    }
+    if len(locked) != 2:
+        raise PermissionDenied(_("This issue is outside your scope."))
+    duplicate, survivor = locked[issue.pk], locked[into.pk]
+    if not rules.works_on(actor, duplicate) or survivor.branch_id != duplicate.branch_id:
+        raise PermissionDenied(_("Only issues of your own branch can be merged."))
+    if duplicate.pk == survivor.pk:
+        raise ValidationError(_("An issue cannot be merged into itself."))
+    for candidate in (duplicate, survivor):
+        if candidate.merged_into_id or candidate.withdrawn_at:
+            raise ValidationError(_("A merged or withdrawn issue cannot be merged again."))
+    if survivor.state == State.ANSWERED:
+        raise ValidationError(_("Merge into an issue that is still being worked on."))
+    moved = list(duplicate.feedback_items.values_list("pk", flat=True))
+    FeedbackItem.objects.filter(pk__in=moved).update(issue=survivor, updated_at=timezone.now())
+    duplicate.merged_into = survivor
+    duplicate.merged_at = timezone.now()
+    duplicate.save(update_fields=["merged_into", "merged_at", "updated_at"])
+    text = note or _("Merged into #{pk} {title}").format(pk=survivor.pk, title=survivor.title)
+    _event(duplicate, IssueEvent.Kind.MERGED, actor, text)
+    _event(
+        survivor,
+        IssueEvent.Kind.FEEDBACK_LINKED,
+        actor,
+        _("Took over #{pk} {title} and its opinions").format(
+            pk=duplicate.pk, title=duplicate.title
+        ),
+    )
+    return survivor
+
+
+@transaction.atomic
+def rectification_report(*, actor, issue: Issue, rectification: str) -> Issue:
+    """Staff record what was done; the branch lead then verifies (a transition)."""
+    issue = Issue.objects.select_for_update().visible_to(actor).get(pk=issue.pk)
+    if not rules.works_on(actor, issue):
+        raise PermissionDenied(_("Only the branch's staff work on its issues."))
+    if issue.state != State.RECTIFYING:
+        raise ValidationError(_("Rectification is reported while the issue is being rectified."))
+    rectification = (rectification or "").strip()
+    if not rectification:
+        raise ValidationError({"rectification": _("Describe what was done.")})
+    issue.rectification = rectification
+    issue.save(update_fields=["rectification", "updated_at"])
+    _event(
+        issue,
+        IssueEvent.Kind.COMMENT,
+        actor,
+        _("Rectification reported: {text}").format(text=rectification),
+    )
+    return issue
+
+
+def _reply_fields(channel, content, replied_on, satisfaction):
+    content = (content or "").strip()
+    errors = {}
+    if channel not in Reply.Channel.values:
+        errors["channel"] = _("Choose how the enterprise was answered.")
+    if not content:
+        errors["content"] = _("Write down what was answered.")
+    if satisfaction and satisfaction not in Reply.Satisfaction.values:
+        errors["satisfaction"] = _("Choose a satisfaction level.")
+    if replied_on and replied_on > timezone.localdate():
+        errors["replied_on"] = _("A reply cannot be dated in the future.")
+    if errors:
+        raise ValidationError(errors)
+    return content
+
+
+@transaction.atomic
+def reply_record(
+    *,
+    actor,
+    feedback_item: FeedbackItem,
+    channel: str,
+    content: str,
+    replied_on: date | None = None,
+    satisfaction: str = "",
+) -> Reply:
+    """Record the answer given to the enterprise behind one opinion."""
+    item = _lock_items(actor, [feedback_item])[0]
+    if not rules.works_in_branch(actor, item.branch_id):
+        raise PermissionDenied(_("Only the branch's staff record its replies."))
+    if item.withdrawn_at:
+        raise ValidationError(_("This opinion was withdrawn."))
+    content = _reply_fields(channel, content, replied_on, satisfaction)
+    reply = Reply.objects.create(
+        feedback_item=item,
+        channel=channel,
+        content=content,
+        replied_on=replied_on or timezone.localdate(),
+        replied_by=actor,
+        satisfaction=satisfaction or "",
+    )
+    if item.issue_id:
+        note = _("Reply to opinion #{pk}: {content}").format(pk=item.pk, content=content)
+        if satisfaction:
+            note += f" ({reply.get_satisfaction_display()})"
+        _event(Issue(pk=item.issue_id), IssueEvent.Kind.REPLY, actor, note)
+    transaction.on_commit(lambda: _after_reply(reply))
+    return reply
+
+
+def _after_reply(reply: Reply) -> None:
+    from . import notifications
+
+    notifications.after_reply(reply=reply)
+
+
+@transaction.atomic
+def reply_record_for_issue(
+    *,
+    actor,
+    issue: Issue,
+    channel: str,
+    content: str,
+    replied_on: date | None = None,
+    satisfaction: str = "",
+    only_unreplied: bool = True,
+) -> list[Reply]:
+    """One answer sent to every enterprise behind an issue: a reply on each opinion."""
+    issue = Issue.objects.visible_to(actor).get(pk=issue.pk)
+    items = issue.feedback_items.active()
+    if only_unreplied:
+        items = items.filter(replies__isnull=True)
+    items = list(items)
+    if not items:
+        raise ValidationError(_("Every opinion of this issue already has a reply."))
+    return [
+        reply_record(
+            actor=actor,
+            feedback_item=item,
+            channel=channel,
+            content=content,
+            replied_on=replied_on,
+            satisfaction=satisfaction,
+        )
+        for item in items
+    ]
+
+
+@transaction.atomic
+def instruction_write(*, actor, issue: Issue, content: str) -> Instruction:
+    """An institute leader's written instruction (批示) on an issue."""
+    if not rules.can_write_instruction(actor):
+        raise PermissionDenied(_("Only institute leaders write instructions."))
+    issue = Issue.objects.visible_to(actor).get(pk=issue.pk)
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError({"content": _("Write the instruction.")})
+    instruction = Instruction.objects.create(issue=issue, author=actor, content=content)
+    _event(issue, IssueEvent.Kind.INSTRUCTION, actor, content)
+    transaction.on_commit(lambda: _after_instruction(instruction))
+    return instruction
+
+
+def _after_instruction(instruction: Instruction) -> None:
+    from . import notifications
+
+    notifications.after_instruction(instruction=instruction)
+
+
+@transaction.atomic
+def instruction_acknowledge(*, actor, instruction: Instruction, note: str = "") -> Instruction:
+    instruction = (
+        Instruction.objects.select_for_update()
+        .visible_to(actor)
+        .select_related("issue")
+        .get(pk=instruction.pk)
+    )
+    if not rules.can_acknowledge(actor, instruction.issue):
+        raise PermissionDenied(_("Only the issue's branch acknowledges an instruction."))
+    if instruction.acknowledged_at:
+        raise ValidationError(_("This instruction was already acknowledged."), code="stale")
+    instruction.acknowledged_by = actor
+    instruction.acknowledged_at = timezone.now()
+    instruction.save(update_fields=["acknowledged_by", "acknowledged_at"])
+    _event(instruction.issue, IssueEvent.Kind.ACKNOWLEDGED, actor, note)
+    return instruction
+
+
+@transaction.atomic
+def meeting_record(
+    *, actor, title: str, held_on: date, attendees: str = "", minutes: str = ""
+) -> ProvincialMeeting:
+    """The provincial office records a meeting (院长办公会); decisions follow per issue."""
+    if not rules.can_record_meetings(actor):
+        raise PermissionDenied(_("Only the provincial office records provincial meetings."))
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the meeting a title.")})
+    return ProvincialMeeting.objects.create(
+        title=title, held_on=held_on, attendees=attendees, minutes=minutes, recorded_by=actor
+    )

@@ -1,0 +1,357 @@
+"""The issue workflow: the only code that writes ``Issue.state``.
+
+    collected ──plan──▶ rectifying ──verify──▶ rectified ──answer──▶ answered
+        │  └──────────fix_now (立行立改)────────▶│                      │
+        └──escalate──▶ escalated ──decide──▶ rectifying ◀──reopen─────┘
+                 (also from rectifying)
+
+Each transition is a row of ``TRANSITIONS``: where it may start, where it ends, which
+roles may make it, and what it needs. ``apply_transition`` locks the issue's row, refuses a
+transition whose starting state is no longer the issue's (another tab, another person, a
+double click), checks role, scope and guard, writes the fields, and records the event, all
+in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from branches.models import Membership
+from branches.scoping import membership_of, scope_of
+
+from .models import Escalation, Issue, IssueEvent, ProvincialDecision
+
+State = Issue.State
+Role = Membership.Role
+BRANCH_WORKERS = frozenset({Role.STAFF, Role.LEAD})
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move of the workflow."""
+
+    name: str
+    label: Promise
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    #: Fields of the action's form that must be filled.
+    required: tuple[str, ...] = ()
+    #: Refuses with a ValidationError when the issue is not ready (beyond required fields).
+    guard: Callable[[Issue], None] | None = None
+    #: Writes what the transition records, besides the state.
+    apply: Callable[..., list[str]] | None = field(default=None, compare=False)
+    button_class: str = "btn-primary"
+
+
+# --- guards and effects -------------------------------------------------------------------
+
+
+def unreplied_items(issue: Issue):
+    """Linked, not withdrawn feedback items that have no reply yet."""
+    return issue.feedback_items.active().filter(replies__isnull=True).order_by("id")
+
+
+def _guard_all_replied(issue: Issue) -> None:
+    missing = list(unreplied_items(issue))
+    if missing:
+        names = "；".join(
+            _("#{pk} {who}").format(
+                pk=item.pk, who=item.enterprise.name if item.enterprise else _("anonymous")
+            )
+            for item in missing
+        )
+        raise ValidationError(
+            _(
+                "Every opinion needs a reply before the issue is answered. Still missing: {items}"
+            ).format(items=names),
+            code="replies_missing",
+        )
+
+
+def _guard_rectification_reported(issue: Issue) -> None:
+    if not issue.rectification.strip():
+        raise ValidationError(
+            _("Record what was done before the rectification is verified."),
+            code="rectification_missing",
+        )
+
+
+def _guard_unsatisfied_reply(issue: Issue) -> None:
+    from .models import Reply
+
+    if not Reply.objects.filter(
+        feedback_item__issue=issue, satisfaction=Reply.Satisfaction.UNSATISFIED
+    ).exists():
+        raise ValidationError(
+            _("An issue is reopened when an enterprise was not satisfied with the reply."),
+            code="no_unsatisfied_reply",
+        )
+
+
+def _apply_plan(issue, actor, *, measures, responsible, deadline, **_unused) -> list[str]:
+    issue.measures = measures
+    issue.responsible = responsible
+    issue.deadline = deadline
+    return ["measures", "responsible", "deadline"]
+
+
+def _apply_fix_now(issue, actor, *, rectification, **_unused) -> list[str]:
+    issue.immediate_fix = True
+    issue.rectification = rectification
+    issue.rectified_at = timezone.now()
+    issue.verified_by = actor
+    return ["immediate_fix", "rectification", "rectified_at", "verified_by"]
+
+
+def _apply_verify(issue, actor, **_unused) -> list[str]:
+    issue.rectified_at = timezone.now()
+    issue.verified_by = actor
+    return ["rectified_at", "verified_by"]
+
+
+def _apply_escalate(issue, actor, *, reason, **_unused) -> list[str]:
+    Escalation.objects.create(issue=issue, reason=reason, requested_by=actor)
+    return []
+
+
+def _apply_decide(issue, actor, *, meeting, decision, owner=None, deadline=None, **_unused):
+    escalation = issue.escalations.filter(decision__isnull=True).order_by("-requested_at").first()
+    if escalation is None:
+        raise ValidationError(_("This issue has no escalation waiting for a decision."))
+    ProvincialDecision.objects.create(
+        meeting=meeting,
+        escalation=escalation,
+        decision=decision,
+        owner=owner,
+        deadline=deadline,
+        recorded_by=actor,
+    )
+    fields = []
+    if deadline:
+        issue.deadline = deadline
+        fields.append("deadline")
+    if (
+        owner is not None
+        and membership_of(owner)
+        and membership_of(owner).branch_id == issue.branch_id
+    ):
+        issue.responsible = owner
+        fields.append("responsible")
+    if not issue.measures:
+        issue.measures = decision
+        fields.append("measures")
+    return fields
+
+
+def _apply_answer(issue, actor, **_unused) -> list[str]:
+    issue.answered_at = timezone.now()
+    return ["answered_at"]
+
+
+def _apply_reopen(issue, actor, **_unused) -> list[str]:
+    issue.reopen_count += 1
+    issue.answered_at = None
+    issue.rectified_at = None
+    issue.verified_by = None
+    issue.rectification = ""
+    return ["reopen_count", "answered_at", "rectified_at", "verified_by", "rectification"]
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "plan",
+            gettext_lazy("Plan the rectification"),
+            frozenset({State.COLLECTED}),
+            State.RECTIFYING,
+            BRANCH_WORKERS,
+            required=("measures", "responsible", "deadline"),
+            apply=_apply_plan,
+        ),
+        Transition(
+            "fix_now",
+            gettext_lazy("Fixed on the spot"),
+            frozenset({State.COLLECTED}),
+            State.RECTIFIED,
+            BRANCH_WORKERS,
+            required=("rectification",),
+            apply=_apply_fix_now,
+            button_class="btn-success",
+        ),
+        Transition(
+            "escalate",
+            gettext_lazy("Escalate to the province"),
+            frozenset({State.COLLECTED, State.RECTIFYING}),
+            State.ESCALATED,
+            frozenset({Role.LEAD}),
+            required=("reason",),
+            apply=_apply_escalate,
+            button_class="btn-warning",
+        ),
+        Transition(
+            "decide",
+            gettext_lazy("Record the provincial decision"),
+            frozenset({State.ESCALATED}),
+            State.RECTIFYING,
+            frozenset({Role.OFFICE}),
+            required=("meeting", "decision"),
+            apply=_apply_decide,
+        ),
+        Transition(
+            "verify",
+            gettext_lazy("Verify the rectification"),
+            frozenset({State.RECTIFYING}),
+            State.RECTIFIED,
+            frozenset({Role.LEAD}),
+            guard=_guard_rectification_reported,
+            apply=_apply_verify,
+            button_class="btn-success",
+        ),
+        Transition(
+            "answer",
+            gettext_lazy("Mark as answered"),
+            frozenset({State.RECTIFIED}),
+            State.ANSWERED,
+            BRANCH_WORKERS,
+            guard=_guard_all_replied,
+            apply=_apply_answer,
+            button_class="btn-success",
+        ),
+        Transition(
+            "reopen",
+            gettext_lazy("Reopen for rectification"),
+            frozenset({State.ANSWERED}),
+            State.RECTIFYING,
+            frozenset({Role.LEAD}),
+            required=("note",),
+            guard=_guard_unsatisfied_reply,
+            apply=_apply_reopen,
+            button_class="btn-outline-danger",
+        ),
+    )
+}
+
+
+# --- who may do what ----------------------------------------------------------------------
+
+
+def role_may(user, transition: Transition, issue: Issue) -> bool:
+    """Role and scope allow ``user`` to make ``transition`` on ``issue`` (state aside)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    membership = membership_of(user)
+    if membership is None or membership.role not in transition.roles:
+        return False
+    if membership.role in BRANCH_WORKERS:
+        return membership.branch_id == issue.branch_id
+    return scope_of(user).all_branches
+
+
+def available_transitions(user, issue: Issue) -> list[Transition]:
+    """The transitions ``user`` may make on ``issue`` now: exactly the buttons to show."""
+    if issue.merged_into_id or issue.withdrawn_at:
+        return []
+    return [
+        t for t in TRANSITIONS.values() if issue.state in t.sources and role_may(user, t, issue)
+    ]
+
+
+# --- the one writer ------------------------------------------------------------------------
+
+
+class StaleTransition(ValidationError):
+    """The issue moved on since the user's page was drawn; nothing was changed."""
+
+
+def apply_transition(
+    *,
+    issue_id: int,
+    name: str,
+    actor,
+    expected_state: str,
+    note: str = "",
+    today: date | None = None,
+    **values,
+) -> Issue:
+    """Move the issue by transition ``name`` if it is still in ``expected_state``.
+
+    ``values`` are the action's fields (measures, responsible, deadline, rectification,
+    reason, meeting, decision, owner). Raises PermissionDenied for a role or scope that may
+    not, StaleTransition when the issue changed meanwhile, ValidationError otherwise.
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ValidationError(_("Unknown action."), code="unknown_transition")
+    with transaction.atomic():
+        issue = Issue.objects.select_for_update().visible_to(actor).filter(pk=issue_id).first()
+        if issue is None:
+            raise PermissionDenied(_("This issue is outside your scope."))
+        if not role_may(actor, transition, issue):
+            raise PermissionDenied(_("Your role may not do this."))
+        if issue.state != expected_state or issue.state not in transition.sources:
+            raise StaleTransition(
+                _(
+                    "This issue changed while you were looking at it: it is now “{state}”. "
+                    "Nothing was done; look at it again before acting."
+                ).format(state=issue.get_state_display()),
+                code="stale",
+            )
+        if issue.merged_into_id or issue.withdrawn_at:
+            raise ValidationError(_("A merged or withdrawn issue no longer moves."), code="closed")
+        missing = [
+            name_
+            for name_ in transition.required
+            if not _filled(values.get(name_, note if name_ == "note" else None))
+        ]
+        if missing:
+            raise ValidationError(
+                {name_: _("This field is required.") for name_ in missing}, code="required"
+            )
+        if transition.guard:
+            transition.guard(issue)
+        if (
+            name == "plan"
+            and values.get("deadline")
+            and values["deadline"] < (today or timezone.localdate())
+        ):
+            raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+        changed = transition.apply(issue, actor, **values) if transition.apply else []
+        from_state = issue.state
+        issue.state = transition.target
+        issue.save(update_fields=["state", "updated_at", *changed])
+        IssueEvent.objects.create(
+            issue=issue,
+            kind=IssueEvent.Kind.TRANSITION,
+            from_state=from_state,
+            to_state=transition.target,
+            note=note or _event_note(name, values),
+            actor=actor,
+        )
+    from . import notifications
+
+    notifications.after_transition(issue=issue, transition=transition, actor=actor, values=values)
+    return issue
+
+
+def _filled(value) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None
+
+
+def _event_note(name: str, values: dict) -> str:
+    for key in ("measures", "rectification", "reason", "decision"):
+        if values.get(key):
+            return str(values[key])
+    return ""
