@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("outreach/", include("outreach.urls")),
     path("import/", include("imports.urls")),
+    path("issues/", include("issues.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
