@@ -52,11 +52,12 @@ def can_log_outreach(user) -> bool:
 
 
 def can_log_outreach_in(user, branch) -> bool:
-    """Write outreach records of ``branch``: its own staff and lead; the provincial office
-    and administrators too (they enter paper ledgers on a branch's behalf by import)."""
+    """Write outreach records of ``branch``: its own staff and lead, nobody else.
+
+    The provincial office and leaders read every branch but never change its records; an
+    import run by the office on the server names the branch user it is made for.
+    """
     if not user.is_authenticated or not user.is_active or branch.is_province:
         return False
-    if user.is_superuser or is_provincial_office(user):
-        return True
     membership = membership_of(user)
     return is_branch_member(user) and membership.branch_id == branch.pk

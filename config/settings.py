@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "outreach",
     "issues",
     "imports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.membership",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -240,6 +242,9 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "outreach@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people open the app at, for the links in notification emails (without it
+# the emails carry the path only).
+OUTREACH_SITE_URL = env("OUTREACH_SITE_URL")
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

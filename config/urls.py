@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("core.urls")),
     path("outreach/", include("outreach.urls")),
     path("import/", include("imports.urls")),
+    path("notifications/", include("notifications.urls")),
     path("issues/", include("issues.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

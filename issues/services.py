@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import files
 from outreach.models import FeedbackCategory, FeedbackItem
 
 from . import rules
-from .models import Instruction, Issue, IssueEvent, ProvincialMeeting, Reply
+from .models import Instruction, Issue, IssueEvent, IssueEvidence, ProvincialMeeting, Reply
 
 State = Issue.State
 
@@ -140,6 +141,8 @@ def feedback_close(*, actor, feedback_items: Iterable[FeedbackItem], reason: str
 @transaction.atomic
 def issue_merge(*, actor, issue: Issue, into: Issue, note: str = "") -> Issue:
     """Merge a duplicate into the surviving issue: its opinions move, nothing is deleted."""
+    if issue.pk == into.pk:
+        raise ValidationError(_("An issue cannot be merged into itself."))
     locked = {
         i.pk: i
         for i in Issue.objects.select_for_update()
@@ -196,6 +199,38 @@ def rectification_report(*, actor, issue: Issue, rectification: str) -> Issue:
         _("Rectification reported: {text}").format(text=rectification),
     )
     return issue
+
+
+@transaction.atomic
+def evidence_add(*, actor, issue: Issue, uploaded_file) -> IssueEvidence:
+    """Keep a photo, scan or document showing what was done, while the issue is being
+    rectified. The file is checked against the upload allowlist
+    (``core.files.inspect_upload``); nothing is stored when it is refused."""
+    issue = Issue.objects.visible_to(actor).get(pk=issue.pk)
+    if not rules.works_on(actor, issue):
+        raise PermissionDenied(_("Only the branch's staff work on its issues."))
+    if issue.state != State.RECTIFYING or issue.merged_into_id or issue.withdrawn_at:
+        raise ValidationError(
+            _("Evidence is added while the issue is being rectified."), code="not_rectifying"
+        )
+    if uploaded_file is None:
+        raise ValidationError(_("Choose a file to upload."), code="required")
+    content_type = files.inspect_upload(uploaded_file, max_bytes=files.upload_limit_bytes())
+    evidence = IssueEvidence.objects.create(
+        issue=issue,
+        file=uploaded_file,
+        original_name=files.clean_filename(uploaded_file.name),
+        content_type=content_type,
+        size=uploaded_file.size,
+        uploaded_by=actor,
+    )
+    _event(
+        issue,
+        IssueEvent.Kind.COMMENT,
+        actor,
+        _("Evidence added: {name}").format(name=evidence.original_name),
+    )
+    return evidence
 
 
 def _reply_fields(channel, content, replied_on, satisfaction):

@@ -61,19 +61,36 @@ def unreplied_items(issue: Issue):
     return issue.feedback_items.active().filter(replies__isnull=True).order_by("id")
 
 
-def _guard_all_replied(issue: Issue) -> None:
-    missing = list(unreplied_items(issue))
-    if missing:
-        names = "；".join(
-            _("#{pk} {who}").format(
-                pk=item.pk, who=item.enterprise.name if item.enterprise else _("anonymous")
-            )
-            for item in missing
+def _items_with_latest_reply_unsatisfied(issue: Issue):
+    """Linked items whose most recent reply records the enterprise as unsatisfied."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import Reply
+
+    latest = Reply.objects.filter(feedback_item=OuterRef("pk")).order_by("-replied_on", "-id")
+    return (
+        issue.feedback_items.active()
+        .annotate(latest_satisfaction=Subquery(latest.values("satisfaction")[:1]))
+        .filter(latest_satisfaction=Reply.Satisfaction.UNSATISFIED)
+    )
+
+
+def _describe(items) -> str:
+    return "；".join(
+        _("#{pk} {who}").format(
+            pk=item.pk, who=item.enterprise.name if item.enterprise else _("anonymous")
         )
+        for item in items
+    )
+
+
+def _guard_all_replied(issue: Issue) -> None:
+    missing = list(unreplied_items(issue).select_related("enterprise"))
+    if missing:
         raise ValidationError(
             _(
                 "Every opinion needs a reply before the issue is answered. Still missing: {items}"
-            ).format(items=names),
+            ).format(items=_describe(missing)),
             code="replies_missing",
         )
 
@@ -87,13 +104,9 @@ def _guard_rectification_reported(issue: Issue) -> None:
 
 
 def _guard_unsatisfied_reply(issue: Issue) -> None:
-    from .models import Reply
-
-    if not Reply.objects.filter(
-        feedback_item__issue=issue, satisfaction=Reply.Satisfaction.UNSATISFIED
-    ).exists():
+    if not _items_with_latest_reply_unsatisfied(issue).exists():
         raise ValidationError(
-            _("An issue is reopened when an enterprise was not satisfied with the reply."),
+            _("An issue is reopened when an enterprise's latest reply says it is not satisfied."),
             code="no_unsatisfied_reply",
         )
 
@@ -338,10 +351,17 @@ def apply_transition(
             note=note or _event_note(name, values),
             actor=actor,
         )
+        # Told only once the move is committed (a caller may hold a larger transaction).
+        transaction.on_commit(
+            lambda: _notify(issue=issue, transition=transition, actor=actor, values=values)
+        )
+    return issue
+
+
+def _notify(**kwargs) -> None:
     from . import notifications
 
-    notifications.after_transition(issue=issue, transition=transition, actor=actor, values=values)
-    return issue
+    notifications.after_transition(**kwargs)
 
 
 def _filled(value) -> bool:

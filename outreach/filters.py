@@ -43,6 +43,9 @@ class ScopedFilterSet(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
+                filter_.extra.setdefault("empty_label", _("All"))
         if "branch" in self.filters:
             if scope_of(user).all_branches:
                 self.filters["branch"].queryset = visible_city_branches(user)

@@ -87,6 +87,13 @@ class EnterpriseForm(forms.ModelForm):
         return {*super()._get_validation_exclusions(), "uscc"}
 
 
+#: What the searchable pickers say, in the user's language (read by static/js/app.js).
+PICKER_TEXTS = {
+    "data-no-results": _("Nothing found"),
+    "data-remove-label": _("Remove"),
+}
+
+
 class ActivityForm(forms.ModelForm):
     """An activity of one kind: only the fields that kind records are on the form."""
 
@@ -135,7 +142,7 @@ class ActivityForm(forms.ModelForm):
             .order_by("last_name", "first_name")
         )
         self.fields["staff"].label_from_instance = _person_label
-        self.fields["staff"].widget.attrs.update({"data-picker": ""})
+        self.fields["staff"].widget.attrs.update({"data-picker": "", **PICKER_TEXTS})
         if "enterprises" in self.fields:
             chosen = self.data.getlist(self.add_prefix("enterprises")) if self.is_bound else []
             initial = [e.pk for e in self.initial.get("enterprises", [])] if self.initial else []
@@ -149,6 +156,8 @@ class ActivityForm(forms.ModelForm):
                 {
                     "data-picker": "",
                     "data-autocomplete-url": reverse("outreach:enterprise_autocomplete"),
+                    "placeholder": _("Type part of a name or credit code"),
+                    **PICKER_TEXTS,
                 }
             )
             self.fields["enterprises"].required = self.kind in {
@@ -203,7 +212,9 @@ class WithdrawForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
-        self.helper.add_input(Submit("withdraw", _("Withdraw"), css_class="btn-outline-danger"))
+        self.helper.add_input(
+            Submit("withdraw", _("Withdraw"), field_classes="btn btn-outline-danger")
+        )
 
 
 # --- feedback entry ---------------------------------------------------------------------

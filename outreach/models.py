@@ -204,7 +204,7 @@ class Activity(Withdrawable, TimeStamped):
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("staff present"), blank=True, related_name="+"
     )
-    attendee_count = models.PositiveIntegerField(_("attendees"), null=True, blank=True)
+    attendee_count = models.PositiveIntegerField(_("number of attendees"), null=True, blank=True)
     forms_sent = models.PositiveIntegerField(_("forms sent"), null=True, blank=True)
     forms_returned = models.PositiveIntegerField(_("forms returned"), null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)

@@ -207,15 +207,25 @@ def default_activity_title(kind: str, occurred_on: date, enterprises: list[Enter
         return f"{label} {occurred_on:%Y-%m-%d}"
     if len(enterprises) == 1:
         return f"{label}：{enterprises[0].name}"
-    return _("{kind}: {name} and {count} others").format(
-        kind=label, name=enterprises[0].name, count=len(enterprises) - 1
+    return _("{kind}: {name} and others, {total} enterprises").format(
+        kind=label, name=enterprises[0].name, total=len(enterprises)
     )
 
 
-def _activity_fields(*, branch, kind, enterprises, attendee_count, forms_sent, forms_returned):
+def _activity_fields(
+    *, branch, campaign, occurred_on, kind, enterprises, attendee_count, forms_sent, forms_returned
+):
     kind = Activity.Kind(kind)
     wanted = KIND_FIELDS[kind]
     errors = {}
+    if occurred_on > timezone.localdate():
+        errors["occurred_on"] = _(
+            "An activity is logged after it took place: the date is in the future."
+        )
+    elif occurred_on < campaign.starts_on or (campaign.ends_on and occurred_on > campaign.ends_on):
+        errors["occurred_on"] = _("The date is outside the campaign ({start} – {end}).").format(
+            start=campaign.starts_on, end=campaign.ends_on or "…"
+        )
     enterprises = list(enterprises) if "enterprises" in wanted else []
     if kind in KINDS_NEEDING_ENTERPRISES and not enterprises:
         errors["enterprises"] = _("Choose at least one enterprise.")
@@ -259,6 +269,8 @@ def activity_create(
     ensure_can_log(actor, branch)
     enterprises, numbers = _activity_fields(
         branch=branch,
+        campaign=campaign,
+        occurred_on=occurred_on,
         kind=kind,
         enterprises=enterprises,
         attendee_count=attendee_count,
@@ -302,6 +314,8 @@ def activity_update(
     _refuse_if_withdrawn(activity)
     enterprises, numbers = _activity_fields(
         branch=activity.branch,
+        campaign=campaign,
+        occurred_on=occurred_on,
         kind=activity.kind,
         enterprises=enterprises,
         attendee_count=attendee_count,

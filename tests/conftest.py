@@ -29,6 +29,7 @@ from tests.factories import (
     IssueEventFactory,
     IssueEvidenceFactory,
     IssueFactory,
+    NotificationFactory,
     ProvinceFactory,
     ProvincialDecisionFactory,
     ProvincialMeetingFactory,
@@ -228,6 +229,7 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
     instruction = InstructionFactory(issue=issue, author=leader)
     event = IssueEventFactory(issue=issue, kind=IssueEvent.Kind.CREATED, note="", actor=staff)
     import_batch = ImportBatchFactory(branch=branch, campaign=campaign, uploaded_by=staff)
+    notification = NotificationFactory(recipient=staff, issue=issue)
     return SimpleNamespace(
         branch=branch,
         county=county,
@@ -244,6 +246,7 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
         instruction=instruction,
         event=event,
         import_batch=import_batch,
+        notification=notification,
     )
 
 

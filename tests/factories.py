@@ -429,6 +429,31 @@ class IssueEventFactory(DjangoModelFactory):
     actor = factory.SubFactory(UserFactory)
 
 
+# --- notifications ----------------------------------------------------------------
+
+
+def _issue_seen_by(user) -> Issue:
+    """A new issue of the user's city branch (so they see it), or of a new branch."""
+    membership = getattr(user, "membership", None)
+    if membership is not None and not membership.branch.is_province:
+        return IssueFactory(branch=membership.branch)
+    return IssueFactory()
+
+
+class NotificationFactory(DjangoModelFactory):
+    """An unread notification about an issue its recipient sees; its key is unique, as the
+    services make it."""
+
+    class Meta:
+        model = "notifications.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "responsible"
+    issue = factory.LazyAttribute(lambda o: _issue_seen_by(o.recipient))
+    deadline = factory.LazyFunction(lambda: today() + timedelta(days=14))
+    dedupe_key = factory.Sequence(lambda n: f"test:{n}")
+
+
 # --- spreadsheet imports ------------------------------------------------------------
 
 

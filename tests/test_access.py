@@ -61,6 +61,24 @@ ROUTES = {
         lambda world: {"pk": world.a.import_batch.pk},
         {**EDITED_BY_A, "lead_a": 404, "no_role_user": 403},
     ),
+    # Notifications: everyone logged in has a list of their own; opening one is for its
+    # recipient alone (world.a.notification is staff_a's), a 404 for everyone else.
+    "notifications:notification_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "notifications:notification_open": (
+        "get",
+        lambda world: {"pk": world.a.notification.pk},
+        {
+            "anonymous": LOGIN,
+            "staff_a": 302,
+            "lead_a": 404,
+            "staff_b": 404,
+            "office": 404,
+            "leader": 404,
+            "admin_user": 404,
+            "no_role_user": 404,
+        },
+    ),
+    "notifications:mark_all_read": ("get", {}, POST_ONLY),
     # Lists: everyone logged in (each sees their own scope; no role, an empty list).
     "outreach:enterprise_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "outreach:enterprise_autocomplete": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
@@ -122,6 +140,50 @@ ROUTES = {
             "no_role_user": 404,
         },
     ),
+    # Issues: the list and "my work" for everyone logged in (each their own scope; no role,
+    # empty); A's issue page and evidence for those who see A, a 404 for everyone else.
+    "issues:issue_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "issues:my_work": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "issues:issue_detail": ("get", lambda world: {"pk": world.a.issue.pk}, SEEN_BY_A),
+    "issues:evidence_download": ("get", lambda world: {"pk": world.a.evidence.pk}, SEEN_BY_A),
+    # Workflow actions on an issue are POSTs; a GET is refused before anything is looked up.
+    "issues:issue_transition": (
+        "get",
+        lambda world: {"pk": world.a.issue.pk, "name": "decide"},
+        POST_ONLY,
+    ),
+    "issues:reply_add": ("get", lambda world: {"pk": world.a.issue.pk}, POST_ONLY),
+    "issues:rectification_report": ("get", lambda world: {"pk": world.a.issue.pk}, POST_ONLY),
+    "issues:instruction_add": ("get", lambda world: {"pk": world.a.issue.pk}, POST_ONLY),
+    "issues:instruction_acknowledge": (
+        "get",
+        lambda world: {"pk": world.a.instruction.pk},
+        POST_ONLY,
+    ),
+    "issues:issue_merge": ("get", lambda world: {"pk": world.a.issue.pk}, POST_ONLY),
+    # From feedback to issues: a POST from the lists (its page answers the POST).
+    "issues:feedback_dispose": ("get", {}, POST_ONLY),
+    # The province: the queue for the office and leaders (and administrators, who see every
+    # branch); meetings listed for everyone in their scope (a branch: those that decided
+    # its issues), recorded by the office alone. world.a.meeting decided world.a.issue.
+    "issues:escalation_queue": (
+        "get",
+        {},
+        {
+            **dict.fromkeys(PERSONAS, 403),
+            "anonymous": LOGIN,
+            "office": 200,
+            "leader": 200,
+            "admin_user": 200,
+        },
+    ),
+    "issues:meeting_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "issues:meeting_create": (
+        "get",
+        {},
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": LOGIN, "office": 200},
+    ),
+    "issues:meeting_detail": ("get", lambda world: {"pk": world.a.meeting.pk}, SEEN_BY_A),
 }
 
 # Django admin: staff only. Branch roles and leaders are not admin staff; the provincial
@@ -153,6 +215,8 @@ OFFICE_ADMIN_LISTS = {
     "issues_instruction": 200,
     "issues_issueevent": 200,
     "imports_importbatch": 403,
+    # Notifications are personal: only the system administrator reads them in the admin.
+    "notifications_notification": 403,
     "axes_accessattempt": 403,
     "axes_accessfailurelog": 403,
     "axes_accesslog": 403,

@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from ..views import feedback_actions
+
+urlpatterns = [
+    path("from-feedback/", feedback_actions.feedback_dispose, name="feedback_dispose"),
+]

@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from ..views import issue_pages
+
+urlpatterns = [
+    path("", issue_pages.IssueListView.as_view(), name="issue_list"),
+    path("mine/", issue_pages.my_work, name="my_work"),
+    path("<int:pk>/", issue_pages.issue_detail, name="issue_detail"),
+]

@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 from branches import rules
 from branches.scoping import membership_of
 from core.mixins import OutreachWriterMixin, ScopedQuerysetMixin
+from issues import rules as issue_rules
 from issues.models import Reply
 
 from .. import services
@@ -179,6 +180,8 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
                 activity.withdrawn_at is None
                 and rules.can_log_outreach_in(self.request.user, activity.branch)
             ),
+            # Ticks to turn opinions into issues: for the staff and lead of the branch.
+            can_dispose=issue_rules.works_in_branch(self.request.user, activity.branch_id),
             withdraw_form=WithdrawForm(
                 action=reverse("outreach:activity_withdraw", args=[activity.pk])
             ),

@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 
 from branches import rules
 from core.excel import xlsx_response
+from issues import rules as issue_rules
 from issues.models import Reply
 
 from .. import services
@@ -172,6 +173,8 @@ class FeedbackListView(LoginRequiredMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["shows_branch"] = self.filterset.shows_branch
+        # Ticks to turn opinions into issues: for the staff and lead of the branch.
+        context["can_dispose"] = issue_rules.can_open_issues(self.request.user)
         context["active_filters"] = self._active_filters()
         return context
 

@@ -11,11 +11,20 @@ function initPickers(root) {
   if (typeof TomSelect === "undefined") return;
   root.querySelectorAll("select[data-picker]").forEach((select) => {
     if (select.tomselect) return;
+    const texts = select.dataset;
     const options = {
-      plugins: select.multiple ? ["remove_button"] : [],
+      plugins: select.multiple ? { remove_button: { title: texts.removeLabel || "×" } } : [],
       maxOptions: 50,
       create: false,
       hideSelected: true,
+      render: {
+        no_results: () => {
+          const div = document.createElement("div");
+          div.className = "no-results";
+          div.textContent = texts.noResults || "—";
+          return div;
+        },
+      },
     };
     const url = select.dataset.autocompleteUrl;
     if (url) {

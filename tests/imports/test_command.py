@@ -1,4 +1,4 @@
-"""``manage.py import_outreach``: the provincial office imports a branch's ledgers."""
+"""``manage.py import_outreach``: the office imports a branch's ledgers for its staff."""
 
 import io
 
@@ -24,7 +24,7 @@ def example_file(tmp_path):
     return path
 
 
-def run(path, *extra, branch="quanzhou", campaign="second-batch", user="office"):
+def run(path, *extra, branch="quanzhou", campaign="second-batch", user="lead_a"):
     out, err = io.StringIO(), io.StringIO()
     call_command(
         "import_outreach",
@@ -42,26 +42,26 @@ def run(path, *extra, branch="quanzhou", campaign="second-batch", user="office")
     return out.getvalue(), err.getvalue()
 
 
-def test_the_office_imports_a_branchs_file_and_sees_the_counts(
-    office, branch_a, counties_a, campaign, example_file
+def test_the_command_imports_a_branchs_file_for_its_lead_and_shows_the_counts(
+    lead_a, branch_a, counties_a, campaign, example_file
 ):
     out, _err = run(example_file)
     assert counts() == (3, 4, 6)
     assert "enterprises" in out and " 3 new" in out
     batch = ImportBatch.objects.get()
-    assert (batch.uploaded_by, batch.branch, batch.status) == (office, branch_a, "imported")
+    assert (batch.uploaded_by, batch.branch, batch.status) == (lead_a, branch_a, "imported")
     assert batch.original_name == "泉州台账.xlsx"
-    assert Enterprise.objects.filter(branch=branch_a, created_by=office).count() == 3
+    assert Enterprise.objects.filter(branch=branch_a, created_by=lead_a).count() == 3
 
 
-def test_running_it_twice_creates_nothing_new(office, counties_a, campaign, example_file):
+def test_running_it_twice_creates_nothing_new(lead_a, counties_a, campaign, example_file):
     run(example_file)
     out, _err = run(example_file)
     assert counts() == (3, 4, 6)
     assert "0 new" in out
 
 
-def test_a_dry_run_checks_and_counts_but_writes_nothing(office, counties_a, campaign, example_file):
+def test_a_dry_run_checks_and_counts_but_writes_nothing(lead_a, counties_a, campaign, example_file):
     out, _err = run(example_file, "--dry-run")
     assert "Dry run" in out
     assert " 6 new" in out
@@ -70,7 +70,7 @@ def test_a_dry_run_checks_and_counts_but_writes_nothing(office, counties_a, camp
 
 
 def test_errors_are_printed_with_sheet_row_and_column_and_exit_1(
-    office, counties_a, campaign, tmp_path
+    lead_a, counties_a, campaign, tmp_path
 ):
     rows = example_rows()
     rows["activities"][0][2] = "2026-02-30"
@@ -84,7 +84,7 @@ def test_errors_are_printed_with_sheet_row_and_column_and_exit_1(
             str(path),
             "--branch=quanzhou",
             "--campaign=second-batch",
-            "--user=office",
+            "--user=lead_a",
             stderr=err,
         )
     assert failure.value.returncode == 1
@@ -95,16 +95,16 @@ def test_errors_are_printed_with_sheet_row_and_column_and_exit_1(
 
 
 def test_a_user_who_may_not_log_for_the_branch_is_refused(
-    staff_b, leader, counties_a, campaign, example_file
+    staff_b, leader, office, counties_a, campaign, example_file
 ):
-    for username in ("staff_b", "leader"):
+    for username in ("staff_b", "leader", "office"):
         with pytest.raises(CommandError):
             run(example_file, user=username)
     assert counts() == (0, 0, 0)
 
 
 def test_unknown_branch_campaign_user_or_file_is_a_clear_error(
-    office, branch_a, campaign, example_file, tmp_path
+    lead_a, branch_a, campaign, example_file, tmp_path
 ):
     with pytest.raises(CommandError, match="branch"):
         run(example_file, branch="nowhere")

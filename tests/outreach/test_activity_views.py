@@ -126,8 +126,8 @@ def test_list_costs_the_same_queries_at_any_size(
     ActivityFactory.create_batch(rows, branch=world.a.branch, campaign=world.campaign)
     client.force_login(staff_a)
     client.get(reverse("core:home"))
-    # session, user, membership, campaigns (filter), count, page
-    with django_assert_num_queries(6):
+    # session, user, membership, campaigns (filter), count, page, unread count
+    with django_assert_num_queries(7):
         response = client.get(reverse("outreach:activity_list"))
     assert response.context["paginator"].count == rows + 1
 

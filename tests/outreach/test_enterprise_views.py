@@ -60,8 +60,8 @@ def test_list_costs_the_same_queries_at_any_size(
     EnterpriseFactory.create_batch(rows, branch=branch_a, county=county)
     client.force_login(staff_a)
     client.get(reverse("core:home"))
-    # session, user, membership, counties, equipment classes, count, page
-    with django_assert_num_queries(7):
+    # session, user, membership, counties, equipment classes, count, page, unread count
+    with django_assert_num_queries(8):
         client.get(reverse("outreach:enterprise_list"))
 
 

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user",
             required=True,
-            help="username recorded as the importer (provincial office, or staff of the branch)",
+            help="the branch staff member or lead the records are entered for",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="check the file and print the counts only"
@@ -46,8 +46,8 @@ class Command(BaseCommand):
         user = self._get(get_user_model(), "username", options["user"], "user")
         if not rules.can_log_outreach_in(user, branch):
             raise CommandError(
-                f"{user.username} may not record outreach for {branch.code}: use an account "
-                "of the provincial office or of the branch's staff."
+                f"{user.username} may not record outreach for {branch.code}: name an account "
+                "of that branch's staff or lead (the records are entered in their name)."
             )
         with path.open("rb") as stream:
             preview = services.batch_preview(

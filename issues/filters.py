@@ -1,0 +1,111 @@
+"""The issue list's filters (django-filter).
+
+Like the outreach filters, a FilterSet only narrows the queryset the view gives it, which
+already starts from ``Issue.objects.visible_to(user)``: no value can widen a user's scope,
+and every choice offered (branches, responsible people) is in the user's scope.
+"""
+
+from __future__ import annotations
+
+import django_filters
+import django_filters.fields
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Branch, Membership
+from branches.scoping import scope_of
+from core.templatetags.people import person_name
+from outreach.filters import ScopedFilterSet
+from outreach.models import Campaign, FeedbackCategory
+
+from .models import Escalation, Issue
+
+YES = "yes"
+NO = "no"
+YES_NO = [(YES, _("Yes")), (NO, _("No"))]
+
+
+def people_in_scope(user):
+    """Staff and leads of the branches ``user`` sees: who can be responsible for an issue."""
+    scope = scope_of(user)
+    people = (
+        get_user_model()
+        .objects.filter(membership__role__in=[Membership.Role.STAFF, Membership.Role.LEAD])
+        .order_by("last_name", "first_name", "username")
+    )
+    if scope.all_branches:
+        return people
+    if scope.branch_id is None:
+        return people.none()
+    return people.filter(membership__branch=scope.branch_id)
+
+
+class PersonChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return person_name(obj)
+
+
+class PersonChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of people, labelled as the rest of the app names them (张三)."""
+
+    field_class = PersonChoiceField
+
+
+class IssueFilter(ScopedFilterSet):
+    """The issue list: every filter the ledger needs, plus ``q`` over title and description."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title or description")}),
+    )
+    state = django_filters.ChoiceFilter(label=_("State"), choices=Issue.State.choices)
+    branch = django_filters.ModelChoiceFilter(label=_("Branch"), queryset=Branch.objects.none())
+    category = django_filters.ModelChoiceFilter(
+        label=_("Category"), queryset=FeedbackCategory.objects.all()
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"), choices=[(YES, _("Overdue only"))], method="by_overdue"
+    )
+    escalated = django_filters.ChoiceFilter(
+        label=_("Escalated to the province"), choices=YES_NO, method="by_escalated"
+    )
+    responsible = PersonChoiceFilter(
+        label=_("Responsible person"), queryset=get_user_model().objects.none()
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campaign"), queryset=Campaign.objects.none()
+    )
+    immediate_fix = django_filters.ChoiceFilter(
+        label=_("Fixed on the spot"), choices=YES_NO, method="by_immediate_fix"
+    )
+
+    class Meta:
+        model = Issue
+        fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.filters["responsible"].queryset = people_in_scope(user)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+
+    def by_overdue(self, queryset, name, value):
+        # The same condition as Issue.is_overdue and IssueQuerySet.overdue.
+        return queryset.filter(
+            deadline__lt=timezone.localdate(), state__in=Issue.UNRECTIFIED_STATES
+        )
+
+    def by_escalated(self, queryset, name, value):
+        ever = Exists(Escalation.objects.filter(issue=OuterRef("pk")))
+        return queryset.filter(ever if value == YES else ~ever)
+
+    def by_immediate_fix(self, queryset, name, value):
+        return queryset.filter(immediate_fix=value == YES)
