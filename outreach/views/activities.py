@@ -24,6 +24,7 @@ from ..filters import ActivityFilter
 from ..forms import ActivityForm, WithdrawForm
 from ..models import Activity, FeedbackItem
 from ..selectors import current_campaign
+from .withdrawal import withdraw_from_post
 
 
 class ActivityListView(ScopedQuerysetMixin, FilterView):
@@ -193,18 +194,10 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
 @require_POST
 def activity_withdraw(request, pk):
     activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
-    if not rules.can_log_outreach_in(request.user, activity.branch):
-        raise PermissionDenied
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why this record is withdrawn."))
-        return redirect("outreach:activity_detail", pk=pk)
-    try:
-        services.record_withdraw(
-            actor=request.user, record=activity, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("outreach:activity_detail", pk=pk)
-    messages.success(request, _("Activity withdrawn."))
-    return redirect("outreach:activity_list")
+    return withdraw_from_post(
+        request,
+        activity,
+        back=("outreach:activity_detail", pk),
+        done=("outreach:activity_list",),
+        done_message=_("Activity withdrawn."),
+    )

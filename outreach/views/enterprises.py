@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -20,6 +20,7 @@ from .. import services
 from ..filters import EnterpriseFilter
 from ..forms import EnterpriseForm, WithdrawForm
 from ..models import Activity, Enterprise, FeedbackItem
+from .withdrawal import withdraw_from_post
 
 
 class EnterpriseListView(ScopedQuerysetMixin, FilterView):
@@ -187,21 +188,13 @@ class EnterpriseFormView(OutreachWriterMixin, FormView):
 @require_POST
 def enterprise_withdraw(request, pk):
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
-    if not rules.can_log_outreach_in(request.user, enterprise.branch):
-        raise PermissionDenied
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why this record is withdrawn."))
-        return redirect("outreach:enterprise_detail", pk=pk)
-    try:
-        services.record_withdraw(
-            actor=request.user, record=enterprise, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("outreach:enterprise_detail", pk=pk)
-    messages.success(request, _("Enterprise withdrawn."))
-    return redirect("outreach:enterprise_list")
+    return withdraw_from_post(
+        request,
+        enterprise,
+        back=("outreach:enterprise_detail", pk),
+        done=("outreach:enterprise_list",),
+        done_message=_("Enterprise withdrawn."),
+    )
 
 
 @login_required

@@ -32,9 +32,9 @@ from ..forms import (
     FeedbackEntryChoices,
     FeedbackFormSet,
     FeedbackRowForm,
-    WithdrawForm,
 )
 from ..models import Activity, Enterprise, FeedbackItem
+from .withdrawal import withdraw_from_post
 
 # --- entry ----------------------------------------------------------------------------
 
@@ -280,19 +280,7 @@ def _export_row(item: FeedbackItem) -> list[object]:
 def feedback_withdraw(request, pk: int):
     """Withdraw one opinion with a reason (it stays in the history, out of lists and counts)."""
     item = get_object_or_404(FeedbackItem.objects.visible_to(request.user), pk=pk)
-    if not rules.can_log_outreach_in(request.user, item.branch):
-        raise PermissionDenied
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why this record is withdrawn."))
-        return redirect("outreach:activity_detail", pk=item.activity_id)
-    try:
-        services.record_withdraw(
-            actor=request.user, record=item, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Opinion withdrawn."))
-    return redirect("outreach:activity_detail", pk=item.activity_id)
+    back = ("outreach:activity_detail", item.activity_id)
+    return withdraw_from_post(
+        request, item, back=back, done=back, done_message=_("Opinion withdrawn.")
+    )
