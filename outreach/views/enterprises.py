@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView
@@ -89,14 +90,10 @@ class EnterpriseDetailView(ScopedQuerysetMixin, DetailView):
             .order_by("-received_on", "-id")
         )
         context["can_write"] = rules.can_log_outreach_in(self.request.user, enterprise.branch)
-        context["withdraw_form"] = WithdrawForm(action=enterprise_withdraw_url(enterprise.pk))
+        context["withdraw_form"] = WithdrawForm(
+            action=reverse("outreach:enterprise_withdraw", args=[enterprise.pk])
+        )
         return context
-
-
-def enterprise_withdraw_url(pk: int) -> str:
-    from django.urls import reverse
-
-    return reverse("outreach:enterprise_withdraw", args=[pk])
 
 
 class EnterpriseFormView(OutreachWriterMixin, FormView):
