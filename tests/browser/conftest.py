@@ -82,6 +82,22 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
+def page(page):
+    """Playwright's page with room for a loaded CI machine (two cores shared by the
+    browser, the live server and the test)."""
+    page.set_default_timeout(60_000)
+    page.set_default_navigation_timeout(60_000)
+    return page
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expectations():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+
+
+@pytest.fixture
 def screenshot(page):
     """Save the current page at desktop and phone size under test-artifacts/screens/."""
 
