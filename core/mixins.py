@@ -24,3 +24,10 @@ class OutreachWriterMixin(LoginRequiredMixin):
         if request.user.is_authenticated and not rules.can_log_outreach(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedFilterMixin:
+    """FilterViews whose FilterSet takes the user, to offer only choices in their scope."""
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}

@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 
 from branches import rules as branch_rules
 from branches.scoping import membership_of
+from core.mixins import ScopedFilterMixin
 from outreach.models import FeedbackItem
 
 from .. import rules
@@ -76,7 +77,7 @@ def issue_rows(user):
 # --- list -------------------------------------------------------------------------------
 
 
-class IssueListView(LoginRequiredMixin, FilterView):
+class IssueListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
     """The issue ledger (问题台账) of the user's scope, filtered."""
 
     model = Issue
@@ -86,9 +87,6 @@ class IssueListView(LoginRequiredMixin, FilterView):
 
     def get_queryset(self):
         return issue_rows(self.request.user).order_by("-created_at", "-id")
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 
 from branches import rules
 from branches.scoping import membership_of
-from core.mixins import OutreachWriterMixin, ScopedQuerysetMixin
+from core.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
 from issues import rules as issue_rules
 from issues.models import Reply
 
@@ -27,7 +27,7 @@ from ..selectors import current_campaign
 from .withdrawal import withdraw_from_post
 
 
-class ActivityListView(ScopedQuerysetMixin, FilterView):
+class ActivityListView(ScopedQuerysetMixin, ScopedFilterMixin, FilterView):
     model = Activity
     filterset_class = ActivityFilter
     paginate_by = 25
@@ -47,9 +47,6 @@ class ActivityListView(ScopedQuerysetMixin, FilterView):
             )
             .order_by("-occurred_on", "-id")
         )
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -14,7 +14,7 @@ from django_filters.views import FilterView
 
 from branches import rules
 from branches.scoping import membership_of
-from core.mixins import OutreachWriterMixin, ScopedQuerysetMixin
+from core.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
 from issues.models import Reply
 
 from .. import services
@@ -24,7 +24,7 @@ from ..models import Activity, Enterprise, FeedbackItem
 from .withdrawal import withdraw_from_post
 
 
-class EnterpriseListView(ScopedQuerysetMixin, FilterView):
+class EnterpriseListView(ScopedQuerysetMixin, ScopedFilterMixin, FilterView):
     model = Enterprise
     filterset_class = EnterpriseFilter
     paginate_by = 25
@@ -38,9 +38,6 @@ class EnterpriseListView(ScopedQuerysetMixin, FilterView):
             .select_related("branch", "county")
             .order_by("name", "id")
         )
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 
 from branches import rules
 from core.excel import xlsx_response
+from core.mixins import ScopedFilterMixin
 from issues import rules as issue_rules
 from issues.models import Reply
 
@@ -158,7 +159,7 @@ def feedback_queryset(user):
     )
 
 
-class FeedbackListView(LoginRequiredMixin, FilterView):
+class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
     model = FeedbackItem
     filterset_class = FeedbackItemFilter
     paginate_by = 25
@@ -166,9 +167,6 @@ class FeedbackListView(LoginRequiredMixin, FilterView):
 
     def get_queryset(self):
         return feedback_queryset(self.request.user)
-
-    def get_filterset_kwargs(self, filterset_class):
-        return {**super().get_filterset_kwargs(filterset_class), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
