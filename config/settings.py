@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "issues",
     "imports",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [

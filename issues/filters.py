@@ -11,17 +11,18 @@ import django_filters
 import django_filters.fields
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, Membership
 from branches.scoping import scope_of
 from core.templatetags.people import person_name
-from outreach.filters import ScopedFilterSet
+from outreach.filters import DateInput, ScopedFilterSet
 from outreach.models import Campaign, FeedbackCategory
+from reports import definitions
+from reports.selection import issue_in_period
 
-from .models import Escalation, Issue
+from .models import Issue
 
 YES = "yes"
 NO = "no"
@@ -82,6 +83,16 @@ class IssueFilter(ScopedFilterSet):
     immediate_fix = django_filters.ChoiceFilter(
         label=_("Fixed on the spot"), choices=YES_NO, method="by_immediate_fix"
     )
+    rectified = django_filters.ChoiceFilter(
+        label=_("Rectified (or answered)"), choices=YES_NO, method="by_rectified"
+    )
+    # The dashboard's period: an issue one of whose opinions came from an activity then.
+    date_from = django_filters.DateFilter(
+        label=_("Activity from"), widget=DateInput, method="by_period"
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Activity until"), widget=DateInput, method="by_period"
+    )
 
     class Meta:
         model = Issue
@@ -98,14 +109,24 @@ class IssueFilter(ScopedFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
     def by_overdue(self, queryset, name, value):
-        # The same condition as Issue.is_overdue and IssueQuerySet.overdue.
-        return queryset.filter(
-            deadline__lt=timezone.localdate(), state__in=Issue.UNRECTIFIED_STATES
-        )
+        return queryset.filter(definitions.overdue())
 
     def by_escalated(self, queryset, name, value):
-        ever = Exists(Escalation.objects.filter(issue=OuterRef("pk")))
+        ever = definitions.escalated()
         return queryset.filter(ever if value == YES else ~ever)
 
     def by_immediate_fix(self, queryset, name, value):
-        return queryset.filter(immediate_fix=value == YES)
+        fixed = definitions.FIXED_ON_THE_SPOT
+        return queryset.filter(fixed if value == YES else ~fixed)
+
+    def by_rectified(self, queryset, name, value):
+        rectified = definitions.RECTIFIED
+        return queryset.filter(rectified if value == YES else ~rectified)
+
+    def by_period(self, queryset, name, value):
+        """Both dates together, once: one opinion must fall between them."""
+        if getattr(self, "_period_applied", False):
+            return queryset
+        self._period_applied = True
+        data = self.form.cleaned_data
+        return queryset.filter(issue_in_period(data.get("date_from"), data.get("date_to")))

@@ -339,6 +339,14 @@ class Reply(TimeStamped):
         UNSATISFIED = "unsatisfied", _("Unsatisfied")
         NOT_REACHABLE = "not_reachable", _("Not reachable")
 
+    #: Satisfaction levels an enterprise gave; "not reachable" records that none was given.
+    RECORDED_SATISFACTION = (
+        Satisfaction.SATISFIED,
+        Satisfaction.BASICALLY_SATISFIED,
+        Satisfaction.UNSATISFIED,
+    )
+    POSITIVE_SATISFACTION = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+
     SATISFACTION_COLORS = {
         Satisfaction.SATISFIED: "success",
         Satisfaction.BASICALLY_SATISFIED: "info",

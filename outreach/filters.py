@@ -17,6 +17,7 @@ from branches.models import Branch, County
 from branches.scoping import scope_of
 from branches.selectors import visible_city_branches
 from issues.models import Reply
+from reports import definitions
 
 from .models import (
     Activity,
@@ -71,6 +72,17 @@ SORT_NEWEST = "-received_on"
 SORT_OLDEST = "received_on"
 REPLIED = "yes"
 UNREPLIED = "no"
+SATISFACTION_POSITIVE = "positive"
+SATISFACTION_RECORDED = "recorded"
+SATISFACTION_CHOICES = [
+    *[
+        (value, label)
+        for value, label in Reply.Satisfaction.choices
+        if value in Reply.RECORDED_SATISFACTION
+    ],
+    (SATISFACTION_POSITIVE, _("Satisfied or basically satisfied")),
+    (SATISFACTION_RECORDED, _("Any satisfaction recorded")),
+]
 
 
 class FeedbackItemFilter(ScopedFilterSet):
@@ -100,6 +112,19 @@ class FeedbackItemFilter(ScopedFilterSet):
     received_on_before = django_filters.DateFilter(
         label=_("Received until"), field_name="received_on", lookup_expr="lte", widget=DateInput
     )
+    # The dashboard's period: the date of the activity the opinion was heard at.
+    date_from = django_filters.DateFilter(
+        label=_("Activity from"),
+        field_name="activity__occurred_on",
+        lookup_expr="gte",
+        widget=DateInput,
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Activity until"),
+        field_name="activity__occurred_on",
+        lookup_expr="lte",
+        widget=DateInput,
+    )
     enterprise = django_filters.NumberFilter(
         label=_("Enterprise"), field_name="enterprise_id", widget=forms.HiddenInput
     )
@@ -110,6 +135,9 @@ class FeedbackItemFilter(ScopedFilterSet):
         label=_("Reply"),
         choices=[(REPLIED, _("Replied")), (UNREPLIED, _("Not replied"))],
         method="by_reply",
+    )
+    satisfaction = django_filters.ChoiceFilter(
+        label=_("Satisfaction"), choices=SATISFACTION_CHOICES, method="by_satisfaction"
     )
     sort = django_filters.ChoiceFilter(
         label=_("Order"),
@@ -134,14 +162,21 @@ class FeedbackItemFilter(ScopedFilterSet):
 
     def by_disposition(self, queryset, name, value):
         if value == FeedbackItem.Disposition.OPEN:
-            return queryset.undisposed()
+            return queryset.filter(definitions.UNDISPOSED)
         if value == FeedbackItem.Disposition.LINKED:
             return queryset.filter(issue__isnull=False)
         return queryset.filter(closed_at__isnull=False)
 
     def by_reply(self, queryset, name, value):
-        has_reply = Exists(Reply.objects.filter(feedback_item=OuterRef("pk")))
-        return queryset.filter(has_reply if value == REPLIED else ~has_reply)
+        return queryset.filter(definitions.REPLIED if value == REPLIED else definitions.UNREPLIED)
+
+    def by_satisfaction(self, queryset, name, value):
+        """The satisfaction of each opinion's latest reply that recorded one."""
+        if value == SATISFACTION_POSITIVE:
+            return queryset.filter(definitions.SATISFIED)
+        if value == SATISFACTION_RECORDED:
+            return queryset.filter(definitions.SATISFACTION_RECORDED)
+        return queryset.filter(satisfaction=value)
 
     def sort_by(self, queryset, name, value):
         if value == SORT_OLDEST:
@@ -150,6 +185,9 @@ class FeedbackItemFilter(ScopedFilterSet):
 
 
 # --- enterprises and activities --------------------------------------------------------
+
+
+VISITED = "yes"
 
 
 class EnterpriseFilter(ScopedFilterSet):
@@ -165,6 +203,22 @@ class EnterpriseFilter(ScopedFilterSet):
         field_name="equipment_classes",
         queryset=EquipmentClass.objects.all(),
     )
+    # Visited: an enterprise present at a visit matching every one of these at once.
+    visited = django_filters.ChoiceFilter(
+        label=_("Visited"), choices=[(VISITED, _("Visited"))], method="by_visit"
+    )
+    visit_campaign = django_filters.ModelChoiceFilter(
+        label=_("Visited in campaign"), queryset=Campaign.objects.none(), method="by_visit"
+    )
+    visit_from = django_filters.DateFilter(
+        label=_("Visited from"), widget=DateInput, method="by_visit"
+    )
+    visit_to = django_filters.DateFilter(
+        label=_("Visited until"), widget=DateInput, method="by_visit"
+    )
+    visit_branch = django_filters.ModelChoiceFilter(
+        label=_("Visited by branch"), queryset=Branch.objects.none(), method="by_visit"
+    )
     sort = django_filters.OrderingFilter(
         fields=(("name", "name"), ("county__code", "county"), ("created_at", "created")),
         widget=forms.HiddenInput,
@@ -173,6 +227,36 @@ class EnterpriseFilter(ScopedFilterSet):
     class Meta:
         model = Enterprise
         fields = ["q", "branch", "county", "equipment"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.filters["visit_campaign"].queryset = Campaign.objects.visible_to(user)
+        if self.shows_branch:
+            self.filters["visit_branch"].queryset = visible_city_branches(user)
+        else:
+            del self.filters["visit_branch"]
+        self._visit_applied = False
+
+    def by_visit(self, queryset, name, value):
+        """All the visit filters together, once: one visit must match them all."""
+        if self._visit_applied:
+            return queryset
+        self._visit_applied = True
+        data = self.form.cleaned_data
+        visits = (
+            Activity.objects.visible_to(self.user)
+            .active()
+            .filter(definitions.VISIT, enterprises=OuterRef("pk"))
+        )
+        if data.get("visit_campaign"):
+            visits = visits.filter(campaign=data["visit_campaign"])
+        if data.get("visit_from"):
+            visits = visits.filter(occurred_on__gte=data["visit_from"])
+        if data.get("visit_to"):
+            visits = visits.filter(occurred_on__lte=data["visit_to"])
+        if data.get("visit_branch"):
+            visits = visits.filter(branch=data["visit_branch"])
+        return queryset.filter(Exists(visits))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,8 +1,6 @@
 """Reads and counts of outreach records. Every function starts from ``visible_to(user)``."""
 
-from django.db.models import Count, Exists, OuterRef, Q
-
-from issues.models import Reply
+from django.db.models import Count, Q
 
 from .models import Activity, Campaign, FeedbackItem
 
@@ -24,25 +22,24 @@ def recent_activities(user, *, limit: int = 5):
     )
 
 
-def _feedback_with_reply_flag(user):
-    has_reply = Exists(Reply.objects.filter(feedback_item=OuterRef("pk")))
-    return FeedbackItem.objects.visible_to(user).active().annotate(has_reply=has_reply)
+def _active_feedback(user):
+    return FeedbackItem.objects.visible_to(user).active()
 
 
 FEEDBACK_COUNTS = {
     "feedback": Count("id"),
     "undisposed": Count("id", filter=Q(issue__isnull=True, closed_at__isnull=True)),
-    "unreplied": Count("id", filter=Q(has_reply=False)),
+    "unreplied": Count("id", filter=Q(last_replied_on__isnull=True)),
 }
 
 
 def feedback_promise_counts(user) -> dict[str, int]:
     """Feedback heard, and how many still lack a disposition or a reply (the promise)."""
-    return _feedback_with_reply_flag(user).aggregate(**FEEDBACK_COUNTS)
+    return _active_feedback(user).aggregate(**FEEDBACK_COUNTS)
 
 
 def feedback_promise_counts_by_branch(user) -> dict[int, dict[str, int]]:
-    rows = _feedback_with_reply_flag(user).values("branch").annotate(**FEEDBACK_COUNTS)
+    rows = _active_feedback(user).values("branch").annotate(**FEEDBACK_COUNTS)
     return {row.pop("branch"): row for row in rows.order_by()}
 
 

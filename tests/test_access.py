@@ -48,6 +48,18 @@ POST_ONLY = {"anonymous": LOGIN, **dict.fromkeys(EVERYONE_LOGGED_IN, 405)}
 # route name -> (method, kwargs, {persona: expected status or LOGIN})
 ROUTES = {
     "core:home": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    # Leadership's view of a campaign: every role, each in its own scope; no role, no data.
+    "reports:dashboard": (
+        "get",
+        {},
+        {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
+    ),
+    # The stats API answers a script: 401 instead of a login redirect.
+    "reports:stats_api": (
+        "get",
+        {},
+        {"anonymous": 401, **EVERYONE_LOGGED_IN, "no_role_user": 404},
+    ),
     "login": ("get", {}, dict.fromkeys(PERSONAS, 200)),
     # Logging out is a POST (a link could be triggered by another site).
     "logout": ("get", {}, dict.fromkeys(PERSONAS, 405)),

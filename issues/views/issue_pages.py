@@ -60,7 +60,7 @@ def opinion_counts() -> dict:
     """Per issue: its opinions (not withdrawn) and how many of them have no reply yet."""
     return {
         "opinion_count": _count_of(_active_items()),
-        "unreplied_count": _count_of(_active_items().filter(replies__isnull=True)),
+        "unreplied_count": _count_of(_active_items().filter(last_replied_on__isnull=True)),
     }
 
 

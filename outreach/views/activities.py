@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +17,6 @@ from branches import rules
 from branches.scoping import membership_of
 from core.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
 from issues import rules as issue_rules
-from issues.models import Reply
 
 from .. import services
 from ..filters import ActivityFilter
@@ -162,7 +161,6 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activity = self.object
-        has_reply = Exists(Reply.objects.filter(feedback_item=OuterRef("pk")))
         context.update(
             enterprises=list(activity.enterprises.select_related("county").order_by("name")),
             staff=list(activity.staff.order_by("last_name", "first_name")),
@@ -171,7 +169,6 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
                 FeedbackItem.objects.filter(activity=activity)
                 .active()
                 .select_related("enterprise", "category", "issue")
-                .annotate(has_reply=has_reply)
                 .order_by("id")
             ),
             can_write=(

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +22,6 @@ from branches import rules
 from core.excel import xlsx_response
 from core.mixins import ScopedFilterMixin
 from issues import rules as issue_rules
-from issues.models import Reply
 
 from .. import services
 from ..filters import FeedbackItemFilter
@@ -154,7 +152,6 @@ def feedback_queryset(user):
         FeedbackItem.objects.visible_to(user)
         .active()
         .select_related("enterprise", "category", "activity", "issue", "branch")
-        .annotate(has_reply=Exists(Reply.objects.filter(feedback_item=OuterRef("pk"))))
         .order_by("-received_on", "-id")
     )
 

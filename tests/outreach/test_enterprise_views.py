@@ -60,8 +60,9 @@ def test_list_costs_the_same_queries_at_any_size(
     EnterpriseFactory.create_batch(rows, branch=branch_a, county=county)
     client.force_login(staff_a)
     client.get(reverse("core:home"))
-    # session, user, membership, counties, equipment classes, count, page, unread count
-    with django_assert_num_queries(8):
+    # session, user, membership, counties, equipment classes, campaigns (visit filter),
+    # count, page, unread count
+    with django_assert_num_queries(9):
         client.get(reverse("outreach:enterprise_list"))
 
 

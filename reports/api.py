@@ -1,0 +1,92 @@
+"""``GET /api/stats/``: the headline figures as JSON, for other systems and scripts.
+
+Same selection, scope and definitions as the dashboard; session login (a browser or a
+script holding a session cookie). Invalid parameters are a 400 naming each field.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from branches.scoping import scope_of
+
+from .metrics import Figures, campaign_report
+from .selection import SelectionForm
+
+#: The API's figure keys, in order (docs/metrics.md defines each).
+API_KEYS = (
+    "enterprises_visited",
+    "enterprise_forums",
+    "internal_forums",
+    "surveys",
+    "forms_sent",
+    "forms_returned",
+    "feedback_items",
+    "issues_found",
+    "fixed_on_the_spot",
+    "escalated",
+    "rectified",
+    "answered",
+    "overdue",
+    "undisposed_feedback",
+    "unreplied_feedback",
+    "replied_feedback",
+    "satisfied_feedback",
+    "satisfaction_recorded",
+)
+
+
+def figures_json(figures: Figures) -> dict:
+    data = {key: figures[key] for key in API_KEYS}
+    data["reply_rate"] = _rounded(figures.reply_rate.value)
+    data["satisfaction_rate"] = _rounded(figures.satisfaction_rate.value)
+    data["issues_by_state"] = figures.states
+    return data
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def login_required_json(view):
+    """A 401 with a JSON message instead of a redirect to the login page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": _("Log in first.")}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_safe
+@login_required_json
+def stats(request):
+    if scope_of(request.user).is_empty:
+        return JsonResponse({"error": _("Your account has no role yet.")}, status=404)
+    form = SelectionForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    selection = form.selection()
+    report = campaign_report(request.user, selection)
+    return JsonResponse(
+        {
+            "selection": {
+                "campaign": selection.campaign.pk if selection.campaign else None,
+                "date_from": selection.date_from,
+                "date_to": selection.date_to,
+                "branch": selection.branch.pk if selection.branch else None,
+            },
+            **figures_json(report.total),
+            "branches": [
+                {"branch": row.branch.name, "branch_id": row.branch.pk, **figures_json(row.figures)}
+                for row in report.branches
+            ],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,58 @@
+"""Where each figure leads: the list of the records behind it, filtered the same way."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from branches.models import Branch
+from issues.models import Issue
+
+from .selection import Selection
+
+FEEDBACK = "outreach:feedback_list"
+ISSUES = "issues:issue_list"
+ACTIVITIES = "outreach:activity_list"
+ENTERPRISES = "outreach:enterprise_list"
+
+#: figure → (list URL name, the list's own filter for it). The selection (campaign,
+#: period, branch) is added to every link.
+FIGURE_LISTS: dict[str, tuple[str, dict[str, str]]] = {
+    "enterprises_visited": (ENTERPRISES, {"visited": "yes"}),
+    "enterprise_forums": (ACTIVITIES, {"kind": "enterprise_forum"}),
+    "internal_forums": (ACTIVITIES, {"kind": "internal_forum"}),
+    "surveys": (ACTIVITIES, {"kind": "survey"}),
+    "forms_sent": (ACTIVITIES, {"kind": "survey"}),
+    "forms_returned": (ACTIVITIES, {"kind": "survey"}),
+    "feedback_items": (FEEDBACK, {}),
+    "undisposed_feedback": (FEEDBACK, {"disposition": "open"}),
+    "unreplied_feedback": (FEEDBACK, {"replied": "no"}),
+    "replied_feedback": (FEEDBACK, {"replied": "yes"}),
+    "satisfied_feedback": (FEEDBACK, {"satisfaction": "positive"}),
+    "satisfaction_recorded": (FEEDBACK, {"satisfaction": "recorded"}),
+    "issues_found": (ISSUES, {}),
+    "fixed_on_the_spot": (ISSUES, {"immediate_fix": "yes"}),
+    "escalated": (ISSUES, {"escalated": "yes"}),
+    "rectified": (ISSUES, {"rectified": "yes"}),
+    "answered": (ISSUES, {"state": Issue.State.ANSWERED}),
+    "overdue": (ISSUES, {"overdue": "yes"}),
+    **{f"state_{state}": (ISSUES, {"state": state}) for state in Issue.State.values},
+}
+
+#: The enterprise list's own names for the selection: there ``branch`` is the home branch,
+#: and a visit's campaign, dates and branch are what select an enterprise visited.
+ENTERPRISE_SELECTION_NAMES = {
+    "campaign": "visit_campaign",
+    "date_from": "visit_from",
+    "date_to": "visit_to",
+    "branch": "visit_branch",
+}
+
+
+def figure_url(key: str, selection: Selection, branch: Branch | None = None) -> str:
+    url_name, own = FIGURE_LISTS[key]
+    params = selection.params(branch=branch)
+    if url_name == ENTERPRISES:
+        params = {ENTERPRISE_SELECTION_NAMES[name]: value for name, value in params.items()}
+    return f"{reverse(url_name)}?{urlencode({**own, **params})}"
