@@ -1,10 +1,13 @@
 from django.urls import path
 
 from . import api, views
+from .briefing_views import briefing, briefing_docx
 
 app_name = "reports"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("api/stats/", api.stats, name="stats_api"),
+    path("briefing/", briefing, name="briefing"),
+    path("briefing/briefing.docx", briefing_docx, name="briefing_docx"),
 ]

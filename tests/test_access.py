@@ -54,6 +54,17 @@ ROUTES = {
         {},
         {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
     ),
+    # The briefing and its Word download: the same answers as the dashboard.
+    "reports:briefing": (
+        "get",
+        {},
+        {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
+    ),
+    "reports:briefing_docx": (
+        "get",
+        {},
+        {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
+    ),
     # The stats API answers a script: 401 instead of a login redirect.
     "reports:stats_api": (
         "get",
