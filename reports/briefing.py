@@ -658,7 +658,8 @@ class _English:
             elif decided:
                 escalated += (
                     f"; {decided} {self.have(decided)} been decided and "
-                    f"{t['escalated'] - decided} still await a decision"
+                    f"{t['escalated'] - decided} still "
+                    f"{'awaits' if t['escalated'] - decided == 1 else 'await'} a decision"
                 )
             else:
                 escalated += "; all still await a decision"

@@ -158,7 +158,7 @@ def test_pending_escalation_says_awaiting(office, campaign, quanzhou):
     assert not item.decisions
     assert item.pending == "待省院研究"
     assert "38个具体问题进行研究和落实，已作出决定37个，1个待省院研究" in zh.summary
-    assert "37 have been decided and 1 still await" in en.summary
+    assert "37 have been decided and 1 still awaits a decision" in en.summary
 
 
 def test_period_opening_and_zero_values(office):
