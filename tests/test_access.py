@@ -166,6 +166,8 @@ ROUTES = {
     # Issues: the list and "my work" for everyone logged in (each their own scope; no role,
     # empty); A's issue page and evidence for those who see A, a 404 for everyone else.
     "issues:issue_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    # The ledger export: the list's answers (each their own scope; no role, an empty sheet).
+    "issues:issue_ledger": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "issues:my_work": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "issues:issue_detail": ("get", lambda world: {"pk": world.a.issue.pk}, SEEN_BY_A),
     "issues:evidence_download": ("get", lambda world: {"pk": world.a.evidence.pk}, SEEN_BY_A),
