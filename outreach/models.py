@@ -380,9 +380,7 @@ class FeedbackItem(Withdrawable, TimeStamped):
     # Kept by a database trigger on issues_reply (outreach/migrations/0007), never by
     # Python: the dashboard counts replies and satisfaction over a million opinions
     # from this one table instead of joining every reply.
-    last_replied_on = models.DateField(
-        _("last replied on"), null=True, blank=True, editable=False
-    )
+    last_replied_on = models.DateField(_("last replied on"), null=True, blank=True, editable=False)
     satisfaction = models.CharField(
         _("enterprise's satisfaction"),
         max_length=20,
@@ -392,9 +390,7 @@ class FeedbackItem(Withdrawable, TimeStamped):
     )
 
     objects = FeedbackItemQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["updated_at", "last_replied_on", "satisfaction"]
-    )
+    history = HistoricalRecords(excluded_fields=["updated_at", "last_replied_on", "satisfaction"])
 
     class Meta(Withdrawable.Meta):
         verbose_name = _("feedback item")

@@ -73,7 +73,7 @@ def stats(request):
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     selection = form.selection()
-    report = campaign_report(request.user, selection)
+    report = campaign_report(request.user, selection, form.branches)
     return JsonResponse(
         {
             "selection": {

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, Exists, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch, Liaison
 from branches.selectors import visible_city_branches
@@ -52,6 +54,30 @@ ISSUE_KEYS = (
 STATE_KEYS = tuple(f"state_{state}" for state in State.values)
 #: Every count a Figures holds, in the order the API and the table list them.
 COUNT_KEYS = ACTIVITY_KEYS + FEEDBACK_KEYS + ISSUE_KEYS + STATE_KEYS
+
+LABELS = {
+    "enterprises_visited": _("Enterprises visited"),
+    "enterprise_forums": _("Enterprise forums"),
+    "internal_forums": _("Internal forums"),
+    "surveys": _("Survey rounds"),
+    "forms_sent": _("Forms sent"),
+    "forms_returned": _("Forms returned"),
+    "feedback_items": _("Opinions heard"),
+    "undisposed_feedback": _("Opinions with no disposition"),
+    "unreplied_feedback": _("Opinions with no reply"),
+    "replied_feedback": _("Opinions replied"),
+    "satisfied_feedback": _("Satisfied or basically satisfied"),
+    "satisfaction_recorded": _("Replies that recorded satisfaction"),
+    "issues_found": _("Problems found"),
+    "fixed_on_the_spot": _("Fixed on the spot"),
+    "escalated": _("Escalated to the province"),
+    "rectified": _("Rectified"),
+    "answered": _("Answered"),
+    "overdue": _("Overdue"),
+    **{f"state_{value}": label for value, label in State.choices},
+    "reply_rate": _("Reply rate"),
+    "satisfaction_rate": _("Satisfaction rate"),
+}
 
 
 @dataclass(frozen=True)
@@ -109,33 +135,111 @@ class Report:
     selection: Selection
     total: Figures
     branches: list[BranchFigures]
+    #: Activities and opinions per period ("week" or "month"), oldest first.
+    over_time: dict
+    #: Opinions per category, busiest first: ``{"name", "name_en", "count"}``.
+    categories: list[dict]
+    #: Opinions per branch and category: ``{branch_id: {category name: count}}``.
+    categories_by_branch: dict[int, Counter]
 
 
-def campaign_report(user, selection: Selection) -> Report:
-    """The figures of ``selection`` in ``user``'s scope: six queries whatever the data."""
+def campaign_report(user, selection: Selection, branches: list[Branch] | None = None) -> Report:
+    """The figures of ``selection`` in ``user``'s scope, in five queries whatever the data.
+
+    ``branches`` are the city branches of the table (``SelectionForm.branches``, each with
+    ``is_liaison``); each table is read once, grouped by branch (and, for the charts, by
+    period and category), and the totals are sums of those rows.
+    """
+    if branches is None:
+        branches = table_branches(user)
+    bucket = time_bucket(selection)
+    trunc = TruncWeek if bucket == WEEK else TruncMonth
     by_branch: dict[int, Counter] = {}
-    for rows in (
-        _activity_counts(user, selection),
-        _visited_counts(user, selection),
-        _feedback_counts(user, selection),
-        _issue_counts(user, selection),
-    ):
-        for row in rows:
-            by_branch.setdefault(row.pop("branch"), Counter()).update(
-                {key: value or 0 for key, value in row.items()}
-            )
+    activities_over_time: Counter = Counter()
+    opinions_over_time: Counter = Counter()
+    categories: dict[int, dict] = {}
+    categories_by_branch: dict[int, Counter] = {}
+
+    def add(branch_id, counts):
+        by_branch.setdefault(branch_id, Counter()).update(counts)
+
+    for row in _activity_counts(user, selection, trunc):
+        activities_over_time[row.pop("period")] += row["activities"]
+        add(row.pop("branch"), {key: value or 0 for key, value in row.items()})
+    visited_total = 0
+    for row in _visited_counts(user, selection):
+        if row["branch"] is None:
+            visited_total = row["enterprises_visited"]
+        else:
+            add(row["branch"], {"enterprises_visited": row["enterprises_visited"]})
+    for row in _feedback_counts(user, selection, trunc):
+        branch_id, period = row.pop("branch"), row.pop("period")
+        category_id = row.pop("category")
+        name, name_en = row.pop("category__name"), row.pop("category__name_en")
+        sort_order = row.pop("category__sort_order")
+        category = categories.setdefault(
+            category_id, {"name": name, "name_en": name_en, "sort_order": sort_order, "count": 0}
+        )
+        category["count"] += row["feedback_items"]
+        categories_by_branch.setdefault(branch_id, Counter())[category["name"]] += row[
+            "feedback_items"
+        ]
+        opinions_over_time[period] += row["feedback_items"]
+        add(branch_id, row)
+    for row in _issue_counts(user, selection):
+        add(row.pop("branch"), row)
 
     total = Figures()
     for counts in by_branch.values():
-        total.counts.update({key: total.counts[key] + counts.get(key, 0) for key in COUNT_KEYS})
-    total.counts["enterprises_visited"] = _visited_total(user, selection)
+        for key in COUNT_KEYS:
+            total.counts[key] += counts.get(key, 0)
+    total.counts["enterprises_visited"] = visited_total
 
     rows = []
-    for branch in _branches(user, selection):
+    for branch in branches:
+        if selection.branch and branch.pk != selection.branch.pk:
+            continue
         figures = Figures()
-        figures.counts.update(by_branch.get(branch.pk, {}))
+        figures.counts.update(
+            {key: value for key, value in by_branch.get(branch.pk, {}).items() if key in COUNT_KEYS}
+        )
         rows.append(BranchFigures(branch=branch, is_liaison=branch.is_liaison, figures=figures))
-    return Report(selection=selection, total=total, branches=rows)
+    periods = sorted(set(activities_over_time) | set(opinions_over_time))
+    return Report(
+        selection=selection,
+        total=total,
+        branches=rows,
+        over_time={
+            "bucket": bucket,
+            "periods": [_period_label(period, bucket) for period in periods],
+            "activities": [activities_over_time[period] for period in periods],
+            "opinions": [opinions_over_time[period] for period in periods],
+        },
+        categories=sorted(categories.values(), key=lambda c: (-c["count"], c["sort_order"])),
+        categories_by_branch=categories_by_branch,
+    )
+
+
+# --- time buckets of the charts ------------------------------------------------------------
+
+WEEK = "week"
+MONTH = "month"
+#: Longer than this, the charts count by month instead of by week.
+WEEKLY_SPAN = timedelta(days=370)
+
+
+def time_bucket(selection: Selection) -> str:
+    """Weeks for a campaign or a period up to a year; months for all time or longer."""
+    start = selection.date_from or (selection.campaign.starts_on if selection.campaign else None)
+    end = selection.date_to or (selection.campaign.ends_on if selection.campaign else None)
+    if start and (end or timezone.localdate()) - start <= WEEKLY_SPAN:
+        return WEEK
+    return MONTH
+
+
+def _period_label(period, bucket: str) -> str:
+    period = period.date() if isinstance(period, datetime) else period
+    return period.strftime("%Y-%m") if bucket == MONTH else period.isoformat()
 
 
 # --- the queries -------------------------------------------------------------------------
@@ -153,11 +257,13 @@ def selected_issues(user, selection: Selection):
     return selection.issues(Issue.objects.visible_to(user).counted())
 
 
-def _activity_counts(user, selection):
+def _activity_counts(user, selection, trunc):
     return (
         selected_activities(user, selection)
-        .values("branch")
+        .annotate(period=trunc("occurred_on"))
+        .values("branch", "period")
         .annotate(
+            activities=Count("id"),
             enterprise_forums=Count("id", filter=d.ENTERPRISE_FORUM),
             internal_forums=Count("id", filter=d.INTERNAL_FORUM),
             surveys=Count("id", filter=d.SURVEY),
@@ -168,31 +274,35 @@ def _activity_counts(user, selection):
     )
 
 
-def _visits(user, selection):
-    return selected_activities(user, selection).filter(d.VISIT)
-
-
 def _visited_counts(user, selection):
-    return (
-        _visits(user, selection)
-        .values("branch")
-        .annotate(
-            enterprises_visited=Count("enterprises", distinct=True, filter=d.ENTERPRISE_PRESENT)
-        )
+    """Distinct enterprises visited per branch, and in total (branch None), in one query."""
+    visits = selected_activities(user, selection).filter(d.VISIT)
+    distinct = Count("enterprises", distinct=True, filter=d.ENTERPRISE_PRESENT)
+    per_branch = visits.values("branch").annotate(enterprises_visited=distinct).order_by()
+    total = (
+        visits.annotate(total=Value(None, output_field=IntegerField()))
+        .values("total")
+        .annotate(enterprises_visited=distinct)
+        .values("total", "enterprises_visited")
         .order_by()
     )
+    # UNION ALL: one round trip; the total's row has no branch.
+    return list(per_branch.union(total, all=True))
 
 
-def _visited_total(user, selection) -> int:
-    return _visits(user, selection).aggregate(
-        n=Count("enterprises", distinct=True, filter=d.ENTERPRISE_PRESENT)
-    )["n"]
-
-
-def _feedback_counts(user, selection):
+def _feedback_counts(user, selection, trunc):
     return (
         selected_feedback(user, selection)
-        .values("branch")
+        # Bucketed by the day heard (on the row: no join for the charts).
+        .annotate(period=trunc("received_on"))
+        .values(
+            "branch",
+            "period",
+            "category",
+            "category__name",
+            "category__name_en",
+            "category__sort_order",
+        )
         .annotate(
             feedback_items=Count("id"),
             undisposed_feedback=Count("id", filter=d.UNDISPOSED),
@@ -224,13 +334,13 @@ def _issue_counts(user, selection):
     )
 
 
-def _branches(user, selection):
-    """The city branches of the table, each marked when the user is its liaison leader."""
+def table_branches(user) -> list[Branch]:
+    """The city branches in scope, each marked when the user is its liaison leader."""
     branches = visible_city_branches(user)
-    if selection.branch:
-        branches = branches.filter(pk=selection.branch.pk)
     if not user.is_authenticated:
-        return branches.annotate(is_liaison=Value(False, output_field=BooleanField()))
-    return branches.annotate(
-        is_liaison=Exists(Liaison.objects.filter(leader=user, branch=OuterRef("pk")))
+        return list(branches.annotate(is_liaison=Value(False, output_field=BooleanField())))
+    return list(
+        branches.annotate(
+            is_liaison=Exists(Liaison.objects.filter(leader=user, branch=OuterRef("pk")))
+        )
     )

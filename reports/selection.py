@@ -18,10 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from branches.scoping import scope_of
-from branches.selectors import visible_city_branches
 from outreach.filters import DateInput
 from outreach.models import Campaign, FeedbackItem
-from outreach.selectors import current_campaign
 
 
 @dataclass(frozen=True)
@@ -94,33 +92,36 @@ def issue_in_period(date_from: date | None, date_to: date | None) -> Exists:
 
 
 class SelectionForm(forms.Form):
-    """The selection as a GET form; choices are only what the user may see."""
+    """The selection as a GET form; choices are only what the user may see.
 
-    campaign = forms.ModelChoiceField(
-        label=_("Campaign"),
-        queryset=Campaign.objects.none(),
-        required=False,
-        empty_label=_("All campaigns"),
-    )
+    The campaigns and the city branches in scope are read once, and serve the choices,
+    the validation and (``branches``) the rows of the dashboard's table: two queries.
+    """
+
+    campaign = forms.TypedChoiceField(label=_("Campaign"), required=False, coerce=int)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
-    branch = forms.ModelChoiceField(
-        label=_("Branch"),
-        queryset=Branch.objects.none(),
-        required=False,
-        empty_label=_("Whole province"),
-    )
+    branch = forms.TypedChoiceField(label=_("Branch"), required=False, coerce=int)
 
     def __init__(self, data=None, *, user, default_to_current_campaign: bool = False):
+        from .metrics import table_branches  # metrics imports this module
+
+        self.campaigns = {c.pk: c for c in Campaign.objects.visible_to(user)}
+        self.branches = table_branches(user)
         if default_to_current_campaign and (data is None or "campaign" not in data):
-            # A leader opening the dashboard wants the campaign under way.
-            campaign = current_campaign(user)
+            # A leader opening the dashboard wants the campaign under way (the newest).
             data = data.copy() if data is not None else {}
-            data["campaign"] = str(campaign.pk) if campaign else ""
+            data["campaign"] = str(next(iter(self.campaigns), ""))
         super().__init__(data)
-        self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
+        self.fields["campaign"].choices = [
+            ("", _("All campaigns")),
+            *[(pk, c.name) for pk, c in self.campaigns.items()],
+        ]
         if scope_of(user).all_branches:
-            self.fields["branch"].queryset = visible_city_branches(user)
+            self.fields["branch"].choices = [
+                ("", _("Whole province")),
+                *[(b.pk, b.name) for b in self.branches],
+            ]
         else:
             # A branch sees itself only: there is nothing to choose.
             del self.fields["branch"]
@@ -135,9 +136,10 @@ class SelectionForm(forms.Form):
     def selection(self) -> Selection:
         """The validated selection; call after ``is_valid()``."""
         data = self.cleaned_data
+        branches = {b.pk: b for b in self.branches}
         return Selection(
-            campaign=data.get("campaign"),
+            campaign=self.campaigns.get(data.get("campaign")),
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
-            branch=data.get("branch"),
+            branch=branches.get(data.get("branch")),
         )

@@ -7,6 +7,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/attention/", views.attention, name="dashboard_attention"),
     path("api/stats/", api.stats, name="stats_api"),
     path("briefing/", briefing, name="briefing"),
     path("briefing/briefing.docx", briefing_docx, name="briefing_docx"),

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from branches.scoping import scope_of
+from issues.models import Issue
 
 from . import selectors
 from .links import figure_url
-from .metrics import COUNT_KEYS, Report, campaign_report
+from .metrics import COUNT_KEYS, LABELS, Report, campaign_report
 from .selection import SelectionForm
 
 #: Columns of the per-branch table, in order; every cell links to its records.
@@ -32,6 +37,8 @@ TABLE_KEYS = (
     "overdue",
 )
 RATE_SORT_KEYS = ("reply_rate", "satisfaction_rate")
+#: Counts that should be zero: shown in red when they are not.
+WARN_KEYS = {"undisposed_feedback", "unreplied_feedback", "overdue"}
 
 
 @require_safe
@@ -44,79 +51,136 @@ def dashboard(request):
     if not form.is_valid():
         return render(request, "reports/dashboard.html", {"form": form}, status=400)
     selection = form.selection()
-    report = campaign_report(user, selection)
+    report = campaign_report(user, selection, form.branches)
     sort = request.GET.get("sort", "")
+    total_links = {key: figure_url(key, selection) for key in COUNT_KEYS}
     context = {
         "form": form,
         "selection": selection,
         "report": report,
-        "links": _links(report),
-        "rows": _sorted_rows(report, sort),
+        "total": report.total,
+        "link": total_links,
+        "label": LABELS,
+        "columns": [(key, LABELS[key]) for key in (*TABLE_KEYS, *RATE_SORT_KEYS)],
+        "rows": _table_rows(report, sort),
+        "total_cells": _cells(report.total, total_links),
         "sort": sort,
-        "table_keys": TABLE_KEYS,
-        "charts": _chart_data(user, report),
-        "overdue_issues": selectors.overdue_issues(user, selection),
-        "escalations": selectors.escalations_awaiting_decision(user, selection),
-        "unsatisfied": selectors.unsatisfied_feedback(user, selection),
+        "charts": _chart_data(report),
+        "promise": [
+            {
+                "key": key,
+                "remaining": report.total[key],
+                "done": report.total["feedback_items"] - report.total[key],
+            }
+            for key in ("undisposed_feedback", "unreplied_feedback")
+        ],
+        "selection_query": urlencode(selection.params()),
+        # "All campaigns" said out loud: without it the briefing opens on the newest.
+        "briefing_query": urlencode({"campaign": "", **selection.params()}),
         "shows_branches": scope_of(user).all_branches,
     }
     return render(request, "reports/dashboard.html", context)
 
 
-def _links(report: Report) -> dict:
-    """figure key → URL, for the totals and for each branch row."""
-    selection = report.selection
-    return {
-        "total": {key: figure_url(key, selection) for key in COUNT_KEYS},
-        "branches": {
-            row.branch.pk: {key: figure_url(key, selection, row.branch) for key in COUNT_KEYS}
-            for row in report.branches
-        },
-    }
-
-
-def _sorted_rows(report: Report, sort: str) -> list:
-    """The branch rows, sorted by a column when asked (``-key`` for descending)."""
-    key = sort.removeprefix("-")
-    rows = list(report.branches)
-    if key in COUNT_KEYS:
-        rows.sort(key=lambda row: row.figures[key], reverse=sort.startswith("-"))
-    elif key in RATE_SORT_KEYS:
-        rows.sort(
-            key=lambda row: getattr(row.figures, key).value or 0, reverse=sort.startswith("-")
+def _cells(figures, links: dict[str, str]) -> list[dict]:
+    """The table's cells of one row: each count with its list, then the two rates."""
+    cells = [
+        {"key": key, "value": figures[key], "url": links[key], "warn": key in WARN_KEYS}
+        for key in TABLE_KEYS
+    ]
+    for key, numerator, denominator in (
+        ("reply_rate", "replied_feedback", "feedback_items"),
+        ("satisfaction_rate", "satisfied_feedback", "satisfaction_recorded"),
+    ):
+        cells.append(
+            {
+                "key": key,
+                "rate": getattr(figures, key),
+                "url": links[numerator],
+                "denominator_url": links[denominator],
+            }
         )
-    return rows
+    return cells
 
 
-def _chart_data(user, report: Report) -> dict:
+def _table_rows(report: Report, sort: str) -> list[dict]:
+    """The branch rows, sorted by a column when asked (``-key`` for descending)."""
+    rows = list(report.branches)
+    key = sort.removeprefix("-")
+    descending = sort.startswith("-")
+    if key in COUNT_KEYS:
+        rows.sort(key=lambda row: row.figures[key], reverse=descending)
+    elif key in RATE_SORT_KEYS:
+        rows.sort(key=lambda row: getattr(row.figures, key).value or 0, reverse=descending)
+    selection = report.selection
+    return [
+        {
+            "branch": row.branch,
+            "is_liaison": row.is_liaison,
+            "cells": _cells(
+                row.figures,
+                {key: figure_url(key, selection, row.branch) for key in COUNT_KEYS},
+            ),
+        }
+        for row in rows
+    ]
+
+
+def _chart_data(report: Report) -> dict:
     """Everything the charts draw, handed to static/js/dashboard.js as JSON."""
     total = report.total
     english = (get_language() or "").startswith("en")
-    categories = selectors.opinions_by_category(user, report.selection)
+    funnel = ("feedback_items", "issues_found", "rectified", "answered")
     return {
-        "over_time": selectors.activity_over_time(user, report.selection),
-        "funnel": [
-            total["feedback_items"],
-            total["issues_found"],
-            total["rectified"],
-            total["answered"],
-        ],
-        "states": [total[f"state_{state}"] for state in _STATES],
+        # The province compares its branches; one branch shows its problems by state.
+        "by_branch": len(report.branches) > 1,
+        "over_time": {
+            **report.over_time,
+            "labels": {"activities": str(_("Activities")), "opinions": str(_("Opinions"))},
+        },
+        "funnel": {
+            "labels": [str(LABELS[key]) for key in funnel],
+            "counts": [total[key] for key in funnel],
+        },
+        "states": {
+            "labels": [str(label) for label in Issue.State.labels],
+            "counts": [total[f"state_{state}"] for state in Issue.State.values],
+        },
         "categories": {
             "labels": [
-                (row["category__name_en"] if english and row["category__name_en"] else None)
-                or row["category__name"]
-                for row in categories
+                (category["name_en"] if english else "") or category["name"]
+                for category in report.categories
             ],
-            "counts": [row["n"] for row in categories],
+            "counts": [category["count"] for category in report.categories],
         },
         "branches": {
             "labels": [row.branch.short_name for row in report.branches],
-            "opinions": [row.figures["feedback_items"] for row in report.branches],
-            "issues": [row.figures["issues_found"] for row in report.branches],
-            "answered": [row.figures["answered"] for row in report.branches],
+            "series": [
+                {"label": str(LABELS[key]), "counts": [row.figures[key] for row in report.branches]}
+                for key in ("feedback_items", "issues_found", "answered")
+            ],
         },
     }
 
 
-_STATES = ("collected", "rectifying", "escalated", "rectified", "answered")
+@require_safe
+@login_required
+def attention(request):
+    """The dashboard's lists of what needs attention now, loaded after the figures."""
+    user = request.user
+    if scope_of(user).is_empty:
+        raise Http404
+    form = SelectionForm(request.GET, user=user)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("The selection is not valid."))
+    selection = form.selection()
+    unsatisfied_params = {"satisfaction": "unsatisfied", **selection.params()}
+    context = {
+        "overdue_issues": selectors.overdue_issues(user, selection),
+        "overdue_url": figure_url("overdue", selection),
+        "escalations": selectors.escalations_awaiting_decision(user, selection),
+        "escalations_url": figure_url("state_escalated", selection),
+        "unsatisfied": selectors.unsatisfied_feedback(user, selection),
+        "unsatisfied_url": f"{reverse('outreach:feedback_list')}?{urlencode(unsatisfied_params)}",
+    }
+    return render(request, "reports/partials/attention.html", context)

@@ -65,6 +65,11 @@ ROUTES = {
         {},
         {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
     ),
+    "reports:dashboard_attention": (
+        "get",
+        {},
+        {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
+    ),
     # The stats API answers a script: 401 instead of a login redirect.
     "reports:stats_api": (
         "get",

@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -50,7 +51,20 @@ class ActivityListView(ScopedQuerysetMixin, ScopedFilterMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_write"] = rules.can_log_outreach(self.request.user)
+        context["forms_totals"] = self._forms_totals()
         return context
+
+    def _forms_totals(self) -> dict | None:
+        """Forms sent and returned over every survey listed (the dashboard links here)."""
+        filterset = self.filterset
+        if (
+            not filterset.is_valid()
+            or filterset.form.cleaned_data.get("kind") != Activity.Kind.SURVEY
+        ):
+            return None
+        return filterset.qs.order_by().aggregate(
+            sent=Coalesce(Sum("forms_sent"), 0), returned=Coalesce(Sum("forms_returned"), 0)
+        )
 
 
 @login_required
