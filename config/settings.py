@@ -132,6 +132,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Dashboards aggregate a million rows: JIT compiling each query costs more than it
+    # saves, and hash aggregates need more than the default 4 MB to stay in memory.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = env(
+        "DATABASE_PG_OPTIONS", "-c jit=off -c work_mem=32MB"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords and login
