@@ -114,6 +114,15 @@ def feedback_link(*, actor, issue: Issue, feedback_items: Iterable[FeedbackItem]
     items = _lock_items(actor, feedback_items)
     if any(item.branch_id != issue.branch_id for item in items):
         raise ValidationError(_("An issue gathers opinions of its own branch."))
+    # The campaign's figures count an issue in the campaign of its opinions.
+    if (
+        FeedbackItem.objects.filter(pk__in=[item.pk for item in items])
+        .exclude(activity__campaign=issue.campaign_id)
+        .exists()
+    ):
+        raise ValidationError(
+            _("An issue gathers opinions of one campaign."), code="mixed_campaigns"
+        )
     _refuse_unless_undisposed(items)
     FeedbackItem.objects.filter(pk__in=[item.pk for item in items]).update(
         issue=issue, updated_at=timezone.now()
@@ -161,6 +170,10 @@ def issue_merge(*, actor, issue: Issue, into: Issue, note: str = "") -> Issue:
             raise ValidationError(_("A merged or withdrawn issue cannot be merged again."))
     if survivor.state == State.ANSWERED:
         raise ValidationError(_("Merge into an issue that is still being worked on."))
+    if survivor.campaign_id != duplicate.campaign_id:
+        raise ValidationError(
+            _("An issue gathers opinions of one campaign."), code="mixed_campaigns"
+        )
     moved = list(duplicate.feedback_items.values_list("pk", flat=True))
     FeedbackItem.objects.filter(pk__in=moved).update(issue=survivor, updated_at=timezone.now())
     duplicate.merged_into = survivor

@@ -202,6 +202,26 @@ def test_an_opinion_already_in_an_issue_cannot_join_another(staff_a, activity_a)
     assert linked_issue_ids([item]) == [first.pk]
 
 
+def test_an_opinion_of_another_campaign_cannot_join_an_issue(staff_a, activity_a, branch_a):
+    issue = issue_of(activity_a)
+    elsewhere = ActivityFactory(branch=branch_a, campaign=CampaignFactory())
+    stray = FeedbackItemFactory(activity=elsewhere)
+    with pytest.raises(ValidationError) as refused:
+        services.feedback_link(actor=staff_a, issue=issue, feedback_items=[stray])
+    assert refused.value.code == "mixed_campaigns"
+    stray.refresh_from_db()
+    assert stray.issue_id is None
+
+
+def test_issues_of_two_campaigns_cannot_be_merged(staff_a, activity_a, branch_a):
+    survivor = issue_of(activity_a)
+    duplicate = issue_of(ActivityFactory(branch=branch_a, campaign=CampaignFactory()))
+    with pytest.raises(ValidationError):
+        services.issue_merge(actor=staff_a, issue=duplicate, into=survivor)
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into_id is None
+
+
 def test_another_branch_cannot_link_into_an_issue(staff_b, activity_a, activity_b):
     issue = issue_of(activity_a)
     with pytest.raises(ObjectDoesNotExist):

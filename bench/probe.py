@@ -1,0 +1,295 @@
+"""The benchmark's in-process steps, each run by ``bench/run`` in a fresh Python process.
+
+``python -m bench.probe queries SPEC OUT``
+    For every page of SPEC (JSON: a list of ``{"key", "path", "session"}``), request it once
+    through Django's test client to warm up, then once more inside ``CaptureQueriesContext``:
+    the number of SQL queries, their total time and the slowest ones (full SQL, as sent), and
+    ``EXPLAIN (ANALYZE, BUFFERS)`` of each page's slowest SELECT when it took at least
+    ``--explain-ms``. The session cookie is the one ``bench/run`` got by logging in to gunicorn,
+    so the probe sees exactly what the load test saw.
+
+``python -m bench.probe import DATASET OUT --rows N``
+    Builds a workbook of N feedback rows (the 意见建议 sheet; ``N/10`` activities meeting
+    ``N/20`` new and ``N/20`` registered enterprises of the dataset's branch), then times
+    the whole import as the upload page does it: ``batch_preview`` (read and validate),
+    ``batch_create`` (keep the file) and ``batch_import`` (read, validate again, write in one
+    transaction). It all runs inside an outer transaction that is rolled back at the end,
+    so the database is left as it was; uploads go to a temporary MEDIA_ROOT.
+
+Both write JSON to OUT. Run with ``DJANGO_SETTINGS_MODULE=bench.settings`` and the
+benchmark's ``DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+
+
+# --- SQL queries per page ---------------------------------------------------------------
+
+
+def _consume(response) -> int:
+    if response.streaming:
+        size = 0
+        for chunk in response.streaming_content:
+            size += len(chunk)
+        response.close()
+        return size
+    return len(response.content)
+
+
+def _explain(connection, sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def count_queries(spec: list[dict], *, explain_ms: float, top: int) -> dict:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    results = {}
+    for page in spec:
+        client = Client()
+        if page.get("session"):
+            client.cookies["sessionid"] = page["session"]
+        if page.get("warm", True):
+            _consume(client.get(page["path"]))
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page["path"])
+            size = _consume(response)
+        elapsed = time.perf_counter() - started
+        queries = [
+            {"ms": round(float(query["time"]) * 1000, 1), "sql": query["sql"]}
+            for query in captured.captured_queries
+        ]
+        slowest = sorted(queries, key=lambda query: -query["ms"])[:top]
+        result = {
+            "status": response.status_code,
+            "bytes": size,
+            "queries": len(queries),
+            "sql_ms": round(sum(query["ms"] for query in queries), 1),
+            "in_process_ms": round(elapsed * 1000, 1),
+            "slowest": slowest,
+        }
+        selects = [q for q in slowest if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
+        if selects and selects[0]["ms"] >= explain_ms:
+            try:
+                result["explain"] = {"sql": selects[0]["sql"], "plan": _explain(connection, selects[0]["sql"])}
+            except Exception as error:  # noqa: BLE001 - a failed EXPLAIN is reported, not fatal
+                result["explain"] = {"sql": selects[0]["sql"], "plan": f"EXPLAIN failed: {error}"}
+        results[page["key"]] = result
+    return results
+
+
+# --- the spreadsheet import -------------------------------------------------------------
+
+
+def _uscc(rng: random.Random, taken: set[str]) -> str:
+    from outreach.validators import uscc_check_digit
+
+    while True:
+        body = "91350500" + "".join(rng.choice("0123456789") for _ in range(9))
+        code = body + uscc_check_digit(body)
+        if code not in taken:
+            taken.add(code)
+            return code
+
+
+def build_import_rows(dataset: dict, feedback_rows: int, seed: int = 7) -> tuple[dict, dict]:
+    """The three sheets' rows for ``feedback_rows`` opinions, and the objects they refer to."""
+    from django.contrib.auth import get_user_model
+
+    from branches.models import Branch, County
+    from outreach.models import Campaign, Enterprise, FeedbackCategory
+
+    rng = random.Random(seed)
+    branch = Branch.objects.get(code=dataset["branch_code"])
+    campaign = Campaign.objects.get(pk=dataset["newest_campaign_id"])
+    user = get_user_model().objects.get(username=dataset["users"]["branch_staff"])
+    counties = list(County.objects.filter(branch=branch).order_by("code"))
+    categories = [c.name for c in FeedbackCategory.objects.filter(is_active=True).order_by("pk")]
+    n_activities = max(1, feedback_rows // 10)
+    n_new = max(1, feedback_rows // 20)
+    n_registered = max(1, feedback_rows // 20)
+    registered_qs = Enterprise.objects.filter(branch=branch).exclude(uscc="")
+    if hasattr(Enterprise, "withdrawn_at"):
+        registered_qs = registered_qs.filter(withdrawn_at__isnull=True)
+    registered = list(registered_qs.order_by("pk").values_list("uscc", flat=True)[:n_registered])
+    taken = set(Enterprise.objects.exclude(uscc="").values_list("uscc", flat=True))
+
+    enterprises = []
+    new_codes = []
+    for index in range(n_new):
+        county = counties[index % len(counties)]
+        code = _uscc(rng, taken)
+        new_codes.append(code)
+        enterprises.append(
+            [
+                f"基准测试{county.name}第{index + 1:05d}号特种设备有限公司",
+                code,
+                county.name,
+                f"{county.name}基准路{index + 1}号",
+                "锅炉、压力容器" if index % 2 else "电梯",
+                "王工",
+                f"1390595{index:04d}",
+            ]
+        )
+    met_pool = new_codes + registered
+    # Activities are logged after they happen: dates in the campaign, never after today.
+    today = date.today()
+    start = min(campaign.starts_on, today)
+    span = max(0, (min(campaign.ends_on or today, today) - start).days)
+    activities = []
+    met_by_activity = []
+    for index in range(n_activities):
+        met = rng.sample(met_pool, k=min(2, len(met_pool)))
+        met_by_activity.append(met)
+        day = start.fromordinal(start.toordinal() + index % (span + 1))
+        if index % 5 == 4:
+            activities.append(
+                [f"B{index + 1}", "企业座谈会", day, f"基准座谈会{index + 1}", "分院会议室",
+                 "、".join(met), 10 + index % 20, None, None, "基准测试导入"]
+            )
+        else:
+            activities.append(
+                [f"B{index + 1}", "走访调研", day, f"基准走访{index + 1}", None,
+                 "、".join(met), None, None, None, None]
+            )
+    feedback = []
+    natures = ["问题", "建议", "表扬"]
+    for index in range(feedback_rows):
+        activity = index % n_activities
+        met = met_by_activity[activity]
+        enterprise = None if index % 25 == 0 else met[index % len(met)]
+        feedback.append(
+            [
+                f"B{activity + 1}",
+                enterprise,
+                categories[index % len(categories)],
+                natures[index % 3],
+                f"基准测试意见第{index + 1}条：希望进一步缩短检验报告出具时间，提高服务效率。",
+                None,
+                None,
+            ]
+        )
+    rows = {"enterprises": enterprises, "activities": activities, "feedback": feedback}
+    refs = {"branch": branch, "campaign": campaign, "user": user, "counties": counties,
+            "categories": categories}
+    return rows, refs
+
+
+class _RollBack(Exception):
+    pass
+
+
+def time_import(dataset: dict, feedback_rows: int) -> dict:
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from imports import services
+    from imports.spreadsheet import build_template, workbook_bytes
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-media-")
+    rows, refs = build_import_rows(dataset, feedback_rows)
+    started = time.perf_counter()
+    data = workbook_bytes(
+        build_template(
+            counties=[c.name for c in refs["counties"]], categories=refs["categories"], rows=rows
+        )
+    )
+    build_seconds = time.perf_counter() - started
+    result = {
+        "rows": {key: len(value) for key, value in rows.items()},
+        "file_bytes": len(data),
+        "build_seconds": round(build_seconds, 2),
+    }
+    user, branch, campaign = refs["user"], refs["branch"], refs["campaign"]
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            upload = ContentFile(data, name="bench-import.xlsx")
+            preview = services.batch_preview(
+                actor=user, branch=branch, campaign=campaign, name=upload.name,
+                size=len(data), stream=upload,
+            )
+            preview_seconds = time.perf_counter() - started
+            if not preview.is_valid:
+                result["problems"] = [
+                    f"{p.sheet} row {p.row} {p.column}: {p.message}" for p in preview.problems[:20]
+                ]
+                raise _RollBack
+            batch = services.batch_create(
+                actor=user, branch=branch, campaign=campaign, upload=upload, preview=preview
+            )
+            started_import = time.perf_counter()
+            try:
+                imported = services.batch_import(actor=user, batch=batch)
+            except services.ImportFailed as failure:
+                result["problems"] = [
+                    f"{p.sheet} row {p.row} {p.column}: {p.message}" for p in failure.problems[:20]
+                ]
+                raise _RollBack from None
+            import_seconds = time.perf_counter() - started_import
+            result.update(
+                preview_seconds=round(preview_seconds, 2),
+                import_seconds=round(import_seconds, 2),
+                seconds=round(time.perf_counter() - started, 2),
+                counts=imported.counts(),
+            )
+            raise _RollBack
+    except _RollBack:
+        pass
+    result["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["rolled_back"] = True
+    return result
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    queries = sub.add_parser("queries")
+    queries.add_argument("spec")
+    queries.add_argument("out")
+    queries.add_argument("--explain-ms", type=float, default=5.0)
+    queries.add_argument("--top", type=int, default=3)
+    imports = sub.add_parser("import")
+    imports.add_argument("dataset")
+    imports.add_argument("out")
+    imports.add_argument("--rows", type=int, default=10_000)
+    args = parser.parse_args(argv)
+    setup_django()
+    if args.command == "queries":
+        spec = json.loads(Path(args.spec).read_text())
+        result = count_queries(spec, explain_ms=args.explain_ms, top=args.top)
+    else:
+        dataset = json.loads(Path(args.dataset).read_text())
+        result = time_import(dataset, args.rows)
+    Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
