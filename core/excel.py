@@ -45,12 +45,21 @@ def text_cell(ws: WriteOnlyWorksheet, value: object) -> WriteOnlyCell:
     return cell
 
 
-def value_cell(ws: WriteOnlyWorksheet, value: object) -> WriteOnlyCell:
-    """A cell for any value: numbers and dates typed as such, everything else as text."""
-    if value is None:
-        return WriteOnlyCell(ws, value=None)
-    if isinstance(value, int | float):
-        return WriteOnlyCell(ws, value=value)
+def value_cell(ws: WriteOnlyWorksheet, value: object) -> WriteOnlyCell | str | int | float | None:
+    """A cell for any value: numbers and dates typed as such, everything else as text.
+
+    Numbers, nothing, and text that cannot be read as a formula go in as they are: a
+    ledger of 250,000 rows spends most of its time making cells, so only what needs a
+    format or a guard gets a ``WriteOnlyCell``.
+    """
+    if value is None or isinstance(value, int | float):
+        return value
+    if (
+        isinstance(value, str)
+        and not value.startswith(FORMULA_PREFIXES)
+        and not ILLEGAL_CHARACTERS_RE.search(value)
+    ):
+        return value
     if isinstance(value, datetime):
         # Excel has no time zones: write the local wall-clock time.
         cell = WriteOnlyCell(ws, value=value.replace(tzinfo=None))

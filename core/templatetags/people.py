@@ -13,9 +13,14 @@ def person_name(user) -> str:
     """张三 for Chinese names, "Jane Smith" for others, the username when no name is set."""
     if user is None:
         return ""
-    first, last = (user.first_name or "").strip(), (user.last_name or "").strip()
+    return name_from_parts(user.first_name, user.last_name, user.get_username())
+
+
+def name_from_parts(first: str | None, last: str | None, username: str) -> str:
+    """``person_name`` from the columns themselves (exports read rows, not users)."""
+    first, last = (first or "").strip(), (last or "").strip()
     if not first and not last:
-        return user.get_username()
+        return username or ""
     if CJK.search(first + last):
         return f"{last}{first}"
     return f"{first} {last}".strip()

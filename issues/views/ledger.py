@@ -1,6 +1,6 @@
 """The issue ledger (问题台账) as an Excel workbook: exactly the issue list, every page.
 
-The same scope (``issue_rows(user)``: counted issues the user sees), the same
+The same scope (counted issues the user sees), the same
 ``IssueFilter`` and the same order as the list; a filter only narrows, so no query
 string can widen what a user exports.
 """
@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET
 from core.excel import xlsx_response
 
 from ..filters import IssueFilter
-from ..ledger import WIDTHS, ledger_headers, ledger_queryset, ledger_rows
-from .issue_pages import issue_rows
+from ..ledger import WIDTHS, ledger_headers, ledger_rows
+from ..models import Issue
 
 
 @login_required
@@ -26,7 +26,7 @@ def issue_ledger(request):
     filterset = IssueFilter(
         request.GET or None,
         # The list's order (IssueListView.get_queryset).
-        queryset=ledger_queryset(issue_rows(user)).order_by("-created_at", "-id"),
+        queryset=Issue.objects.visible_to(user).counted().order_by("-created_at", "-id"),
         user=user,
         request=request,
     )
