@@ -312,6 +312,19 @@ def activity_update(
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     ensure_can_log(actor, activity.branch)
     _refuse_if_withdrawn(activity)
+    if (
+        campaign.pk != activity.campaign_id
+        and activity.feedback_items.filter(issue__isnull=False).exists()
+    ):
+        # An issue belongs to the campaign of its opinions; moving them would leave it behind.
+        raise ValidationError(
+            {
+                "campaign": _(
+                    "Opinions of this activity are already in issues of its campaign: "
+                    "the campaign can no longer change."
+                )
+            }
+        )
     enterprises, numbers = _activity_fields(
         branch=activity.branch,
         campaign=campaign,

@@ -4,7 +4,12 @@ import pytest
 from django.urls import reverse
 
 from outreach.models import Activity
-from tests.factories import ActivityFactory, EnterpriseFactory, FeedbackItemFactory
+from tests.factories import (
+    ActivityFactory,
+    CampaignFactory,
+    EnterpriseFactory,
+    FeedbackItemFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +122,24 @@ def test_editing_keeps_the_kind_and_history(client, world, staff_a):
     activity.refresh_from_db()
     assert activity.title == "改过的标题"
     assert activity.history.count() >= 2
+
+
+def test_an_activity_whose_opinions_are_in_issues_keeps_its_campaign(client, world, staff_a):
+    """An issue belongs to the campaign of its opinions (the dashboard counts it there)."""
+    activity = world.a.activity
+    assert activity.feedback_items.filter(issue__isnull=False).exists()
+    other = CampaignFactory(starts_on=activity.occurred_on)
+    client.force_login(staff_a)
+    data = {
+        "campaign": other.pk,
+        "occurred_on": activity.occurred_on.isoformat(),
+        "enterprises": [world.a.enterprise.pk],
+    }
+    response = client.post(reverse("outreach:activity_update", args=[activity.pk]), data)
+    assert response.status_code == 200
+    assert "已经归入本专项活动的问题" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.campaign == world.campaign
 
 
 @pytest.mark.parametrize("rows", [10, 200])
