@@ -1,3 +1,4 @@
+# ruff: noqa: S311 - reproducible sample data, not secrets
 """The benchmark's in-process steps, each run by ``bench/run`` in a fresh Python process.
 
 ``python -m bench.probe queries SPEC OUT``
@@ -95,10 +96,12 @@ def count_queries(spec: list[dict], *, explain_ms: float, top: int) -> dict:
         }
         selects = [q for q in slowest if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
         if selects and selects[0]["ms"] >= explain_ms:
+            sql = selects[0]["sql"]
             try:
-                result["explain"] = {"sql": selects[0]["sql"], "plan": _explain(connection, selects[0]["sql"])}
-            except Exception as error:  # noqa: BLE001 - a failed EXPLAIN is reported, not fatal
-                result["explain"] = {"sql": selects[0]["sql"], "plan": f"EXPLAIN failed: {error}"}
+                plan = _explain(connection, sql)
+            except Exception as error:  # a failed EXPLAIN is reported, not fatal
+                plan = f"EXPLAIN failed: {error}"
+            result["explain"] = {"sql": sql, "plan": plan}
         results[page["key"]] = result
     return results
 
@@ -169,13 +172,33 @@ def build_import_rows(dataset: dict, feedback_rows: int, seed: int = 7) -> tuple
         day = start.fromordinal(start.toordinal() + index % (span + 1))
         if index % 5 == 4:
             activities.append(
-                [f"B{index + 1}", "企业座谈会", day, f"基准座谈会{index + 1}", "分院会议室",
-                 "、".join(met), 10 + index % 20, None, None, "基准测试导入"]
+                [
+                    f"B{index + 1}",
+                    "企业座谈会",
+                    day,
+                    f"基准座谈会{index + 1}",
+                    "分院会议室",
+                    "、".join(met),
+                    10 + index % 20,
+                    None,
+                    None,
+                    "基准测试导入",
+                ]
             )
         else:
             activities.append(
-                [f"B{index + 1}", "走访调研", day, f"基准走访{index + 1}", None,
-                 "、".join(met), None, None, None, None]
+                [
+                    f"B{index + 1}",
+                    "走访调研",
+                    day,
+                    f"基准走访{index + 1}",
+                    None,
+                    "、".join(met),
+                    None,
+                    None,
+                    None,
+                    None,
+                ]
             )
     feedback = []
     natures = ["问题", "建议", "表扬"]
@@ -195,8 +218,13 @@ def build_import_rows(dataset: dict, feedback_rows: int, seed: int = 7) -> tuple
             ]
         )
     rows = {"enterprises": enterprises, "activities": activities, "feedback": feedback}
-    refs = {"branch": branch, "campaign": campaign, "user": user, "counties": counties,
-            "categories": categories}
+    refs = {
+        "branch": branch,
+        "campaign": campaign,
+        "user": user,
+        "counties": counties,
+        "categories": categories,
+    }
     return rows, refs
 
 
@@ -232,8 +260,12 @@ def time_import(dataset: dict, feedback_rows: int) -> dict:
             started = time.perf_counter()
             upload = ContentFile(data, name="bench-import.xlsx")
             preview = services.batch_preview(
-                actor=user, branch=branch, campaign=campaign, name=upload.name,
-                size=len(data), stream=upload,
+                actor=user,
+                branch=branch,
+                campaign=campaign,
+                name=upload.name,
+                size=len(data),
+                stream=upload,
             )
             preview_seconds = time.perf_counter() - started
             if not preview.is_valid:

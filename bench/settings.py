@@ -7,9 +7,13 @@ read from the environment exactly as in production (``config/settings.py``).
 """
 
 import os
+import warnings
 
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 
-from config.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+
+# Static files come from the source folders: whitenoise need not warn that STATIC_ROOT is empty.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
