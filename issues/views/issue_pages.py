@@ -32,7 +32,6 @@ from ..forms import (
     MergeForm,
     RectificationForm,
     ReplyForm,
-    merge_candidates,
 )
 from ..models import Escalation, Instruction, Issue, IssueEvent, IssueEvidence, Reply
 from ..transitions import available_transitions
@@ -287,8 +286,15 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
     may_report = works_here and is_open and issue.state == State.RECTIFYING
     may_merge = works_here and is_open and issue.state != State.ANSWERED
     merge_form = None
-    if may_merge and merge_candidates(issue, user).exists():
-        merge_form = bound.get("merge") or MergeForm(issue=issue, user=user)
+    if may_merge:
+        form = bound.get("merge") or MergeForm(issue=issue, user=user)
+        # One query for the candidates: the same list decides whether to offer a merge
+        # and fills the form's select (instead of an EXISTS, then the select's query).
+        into = form.fields["into"]
+        choices = list(iter(into.choices))  # iter(): no COUNT for a length hint
+        if len(choices) > (into.empty_label is not None):
+            into.choices = choices
+            merge_form = form
 
     context = {
         "issue": issue,

@@ -1,0 +1,401 @@
+"""Every list, detail and "my work" page costs the same queries with few rows and with many.
+
+Each test builds a page's data at two sizes (``ROWS``) and asserts the exact number of
+queries, the same at both: a page whose count grew with its rows would be an N+1. The
+comment above each table of counts lists what each query is. Pages already covered
+elsewhere (home, the outreach lists, the provincial queue and meeting list, notifications,
+imports, the ledger export, the dashboard and briefing) are not repeated here.
+
+Each count includes the three queries of every logged-in request (session, user,
+membership) and the layout's unread-notification count; the first request after login
+(a warm-up ``GET`` of the home page) settles the session so it is not counted.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from branches.models import Membership
+from issues.models import Issue, IssueEvent
+from tests.factories import (
+    ActivityAttachmentFactory,
+    ActivityFactory,
+    EnterpriseFactory,
+    EscalationFactory,
+    FeedbackCategoryFactory,
+    FeedbackItemFactory,
+    InstructionFactory,
+    IssueEventFactory,
+    IssueEvidenceFactory,
+    IssueFactory,
+    ProvincialDecisionFactory,
+    ReplyFactory,
+    UserFactory,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+Role = Membership.Role
+State = Issue.State
+
+#: The two data sizes: a page's count must be the same at both.
+ROWS = [2, 30]
+
+
+def warm_up(client, user) -> None:
+    client.force_login(user)
+    client.get(reverse("core:home"))  # the first request after login refreshes the session
+
+
+def today():
+    return timezone.localdate()
+
+
+# --- outreach: the activity page ---------------------------------------------------------
+
+
+def activity_with(world, rows: int):
+    """World A's activity with ``rows`` more enterprises, staff, attachments and opinions;
+    every opinion has two replies, and every other one is linked to its own issue."""
+    a = world.a
+    activity = a.activity
+    enterprises = EnterpriseFactory.create_batch(rows, branch=a.branch)
+    activity.enterprises.add(*enterprises)
+    activity.staff.add(*UserFactory.create_batch(rows))
+    ActivityAttachmentFactory.create_batch(rows, activity=activity, uploaded_by=UserFactory())
+    for n, enterprise in enumerate(enterprises):
+        item = FeedbackItemFactory(
+            activity=activity,
+            enterprise=enterprise,
+            category=FeedbackCategoryFactory(),
+            anonymous=n % 3 == 0,
+        )
+        ReplyFactory.create_batch(2, feedback_item=item, replied_by=UserFactory())
+        if n % 2:
+            IssueFactory(
+                branch=a.branch,
+                campaign=world.campaign,
+                category=item.category,
+                responsible=UserFactory(),
+                feedback_items=[item],
+            )
+    return activity
+
+
+# session, user, membership; the activity (branch, campaign, created_by, withdrawn_by
+# joined); its enterprises (county joined); its staff; attachments (uploaded_by joined);
+# opinions (enterprise, category, issue joined; "replied" read from last_replied_on);
+# the bell's unread count. The same for every reader.
+ACTIVITY_DETAIL = {"staff_a": 9, "office": 9, "leader": 9}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("persona", list(ACTIVITY_DETAIL))
+def test_activity_detail(client, world, personas, persona, rows, django_assert_num_queries):
+    activity = activity_with(world, rows)
+    url = reverse("outreach:activity_detail", kwargs={"pk": activity.pk})
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(ACTIVITY_DETAIL[persona]):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["feedback_items"]) == rows + 1
+    assert len(response.context["enterprises"]) == rows + 1
+
+
+# --- outreach: the enterprise page -------------------------------------------------------
+
+
+def enterprise_with(world, rows: int):
+    """World A's enterprise at ``rows`` more activities, each with an opinion it gave
+    (replied twice); every other opinion is linked to its own issue."""
+    a = world.a
+    enterprise = a.enterprise
+    for n in range(rows):
+        activity = ActivityFactory(
+            branch=a.branch,
+            campaign=world.campaign,
+            enterprises=[enterprise],
+            staff=[UserFactory()],
+        )
+        item = FeedbackItemFactory(
+            activity=activity, enterprise=enterprise, category=FeedbackCategoryFactory()
+        )
+        ReplyFactory.create_batch(2, feedback_item=item, replied_by=UserFactory())
+        if n % 2:
+            IssueFactory(
+                branch=a.branch,
+                campaign=world.campaign,
+                category=item.category,
+                responsible=UserFactory(),
+                feedback_items=[item],
+            )
+    return enterprise
+
+
+# session, user, membership; the enterprise (branch, county, created_by joined); its
+# equipment classes; the bell's unread count; its opinions (category, activity, issue
+# joined); their replies (replied_by joined); its activities (opinions counted). The same
+# for every reader.
+ENTERPRISE_DETAIL = {"staff_a": 9, "office": 9, "leader": 9}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("persona", list(ENTERPRISE_DETAIL))
+def test_enterprise_detail(client, world, personas, persona, rows, django_assert_num_queries):
+    enterprise = enterprise_with(world, rows)
+    url = reverse("outreach:enterprise_detail", kwargs={"pk": enterprise.pk})
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(ENTERPRISE_DETAIL[persona]):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["feedback_items"]) == rows + 1
+    assert len(response.context["activities"]) == rows + 1
+
+
+# --- issues: the list ----------------------------------------------------------------------
+
+
+def many_issues(world, rows: int) -> None:
+    """``rows`` issues in each of A and B, each with two opinions, its own responsible
+    person and a category; every other one is being rectified past its deadline."""
+    for side in (world.a, world.b):
+        for n in range(rows):
+            activity = side.activity
+            items = FeedbackItemFactory.create_batch(
+                2, activity=activity, enterprise=side.enterprise
+            )
+            ReplyFactory(feedback_item=items[0], replied_by=UserFactory())
+            IssueFactory(
+                branch=side.branch,
+                campaign=world.campaign,
+                category=FeedbackCategoryFactory(),
+                responsible=member(Role.STAFF, side.branch),
+                state=State.RECTIFYING if n % 2 else State.COLLECTED,
+                deadline=today() - timedelta(days=3) if n % 2 else today() + timedelta(days=9),
+                feedback_items=items,
+            )
+
+
+# session, user, membership; the paginator's count; the bell's unread count; the filter
+# form's choices: [branches, for provincial readers], categories, responsible people,
+# campaigns; the page (branch, category, responsible, campaign joined; opinions and
+# unreplied opinions counted in subqueries).
+ISSUE_LIST = {"staff_a": 9, "lead_a": 9, "office": 10, "leader": 10}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("persona", list(ISSUE_LIST))
+def test_issue_list(client, world, personas, persona, rows, django_assert_num_queries):
+    many_issues(world, rows)
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(ISSUE_LIST[persona]):
+        response = client.get(reverse("issues:issue_list"))
+    assert response.status_code == 200
+    branches = 1 if persona in ("staff_a", "lead_a") else 2
+    assert response.context["paginator"].count == branches * (rows + 1)
+
+
+# As the office's unfiltered list, plus the branch filter's lookup of the chosen branch
+# (made when the filter validates, before the paginator's count).
+ISSUE_LIST_FILTERED = 11
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_issue_list_filtered_by_the_office(client, world, office, rows, django_assert_num_queries):
+    many_issues(world, rows)
+    warm_up(client, office)
+    query = f"?state=rectifying&branch={world.a.branch.pk}&overdue=yes"
+    with django_assert_num_queries(ISSUE_LIST_FILTERED):
+        response = client.get(reverse("issues:issue_list") + query)
+    assert response.status_code == 200
+    assert response.context["paginator"].count == rows // 2
+    assert len(response.context["active_filters"]) == 3
+
+
+# --- issues: my work -----------------------------------------------------------------------
+
+
+def queues_of(world, staff, lead, office, leader, rows: int) -> None:
+    """``rows`` rows in every section of "my work" for A's staff and lead, the office and
+    the leader: issues they are responsible for, rectification to verify, rectified issues
+    waiting for replies, instructions to acknowledge and escalations to decide."""
+    a = world.a
+
+    def issue(**fields):
+        items = FeedbackItemFactory.create_batch(2, activity=a.activity, enterprise=a.enterprise)
+        return IssueFactory(
+            branch=a.branch,
+            campaign=world.campaign,
+            category=FeedbackCategoryFactory(),
+            feedback_items=items,
+            **fields,
+        )
+
+    for n in range(rows):
+        person = staff if n % 2 else lead
+        issue(state=State.RECTIFYING, responsible=person, deadline=today() + timedelta(days=n))
+        issue(state=State.RECTIFYING, responsible=UserFactory(), rectification="已整改")
+        issue(state=State.RECTIFIED, responsible=UserFactory())
+        InstructionFactory(issue=a.issue, author=leader)
+        escalated = issue(state=State.ESCALATED, responsible=UserFactory())
+        EscalationFactory(issue=escalated, requested_by=lead)
+
+
+# session, user, membership; one query per section, each row's issue, branch, category,
+# responsible and counts joined or annotated (staff: responsible, replies, instructions;
+# the lead also verify; the office: escalations; the leader: their own instructions);
+# the bell's unread count.
+MY_WORK = {"staff_a": 7, "lead_a": 8, "office": 5, "leader": 5}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("persona", list(MY_WORK))
+def test_my_work(
+    client,
+    world,
+    personas,
+    staff_a,
+    lead_a,
+    office,
+    leader,
+    persona,
+    rows,
+    django_assert_num_queries,
+):
+    queues_of(world, staff_a, lead_a, office, leader, rows)
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(MY_WORK[persona]):
+        response = client.get(reverse("issues:my_work"))
+    assert response.status_code == 200
+    sizes = {section["key"]: len(section["items"]) for section in response.context["sections"]}
+    assert all(sizes.values()), sizes
+
+
+# --- issues: the issue page ----------------------------------------------------------------
+
+
+def issue_with(world, rows: int, *, state: str, office):
+    """World A's issue, in ``state``, with a long history: ``rows`` more timeline events,
+    linked opinions (two replies each), evidence files, instructions (every other one
+    acknowledged), escalations each decided at a meeting, issues merged into it, and as
+    many other open issues of A it could be merged into."""
+    a = world.a
+    issue = a.issue
+    for n in range(rows):
+        IssueEventFactory(issue=issue, kind=IssueEvent.Kind.COMMENT, actor=UserFactory())
+        item = FeedbackItemFactory(
+            activity=a.activity,
+            enterprise=EnterpriseFactory(branch=a.branch),
+            category=FeedbackCategoryFactory(),
+            issue=issue,
+        )
+        ReplyFactory.create_batch(2, feedback_item=item, replied_by=UserFactory())
+        IssueEvidenceFactory(issue=issue, uploaded_by=UserFactory())
+        acknowledged = {"acknowledged_at": timezone.now(), "acknowledged_by": UserFactory()}
+        InstructionFactory(
+            issue=issue, author=member(Role.LEADER), **(acknowledged if n % 2 else {})
+        )
+        escalation = EscalationFactory(issue=issue, requested_by=UserFactory())
+        ProvincialDecisionFactory(escalation=escalation, owner=UserFactory(), recorded_by=office)
+        IssueFactory(
+            branch=a.branch, campaign=world.campaign, merged_into=issue, merged_at=timezone.now()
+        )
+        IssueFactory(branch=a.branch, campaign=world.campaign, state=State.COLLECTED)
+        member(Role.STAFF, a.branch)  # one more person to pick as responsible or owner
+    fields = {"state": state}
+    if state == State.RECTIFYING:
+        fields.update(responsible=a.escalation.requested_by, rectification="已按要求整改")
+    Issue.objects.filter(pk=issue.pk).update(**fields)
+    return issue
+
+
+# session, user, membership; the issue (branch, campaign, category, responsible,
+# verified_by, created_by, merged_into joined); its opinions (enterprise, activity,
+# category joined); their replies (replied_by joined); escalations (requested_by,
+# decision, its meeting and owner joined); instructions (author, acknowledged_by
+# joined); [staff and lead of the branch: the open issues it may be merged into, one
+# query for both "may it merge?" and the merge form's select]; evidence (uploaded_by
+# joined); issues merged into it; the timeline (actor joined); the bell's unread count.
+# The transition forms add their pickers: "plan" the branch's people (collected, for its
+# staff and lead), "decide" the meetings and the decision owners (escalated, for the
+# office). Up to 14, over the page target of 12: each section is its own query even when
+# empty (most issues have no merged issues, escalations or evidence).
+ISSUE_DETAIL = {
+    (State.COLLECTED, "staff_a"): 14,
+    (State.COLLECTED, "lead_a"): 14,
+    (State.COLLECTED, "office"): 12,
+    (State.COLLECTED, "leader"): 12,
+    (State.ESCALATED, "staff_a"): 13,
+    (State.ESCALATED, "lead_a"): 13,
+    (State.ESCALATED, "office"): 14,
+    (State.ESCALATED, "leader"): 12,
+    (State.RECTIFYING, "staff_a"): 13,
+    (State.RECTIFYING, "lead_a"): 13,
+    (State.RECTIFYING, "office"): 12,
+    (State.RECTIFYING, "leader"): 12,
+}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize(("state", "persona"), list(ISSUE_DETAIL))
+def test_issue_detail(
+    client, world, personas, office, state, persona, rows, django_assert_num_queries
+):
+    issue = issue_with(world, rows, state=state, office=office)
+    url = reverse("issues:issue_detail", kwargs={"pk": issue.pk})
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(ISSUE_DETAIL[state, persona]):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["events"]) == rows + 1
+    assert len(response.context["items"]) == rows + 1
+    assert len(response.context["escalations"]) == rows + 1
+    assert len(response.context["merged_issues"]) == rows
+
+
+# --- issues: a provincial meeting ----------------------------------------------------------
+
+
+def meeting_with(world, rows: int, *, office):
+    """World A's meeting deciding ``rows`` more escalations of A and of B, and as many
+    escalations still waiting (the office decides them on this page)."""
+    meeting = world.a.meeting
+    for side in (world.a, world.b):
+        for _n in range(rows):
+            escalated = IssueFactory(
+                branch=side.branch, campaign=world.campaign, state=State.ESCALATED
+            )
+            escalation = EscalationFactory(issue=escalated, requested_by=UserFactory())
+            ProvincialDecisionFactory(
+                meeting=meeting, escalation=escalation, owner=UserFactory(), recorded_by=office
+            )
+            waiting = IssueFactory(
+                branch=side.branch, campaign=world.campaign, state=State.ESCALATED
+            )
+            EscalationFactory(issue=waiting, requested_by=UserFactory())
+    return meeting
+
+
+# session, user, membership; the meeting (recorded_by joined); [for the office, who
+# decides here: the waiting escalations (issue, branch, requested_by joined) and, once,
+# the staff and leads of their branches to pick owners from]; the decisions (issue,
+# branch, owner, recorded_by joined); the bell's unread count.
+MEETING_DETAIL = {"staff_a": 6, "office": 8, "leader": 6}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("persona", list(MEETING_DETAIL))
+def test_meeting_detail(client, world, personas, office, persona, rows, django_assert_num_queries):
+    meeting = meeting_with(world, rows, office=office)
+    url = reverse("issues:meeting_detail", kwargs={"pk": meeting.pk})
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(MEETING_DETAIL[persona]):
+        response = client.get(url)
+    assert response.status_code == 200
+    decided = rows + 1 if persona == "staff_a" else 2 * rows + 1
+    assert len(response.context["decisions"]) == decided
