@@ -226,15 +226,33 @@ def issue_detail(request, pk: int):
 
 
 def issue_page_queryset(user):
-    return Issue.objects.visible_to(user).select_related(
-        "branch",
-        "campaign",
-        "category",
-        "responsible",
-        "verified_by",
-        "created_by",
-        "merged_into",
+    """The issue with what its header shows, and whether each optional section has rows:
+    an index probe each here saves a query per empty section (most issues have no
+    evidence, instructions, escalations or merged duplicates)."""
+    of_issue = {"issue": OuterRef("pk")}
+    return (
+        Issue.objects.visible_to(user)
+        .select_related(
+            "branch",
+            "campaign",
+            "category",
+            "responsible",
+            "verified_by",
+            "created_by",
+            "merged_into",
+        )
+        .annotate(
+            has_evidence=Exists(IssueEvidence.objects.filter(**of_issue)),
+            has_escalations=Exists(Escalation.objects.filter(**of_issue)),
+            has_instructions=Exists(Instruction.objects.filter(**of_issue)),
+            has_merged=Exists(Issue.objects.filter(merged_into=OuterRef("pk"))),
+        )
     )
+
+
+def _section(issue: Issue, flag: str, rows) -> list:
+    """The rows of an optional section, read only when the issue has some."""
+    return list(rows) if getattr(issue, flag, True) else []
 
 
 def render_issue_page(request, issue: Issue, *, bound: dict | None = None, status: int = 200):
@@ -275,13 +293,17 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
         )
         item.reply_form_open = key in bound
 
-    escalations = list(
+    escalations = _section(
+        issue,
+        "has_escalations",
         issue.escalations.select_related(
             "requested_by", "decision", "decision__meeting", "decision__owner"
-        ).order_by("requested_at", "id")
+        ).order_by("requested_at", "id"),
     )
-    instructions = list(
-        issue.instructions.select_related("author", "acknowledged_by").order_by("created_at", "id")
+    instructions = _section(
+        issue,
+        "has_instructions",
+        issue.instructions.select_related("author", "acknowledged_by").order_by("created_at", "id"),
     )
     may_report = works_here and is_open and issue.state == State.RECTIFYING
     may_merge = works_here and is_open and issue.state != State.ANSWERED
@@ -316,14 +338,20 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
             else None
         ),
         "instruction_open": "instruction" in bound,
-        "evidence": list(IssueEvidence.objects.filter(issue=issue).select_related("uploaded_by")),
+        "evidence": _section(
+            issue,
+            "has_evidence",
+            IssueEvidence.objects.filter(issue=issue).select_related("uploaded_by"),
+        ),
         "rectification_form": (
             (bound.get("rectification") or RectificationForm(issue=issue)) if may_report else None
         ),
         "rectification_open": "rectification" in bound,
         "merge_form": merge_form,
         "merge_open": "merge" in bound,
-        "merged_issues": list(issue.merged_issues.order_by("merged_at", "id")),
+        "merged_issues": _section(
+            issue, "has_merged", issue.merged_issues.order_by("merged_at", "id")
+        ),
         "events": list(
             IssueEvent.objects.filter(issue=issue)
             .select_related("actor")
