@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import sys
 import tempfile
@@ -64,6 +65,15 @@ def _explain(connection, sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+_DECLARE = re.compile(r"^\s*DECLARE\s+\S+\s+.*?\bCURSOR\b.*?\bFOR\s+", re.I | re.S)
+
+
+def _select_of(sql: str) -> str | None:
+    """The SELECT to EXPLAIN: the query itself, or the one a server-side cursor declares."""
+    sql = _DECLARE.sub("", sql, count=1)
+    return sql if sql.lstrip().upper().startswith(("SELECT", "WITH")) else None
+
+
 def count_queries(spec: list[dict], *, explain_ms: float, top: int) -> dict:
     from django.db import connection
     from django.test import Client
@@ -94,9 +104,11 @@ def count_queries(spec: list[dict], *, explain_ms: float, top: int) -> dict:
             "in_process_ms": round(elapsed * 1000, 1),
             "slowest": slowest,
         }
-        selects = [q for q in slowest if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]
-        if selects and selects[0]["ms"] >= explain_ms:
-            sql = selects[0]["sql"]
+        selects = [
+            (q["ms"], _select_of(q["sql"])) for q in slowest if _select_of(q["sql"]) is not None
+        ]
+        if selects and selects[0][0] >= explain_ms:
+            sql = selects[0][1]
             try:
                 plan = _explain(connection, sql)
             except Exception as error:  # a failed EXPLAIN is reported, not fatal

@@ -16,4 +16,4 @@ from config.settings import *  # noqa: F403
 ROOT_URLCONF = "bench.urls"
 
 # Static files come from the source folders: whitenoise need not warn that STATIC_ROOT is empty.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")
+warnings.filterwarnings("ignore", message="No directory at")
