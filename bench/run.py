@@ -581,16 +581,19 @@ def render(meta: dict, pages: list[Page], export: dict, imported: dict) -> str:
 
 
 def git_commit() -> str:
+    """HEAD's short hash, with "+changes" when tracked files differ from it (what ran)."""
     try:
-        return subprocess.run(
+        commit = subprocess.run(
             ["git", "rev-parse", "--short=10", "HEAD"],
             cwd=ROOT,
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
+        dirty = subprocess.run(["git", "diff", "--quiet", "HEAD"], cwd=ROOT).returncode != 0
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return commit + ("+changes" if dirty else "")
 
 
 def parse_args(argv=None):
@@ -681,6 +684,24 @@ def main(argv=None) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     started = datetime.now().strftime("%Y-%m-%d %H:%M")
 
+    # The database must have the code's schema (indexes included) for the numbers to
+    # describe this commit: apply any migration the code has and the database lacks.
+    pending = subprocess.run(
+        [python(), "manage.py", "migrate", "--check"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+    )
+    if pending.returncode != 0:
+        log("applying the migrations the database lacks (manage.py migrate)")
+        subprocess.run(
+            [python(), "manage.py", "migrate", "--noinput"],
+            cwd=ROOT,
+            env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            check=True,
+            stdout=sys.stderr,
+        )
     if args.scale is not None:
         log(f"generating data at scale {args.scale} (empties the domain tables)")
         subprocess.run(
