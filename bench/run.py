@@ -673,8 +673,13 @@ def base_env(args) -> dict:
     return env
 
 
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)  # runs the finally blocks: gunicorn is stopped
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if not shutil.which("wrk"):
         log("wrk is not installed: `apt-get install wrk` (Debian) and run again")
         return 2
