@@ -152,6 +152,17 @@ class Issue(Withdrawable, TimeStamped):
             models.Index(fields=["campaign", "state"], name="issue_campaign_state"),
             models.Index(fields=["deadline", "state"], name="issue_deadline_state"),
             models.Index(fields=["responsible", "state"], name="issue_responsible_state"),
+            # The issue list's order (newest first) over counted issues, province and branch.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(withdrawn_at__isnull=True, merged_into__isnull=True),
+                name="issue_counted_newest",
+            ),
+            models.Index(
+                fields=["branch", "-created_at", "-id"],
+                condition=Q(withdrawn_at__isnull=True, merged_into__isnull=True),
+                name="issue_branch_counted_newest",
+            ),
         ]
 
     def __str__(self) -> str:

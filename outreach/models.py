@@ -410,6 +410,29 @@ class FeedbackItem(Withdrawable, TimeStamped):
         indexes = [
             models.Index(fields=["branch", "received_on"], name="feedback_branch_date"),
             models.Index(fields=["category", "received_on"], name="feedback_category_date"),
+            # The list's order for the whole province (newest first).
+            models.Index(
+                fields=["-received_on", "-id"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="feedback_active_newest",
+            ),
+            # The promise's two queues, read from their own small indexes.
+            models.Index(
+                fields=["branch", "-received_on"],
+                condition=Q(withdrawn_at__isnull=True, last_replied_on__isnull=True),
+                name="feedback_unreplied",
+            ),
+            models.Index(
+                fields=["branch", "-received_on"],
+                condition=Q(withdrawn_at__isnull=True, issue__isnull=True, closed_at__isnull=True),
+                name="feedback_undisposed",
+            ),
+            # The dashboard's unsatisfied replies, latest first.
+            models.Index(
+                fields=["-last_replied_on", "-id"],
+                condition=Q(withdrawn_at__isnull=True, satisfaction="unsatisfied"),
+                name="feedback_unsatisfied",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import F
-
 from issues.models import Escalation
 
 from . import definitions as d
@@ -40,5 +38,6 @@ def unsatisfied_feedback(user, selection: Selection, *, limit: int = LIST_LIMIT)
         selected_feedback(user, selection)
         .filter(satisfaction="unsatisfied")
         .select_related("enterprise", "branch", "issue")
-        .order_by(F("last_replied_on").desc(nulls_last=True), "-id")[:limit]
+        # An unsatisfied opinion has a reply: its date is never empty.
+        .order_by("-last_replied_on", "-id")[:limit]
     )
