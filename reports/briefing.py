@@ -16,15 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from branches.models import Branch
 from core.templatetags.people import person_name
 from issues.models import Escalation, Issue
 
-from . import definitions as d
-from .metrics import BranchFigures, Figures, Report, campaign_report, selected_feedback
+from .metrics import BranchFigures, Figures, Report, campaign_report
 from .metrics import selected_issues as _selected_issues
 from .selection import Selection
 
@@ -71,51 +69,67 @@ class BriefingData:
     today: date
 
 
-def load_briefing_data(user, selection: Selection, *, today: date | None = None) -> BriefingData:
-    """The report plus the two reads only the briefing needs, all in ``user``'s scope."""
+def load_briefing_data(
+    user, selection: Selection, *, branches=None, today: date | None = None
+) -> BriefingData:
+    """The report plus the escalated issues, all in ``user``'s scope.
+
+    ``branches`` are the table's branches when the caller has them (``SelectionForm``).
+    """
+    report = campaign_report(user, selection, branches)
     return BriefingData(
-        report=campaign_report(user, selection),
-        categories=top_categories(user, selection),
+        report=report,
+        categories=top_categories(report),
         escalated=escalated_issues(user, selection),
         today=today or timezone.localdate(),
     )
 
 
-def top_categories(user, selection: Selection) -> dict[int, list[CategoryCount]]:
-    """Each branch's most frequent opinion categories: one query grouped by both."""
-    rows = (
-        selected_feedback(user, selection)
-        .exclude(category__name__in=CATCH_ALL_CATEGORIES)
-        .values("branch", "category__name", "category__name_en")
-        .annotate(n=Count("id"))
-        .order_by("branch", "-n", "category__name")
-    )
+def top_categories(report: Report) -> dict[int, list[CategoryCount]]:
+    """Each branch's most frequent opinion categories, from the report's own counts."""
+    named = {
+        category["id"]: category
+        for category in report.categories
+        if category["name"] not in CATCH_ALL_CATEGORIES
+    }
     result: dict[int, list[CategoryCount]] = {}
-    for row in rows:
-        found = result.setdefault(row["branch"], [])
-        if len(found) < TOP_CATEGORIES:
-            found.append(
-                CategoryCount(
-                    name=row["category__name"],
-                    name_en=row["category__name_en"] or "",
-                    count=row["n"],
-                )
+    for branch_id, counts in report.categories_by_branch.items():
+        ranked = sorted(
+            (category_id for category_id in counts if category_id in named),
+            key=lambda category_id: (-counts[category_id], named[category_id]["name"]),
+        )
+        result[branch_id] = [
+            CategoryCount(
+                name=named[category_id]["name"],
+                name_en=named[category_id]["name_en"] or "",
+                count=counts[category_id],
             )
+            for category_id in ranked[:TOP_CATEGORIES]
+        ]
     return result
 
 
 def escalated_issues(user, selection: Selection) -> list[Issue]:
-    """Issues of the selection ever escalated, in table order, with their decisions."""
-    escalations = Escalation.objects.select_related(
-        "decision__meeting", "decision__owner"
-    ).order_by("requested_at", "id")
-    return list(
-        _selected_issues(user, selection)
-        .filter(d.escalated())
-        .select_related("branch")
-        .prefetch_related(Prefetch("escalations", queryset=escalations))
-        .order_by("branch__sort_order", "branch_id", "created_at", "id")
+    """Issues of the selection ever escalated, in table order, each with
+    ``briefing_escalations`` (oldest first, decisions joined): one query, read from the
+    escalations' side."""
+    escalations = (
+        Escalation.objects.filter(issue__in=_selected_issues(user, selection).values("pk"))
+        .select_related("issue__branch", "decision__meeting", "decision__owner")
+        .order_by(
+            "issue__branch__sort_order",
+            "issue__branch_id",
+            "issue__created_at",
+            "issue_id",
+            "requested_at",
+            "id",
+        )
     )
+    issues: dict[int, Issue] = {}
+    for escalation in escalations:
+        issue = issues.setdefault(escalation.issue_id, escalation.issue)
+        issue.__dict__.setdefault("briefing_escalations", []).append(escalation)
+    return list(issues.values())
 
 
 # --- the briefing ---------------------------------------------------------------------
@@ -228,7 +242,7 @@ def file_stem(selection: Selection, language: str) -> str:
 def _decisions(issue: Issue) -> list:
     """The provincial decisions of an issue's escalations, oldest first (prefetched)."""
     result = []
-    for escalation in issue.escalations.all():
+    for escalation in issue.briefing_escalations:
         try:
             result.append(escalation.decision)
         except Escalation.decision.RelatedObjectDoesNotExist:

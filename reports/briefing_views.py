@@ -43,7 +43,7 @@ def briefing(request):
     if not form.is_valid():
         return render(request, "reports/briefing.html", {"form": form}, status=400)
     selection = form.selection()
-    data = load_briefing_data(request.user, selection)
+    data = load_briefing_data(request.user, selection, branches=form.branches)
     zh, en = build_briefing(data, ZH), build_briefing(data, EN)
     context = {
         "form": form,
@@ -68,7 +68,8 @@ def briefing_docx(request):
         messages = [error for errors in form.errors.values() for error in errors]
         return HttpResponseBadRequest(" ".join(str(message) for message in messages))
     selection = form.selection()
-    result = build_briefing(load_briefing_data(request.user, selection), language)
+    data = load_briefing_data(request.user, selection, branches=form.branches)
+    result = build_briefing(data, language)
     return FileResponse(
         BytesIO(briefing_document(result)),
         as_attachment=True,

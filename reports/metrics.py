@@ -147,9 +147,9 @@ class Report:
     branches: list[BranchFigures]
     #: Activities and opinions per period ("week" or "month"), oldest first.
     over_time: dict
-    #: Opinions per category, busiest first: ``{"name", "name_en", "count"}``.
+    #: Opinions per category, busiest first: ``{"id", "name", "name_en", "count"}``.
     categories: list[dict]
-    #: Opinions per branch and category: ``{branch_id: {category name: count}}``.
+    #: Opinions per branch and category: ``{branch_id: {category id: count}}``.
     categories_by_branch: dict[int, Counter]
 
 
@@ -188,12 +188,17 @@ def campaign_report(user, selection: Selection, branches: list[Branch] | None = 
         name, name_en = row.pop("category__name"), row.pop("category__name_en")
         sort_order = row.pop("category__sort_order")
         category = categories.setdefault(
-            category_id, {"name": name, "name_en": name_en, "sort_order": sort_order, "count": 0}
+            category_id,
+            {
+                "id": category_id,
+                "name": name,
+                "name_en": name_en,
+                "sort_order": sort_order,
+                "count": 0,
+            },
         )
         category["count"] += row["feedback_items"]
-        categories_by_branch.setdefault(branch_id, Counter())[category["name"]] += row[
-            "feedback_items"
-        ]
+        categories_by_branch.setdefault(branch_id, Counter())[category_id] += row["feedback_items"]
         opinions_over_time[period] += row["feedback_items"]
         add(branch_id, row)
     for row in _issue_counts(user, selection):
