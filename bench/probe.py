@@ -17,7 +17,10 @@
     transaction). It all runs inside an outer transaction that is rolled back at the end,
     so the database is left as it was; uploads go to a temporary MEDIA_ROOT.
 
-Both write JSON to OUT. Run with ``DJANGO_SETTINGS_MODULE=bench.settings`` and the
+``python -m bench.probe vacuum OUT``
+    ``VACUUM (ANALYZE)`` the whole database first, as autovacuum would have (see ``vacuum``).
+
+Each writes JSON to OUT. Run with ``DJANGO_SETTINGS_MODULE=bench.settings`` and the
 benchmark's ``DATABASE_URL``.
 """
 
@@ -311,6 +314,33 @@ def time_import(dataset: dict, feedback_rows: int) -> dict:
     return result
 
 
+def vacuum() -> dict:
+    """VACUUM (ANALYZE) the database, as autovacuum keeps a production one.
+
+    A database just loaded by COPY has no visibility map (``relallvisible`` 0), so
+    PostgreSQL can use no index-only scan, and on a server with autovacuum off it stays so.
+    """
+    from django.db import connection
+
+    def all_visible() -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, relpages, relallvisible FROM pg_class "
+                "WHERE relname IN ('issues_issue', 'outreach_feedbackitem', 'issues_reply')"
+            )
+            return {name: f"{visible}/{pages}" for name, pages, visible in cursor.fetchall()}
+
+    before = all_visible()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+    return {
+        "seconds": round(time.perf_counter() - started, 1),
+        "all_visible_pages_before": before,
+        "all_visible_pages_after": all_visible(),
+    }
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -323,9 +353,13 @@ def main(argv=None) -> int:
     imports.add_argument("dataset")
     imports.add_argument("out")
     imports.add_argument("--rows", type=int, default=10_000)
+    vacuums = sub.add_parser("vacuum")
+    vacuums.add_argument("out")
     args = parser.parse_args(argv)
     setup_django()
-    if args.command == "queries":
+    if args.command == "vacuum":
+        result = vacuum()
+    elif args.command == "queries":
         spec = json.loads(Path(args.spec).read_text())
         result = count_queries(spec, explain_ms=args.explain_ms, top=args.top)
     else:
