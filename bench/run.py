@@ -515,7 +515,9 @@ def render(meta: dict, pages: list[Page], export: dict, imported: dict) -> str:
         "",
         f"Scale {meta['scale']} · gunicorn {meta['workers']} sync workers · "
         f"wrk -t{meta['threads']} -c{meta['connections']} -d{meta['duration']}s · "
-        f"{meta['cpus']} CPUs · PostgreSQL on the same machine",
+        f"{meta['cpus']} CPUs · PostgreSQL on the same machine · load average "
+        f"{meta.get('load_before', '?')} before, {meta.get('load_after', '?')} after "
+        "(above ~0.5 before: something else was running)",
         "",
         "| page | user | req/s | p50 ms | p99 ms | alone ms | SQL ms | SQL queries "
         "| × ceiling | target p50 | met? |",
@@ -782,6 +784,7 @@ def main(argv=None) -> int:
         "cpus": cpu_count(),
         "dataset_rows": dataset.get("rows", {}),
     }
+    meta["load_before"] = round(os.getloadavg()[0], 2)
     failures: list[str] = []
     server = Server(env, free_port(), args.workers, out / f"gunicorn-{stamp}.log")
     export: dict = {}
@@ -927,6 +930,7 @@ def main(argv=None) -> int:
     explain_path = out / f"explain-{stamp}.txt"
     explain_path.write_text("\n".join(explain_lines))
 
+    meta["load_after"] = round(os.getloadavg()[0], 2)
     table = render(meta, pages, export, imported)
     print(table)
     (out / f"results-{stamp}.md").write_text(table)
