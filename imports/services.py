@@ -954,21 +954,26 @@ def _write(preview: Preview, *, actor, branch: Branch, campaign: Campaign) -> No
             problems += _problems_from(error, sheets["activities"], plan.row, _ACTIVITY_FIELDS)
     if problems:
         raise ImportFailed(problems)
-    for plan in preview.feedback:
-        if not plan.is_new:
-            continue
-        try:
-            outreach_services.feedback_create(
-                actor=actor,
-                activity=plan.activity.instance,
-                category=plan.category,
-                content=plan.content,
-                kind=plan.kind,
-                enterprise=plan.enterprise.instance if plan.enterprise else None,
-                contact=plan.contact,
-                received_on=plan.received_on,
-            )
-        except ValidationError as error:
-            problems += _problems_from(error, sheets["feedback"], plan.row, _FEEDBACK_FIELDS)
+    new_feedback = [plan for plan in preview.feedback if plan.is_new]
+    try:
+        outreach_services.feedback_create_many(
+            actor=actor,
+            opinions=[
+                outreach_services.NewOpinion(
+                    activity=plan.activity.instance,
+                    category=plan.category,
+                    content=plan.content,
+                    kind=plan.kind,
+                    enterprise=plan.enterprise.instance if plan.enterprise else None,
+                    contact=plan.contact,
+                    received_on=plan.received_on,
+                )
+                for plan in new_feedback
+            ],
+        )
+    except ValidationError as error:
+        for index, invalid in error.by_opinion.items():
+            row = new_feedback[index].row
+            problems += _problems_from(invalid, sheets["feedback"], row, _FEEDBACK_FIELDS)
     if problems:
         raise ImportFailed(problems)

@@ -127,8 +127,12 @@ class _RowContext:
         self.anonymous = _("Anonymous")
         self.states = dict(Issue.State.choices)
         self.satisfaction_labels = {
-            value: Reply.Satisfaction(value).label for value in Reply.RECORDED_SATISFACTION
+            value: str(Reply.Satisfaction(value).label) for value in Reply.RECORDED_SATISFACTION
         }
+        # Translated once, not once a row (250,000 rows are 750,000 lookups).
+        self.decision_format = _("%(date)s: %(decision)s")
+        self.replies_format = _("Replied %(replied)s/%(total)s")
+        self.satisfaction_format = _("%(satisfaction)s %(count)s")
 
     def row(self, number: int, issue: tuple, opinions: list, escalations: list) -> list:
         (
@@ -173,15 +177,14 @@ class _RowContext:
 
     def _decisions(self, escalations) -> str:
         return "\n".join(
-            _("%(date)s: %(decision)s")
-            % {"date": held_on.isoformat(), "decision": decision.strip()}
+            self.decision_format % {"date": held_on.isoformat(), "decision": decision.strip()}
             for decision, held_on in escalations
             if decision is not None
         )
 
     def _replies(self, opinions) -> str:
         replied = sum(1 for opinion in opinions if opinion[1] is not None)
-        return _("Replied %(replied)s/%(total)s") % {"replied": replied, "total": len(opinions)}
+        return self.replies_format % {"replied": replied, "total": len(opinions)}
 
     def _satisfaction(self, opinions) -> str:
         counts = dict.fromkeys(Reply.RECORDED_SATISFACTION, 0)
@@ -189,7 +192,7 @@ class _RowContext:
             if opinion[2] in counts:
                 counts[opinion[2]] += 1
         return SEPARATOR.join(
-            _("%(satisfaction)s %(count)s")
+            self.satisfaction_format
             % {"satisfaction": self.satisfaction_labels[value], "count": count}
             for value, count in counts.items()
             if count

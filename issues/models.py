@@ -163,6 +163,16 @@ class Issue(Withdrawable, TimeStamped):
                 condition=Q(withdrawn_at__isnull=True, merged_into__isnull=True),
                 name="issue_branch_counted_newest",
             ),
+            # Overdue problems of a campaign: the few still open, by deadline.
+            models.Index(
+                fields=["campaign", "deadline"],
+                condition=Q(
+                    withdrawn_at__isnull=True,
+                    merged_into__isnull=True,
+                    state__in=["collected", "rectifying", "escalated"],
+                ),
+                name="issue_campaign_open_deadline",
+            ),
         ]
 
     def __str__(self) -> str:

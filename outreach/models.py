@@ -423,6 +423,11 @@ class FeedbackItem(Withdrawable, TimeStamped):
                 name="feedback_unreplied",
             ),
             models.Index(
+                fields=["category", "-received_on"],
+                condition=Q(withdrawn_at__isnull=True, last_replied_on__isnull=True),
+                name="feedback_unreplied_category",
+            ),
+            models.Index(
                 fields=["branch", "-received_on"],
                 condition=Q(withdrawn_at__isnull=True, issue__isnull=True, closed_at__isnull=True),
                 name="feedback_undisposed",

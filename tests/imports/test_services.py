@@ -393,14 +393,14 @@ def test_only_the_uploader_may_import_a_batch(staff_a, lead_a, batch_of):
 
 def test_a_row_refused_at_import_rolls_back_every_row(staff_a, branch_a, batch_of, monkeypatch):
     batch = batch_of(staff_a, xlsx(example_rows()))
-    real = outreach_services.feedback_create
+    real = outreach_services._new_feedback_item
 
-    def refuse_the_last(**kwargs):
-        if kwargs["content"].startswith("建议建立企业联系人微信群"):
+    def refuse_the_last(actor, opinion):
+        if opinion.content.startswith("建议建立企业联系人微信群"):
             raise ValidationError({"content": "refused"})
-        return real(**kwargs)
+        return real(actor, opinion)
 
-    monkeypatch.setattr(outreach_services, "feedback_create", refuse_the_last)
+    monkeypatch.setattr(outreach_services, "_new_feedback_item", refuse_the_last)
     with pytest.raises(services.ImportFailed) as failure:
         services.batch_import(actor=staff_a, batch=batch)
     assert problem_tuples(failure.value.problems) == [("意见建议", 7, "内容*")]
