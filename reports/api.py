@@ -14,30 +14,12 @@ from django.views.decorators.http import require_safe
 
 from branches.scoping import scope_of
 
-from .metrics import Figures, campaign_report
+from .metrics import ACTIVITY_KEYS, FEEDBACK_KEYS, ISSUE_KEYS, Figures, campaign_report
 from .selection import SelectionForm
 
-#: The API's figure keys, in order (docs/metrics.md defines each).
-API_KEYS = (
-    "enterprises_visited",
-    "enterprise_forums",
-    "internal_forums",
-    "surveys",
-    "forms_sent",
-    "forms_returned",
-    "feedback_items",
-    "issues_found",
-    "fixed_on_the_spot",
-    "escalated",
-    "rectified",
-    "answered",
-    "overdue",
-    "undisposed_feedback",
-    "unreplied_feedback",
-    "replied_feedback",
-    "satisfied_feedback",
-    "satisfaction_recorded",
-)
+#: The API's figure keys, in order (docs/metrics.md defines each): what was done, what was
+#: found and fixed, then the promise and the replies.
+API_KEYS = (*ACTIVITY_KEYS, "feedback_items", *ISSUE_KEYS, *FEEDBACK_KEYS[1:])
 
 
 def figures_json(figures: Figures) -> dict:
