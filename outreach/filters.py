@@ -12,6 +12,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
 
 from branches.models import Branch, County
 from branches.scoping import scope_of
@@ -27,6 +28,8 @@ from .models import (
     FeedbackCategory,
     FeedbackItem,
 )
+
+EMPTY_CHOICE = filter_settings.EMPTY_CHOICE_LABEL
 
 
 class DateInput(forms.DateInput):
@@ -44,9 +47,13 @@ class ScopedFilterSet(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # django-filter fills in "---------" itself; an explicit label (or None, to offer
+        # no empty choice) is kept.
+        choices = django_filters.ChoiceFilter | django_filters.ModelChoiceFilter
         for filter_ in self.filters.values():
-            if isinstance(filter_, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
-                filter_.extra.setdefault("empty_label", _("All"))
+            default = filter_.extra.get("empty_label", EMPTY_CHOICE) == EMPTY_CHOICE
+            if isinstance(filter_, choices) and default:
+                filter_.extra["empty_label"] = _("All")
         if "branch" in self.filters:
             if scope_of(user).all_branches:
                 self.filters["branch"].queryset = visible_city_branches(user)
