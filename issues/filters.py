@@ -86,6 +86,9 @@ class IssueFilter(ScopedFilterSet):
     rectified = django_filters.ChoiceFilter(
         label=_("Rectified (or answered)"), choices=YES_NO, method="by_rectified"
     )
+    answered = django_filters.ChoiceFilter(
+        label=_("Answered"), choices=YES_NO, method="by_answered"
+    )
     # The dashboard's period: an issue one of whose opinions came from an activity then.
     date_from = django_filters.DateFilter(
         label=_("Activity from"), widget=DateInput, method="by_period"
@@ -122,6 +125,10 @@ class IssueFilter(ScopedFilterSet):
     def by_rectified(self, queryset, name, value):
         rectified = definitions.RECTIFIED
         return queryset.filter(rectified if value == YES else ~rectified)
+
+    def by_answered(self, queryset, name, value):
+        answered = definitions.ANSWERED
+        return queryset.filter(answered if value == YES else ~answered)
 
     def by_period(self, queryset, name, value):
         """Both dates together, once: one opinion must fall between them."""

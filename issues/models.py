@@ -29,9 +29,13 @@ class IssueQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
         return self.counted().exclude(state=Issue.State.ANSWERED)
 
     def overdue(self, today=None):
-        """Past the deadline and not yet rectified."""
-        today = today or timezone.localdate()
-        return self.counted().filter(deadline__lt=today, state__in=Issue.UNRECTIFIED_STATES)
+        return self.counted().filter(overdue_condition(today))
+
+
+def overdue_condition(today=None) -> Q:
+    """Past the deadline and not yet rectified (the same as ``Issue.is_overdue``)."""
+    today = today or timezone.localdate()
+    return Q(deadline__lt=today, state__in=Issue.UNRECTIFIED_STATES)
 
 
 class Issue(Withdrawable, TimeStamped):

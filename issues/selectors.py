@@ -3,7 +3,7 @@
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from .models import Escalation, Issue
+from .models import Escalation, Issue, overdue_condition
 
 
 def open_issues(user, *, limit: int = 10):
@@ -41,7 +41,7 @@ def _issue_count_expressions(today):
     return {
         "issues": Count("id"),
         "open_issues": Count("id", filter=~Q(state=Issue.State.ANSWERED)),
-        "overdue": Count("id", filter=Q(deadline__lt=today, state__in=Issue.UNRECTIFIED_STATES)),
+        "overdue": Count("id", filter=overdue_condition(today)),
     }
 
 

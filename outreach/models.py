@@ -287,19 +287,24 @@ class ActivityAttachment(models.Model):
         return self.original_name
 
 
+#: Neither linked to an issue nor closed with a reason (条条有落实 not yet kept).
+UNDISPOSED = Q(issue__isnull=True, closed_at__isnull=True)
+#: No reply recorded yet (件件有反馈 not yet kept).
+UNREPLIED = Q(last_replied_on__isnull=True)
+REPLIED = Q(last_replied_on__isnull=False)
+
+
 class FeedbackItemQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
     branch_path = "branch"
 
     def undisposed(self):
-        """Neither linked to an issue nor closed with a reason (条条有落实 not yet kept)."""
-        return self.filter(issue__isnull=True, closed_at__isnull=True)
+        return self.filter(UNDISPOSED)
 
     def unreplied(self):
-        """No reply recorded yet (件件有反馈 not yet kept)."""
-        return self.filter(last_replied_on__isnull=True)
+        return self.filter(UNREPLIED)
 
     def replied(self):
-        return self.filter(last_replied_on__isnull=False)
+        return self.filter(REPLIED)
 
 
 class FeedbackItem(Withdrawable, TimeStamped):

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from .models import Activity, Campaign, FeedbackItem
+from .models import UNDISPOSED, UNREPLIED, Activity, Campaign, FeedbackItem
 
 
 def current_campaign(user) -> Campaign | None:
@@ -28,8 +28,8 @@ def _active_feedback(user):
 
 FEEDBACK_COUNTS = {
     "feedback": Count("id"),
-    "undisposed": Count("id", filter=Q(issue__isnull=True, closed_at__isnull=True)),
-    "unreplied": Count("id", filter=Q(last_replied_on__isnull=True)),
+    "undisposed": Count("id", filter=UNDISPOSED),
+    "unreplied": Count("id", filter=UNREPLIED),
 }
 
 

@@ -7,10 +7,15 @@ the list behind it cannot disagree. Each is a ``Q`` or boolean expression usable
 """
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from issues.models import Escalation, Issue, Reply
-from outreach.models import Activity
+from issues.models import overdue_condition as overdue  # noqa: F401 (one of the figures)
+from outreach.models import (  # noqa: F401 (figures the opinions' own QuerySet also uses)
+    REPLIED,
+    UNDISPOSED,
+    UNREPLIED,
+    Activity,
+)
 
 State = Issue.State
 
@@ -25,9 +30,7 @@ ENTERPRISE_PRESENT = Q(enterprises__withdrawn_at__isnull=True)
 
 # --- feedback items (FeedbackItem.objects.active()) -----------------------------------
 
-UNDISPOSED = Q(issue__isnull=True, closed_at__isnull=True)
-REPLIED = Q(last_replied_on__isnull=False)
-UNREPLIED = Q(last_replied_on__isnull=True)
+# UNDISPOSED, REPLIED and UNREPLIED are outreach.models' own (its QuerySet uses them).
 #: The latest reply that recorded a satisfaction said satisfied or basically satisfied.
 SATISFIED = Q(satisfaction__in=Reply.POSITIVE_SATISFACTION)
 #: A reply recorded a satisfaction ("not reachable" records none).
@@ -45,7 +48,4 @@ def escalated() -> Exists:
     return Exists(Escalation.objects.filter(issue=OuterRef("pk")))
 
 
-def overdue(today=None) -> Q:
-    """Past the deadline and not yet rectified (the same as ``Issue.is_overdue``)."""
-    today = today or timezone.localdate()
-    return Q(deadline__lt=today, state__in=Issue.UNRECTIFIED_STATES)
+# overdue(today) is issues.models.overdue_condition: past the deadline, not yet rectified.

@@ -36,6 +36,28 @@ def test_promise_counts_follow_disposition_and_reply(client, world, staff_a):
     assert feedback == {"feedback": 2, "undisposed": 1, "unreplied": 1}
 
 
+@pytest.mark.parametrize("persona", ["staff_a", "office"])
+def test_every_home_figure_links_to_a_list_of_that_many(client, world, personas, persona):
+    grow(world, 2)
+    IssueFactory(branch=world.a.branch, campaign=world.campaign, state="answered")
+    client.force_login(personas[persona])
+    response = client.get(reverse("core:home"))
+    figures = {**response.context["feedback"], **response.context["issues"]}
+    page = response.content.decode()
+    links = {
+        "feedback": reverse("outreach:feedback_list"),
+        "undisposed": reverse("outreach:feedback_list") + "?disposition=open",
+        "unreplied": reverse("outreach:feedback_list") + "?replied=no",
+        "issues": reverse("issues:issue_list"),
+        "open_issues": reverse("issues:issue_list") + "?answered=no",
+        "overdue": reverse("issues:issue_list") + "?overdue=yes",
+    }
+    assert figures["open_issues"] < figures["issues"]
+    for name, url in links.items():
+        assert f'href="{url}"' in page, name
+        assert client.get(url).context["paginator"].count == figures[name], name
+
+
 def test_office_home_lists_every_branch_and_waiting_escalations(client, world, office):
     world.a.decision.delete()  # A's escalation now waits for a decision
     client.force_login(office)
