@@ -45,11 +45,16 @@ def _issue_count_expressions(today):
     }
 
 
-def escalations_awaiting_decision(user, *, limit: int = 10):
-    return (
+def escalations_awaiting_decision(user, *, issues=None, limit: int = 10):
+    """Escalations of counted issues still waiting for the province, oldest first;
+    ``issues`` (a queryset of issues) narrows them, e.g. to a campaign's."""
+    escalations = (
         Escalation.objects.visible_to(user)
         .awaiting_decision()
         .filter(issue__withdrawn_at__isnull=True, issue__merged_into__isnull=True)
-        .select_related("issue", "issue__branch", "requested_by")
-        .order_by("requested_at")[:limit]
     )
+    if issues is not None:
+        escalations = escalations.filter(issue__in=issues.values("pk"))
+    return escalations.select_related("issue", "issue__branch", "requested_by").order_by(
+        "requested_at"
+    )[:limit]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from issues.models import Escalation
-
 from . import definitions as d
 from .metrics import selected_feedback, selected_issues
 from .selection import Selection
@@ -18,17 +16,6 @@ def overdue_issues(user, selection: Selection, *, limit: int = LIST_LIMIT):
         .filter(d.overdue())
         .select_related("branch", "responsible")
         .order_by("deadline", "id")[:limit]
-    )
-
-
-def escalations_awaiting_decision(user, selection: Selection, *, limit: int = LIST_LIMIT):
-    issues = selected_issues(user, selection)
-    return (
-        Escalation.objects.visible_to(user)
-        .awaiting_decision()
-        .filter(issue__in=issues.values("pk"))
-        .select_related("issue", "issue__branch")
-        .order_by("requested_at")[:limit]
     )
 
 

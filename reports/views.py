@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from branches.scoping import scope_of
+from issues import selectors as issue_selectors
 from issues.models import Issue
 
 from . import selectors
@@ -178,7 +179,9 @@ def attention(request):
     context = {
         "overdue_issues": selectors.overdue_issues(user, selection),
         "overdue_url": figure_url("overdue", selection),
-        "escalations": selectors.escalations_awaiting_decision(user, selection),
+        "escalations": issue_selectors.escalations_awaiting_decision(
+            user, issues=selectors.selected_issues(user, selection), limit=selectors.LIST_LIMIT
+        ),
         "escalations_url": figure_url("state_escalated", selection),
         "unsatisfied": selectors.unsatisfied_feedback(user, selection),
         "unsatisfied_url": f"{reverse('outreach:feedback_list')}?{urlencode(unsatisfied_params)}",
