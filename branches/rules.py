@@ -51,13 +51,25 @@ def can_log_outreach(user) -> bool:
     return is_branch_member(user)
 
 
+def can_dispose_feedback(user) -> bool:
+    """Branch staff and leads dispose of their branch's opinions: open an issue from them,
+    attach them to one, or close them with a reason."""
+    return is_branch_member(user)
+
+
+def works_in_branch(user, branch_id: int | None) -> bool:
+    """Staff or lead of that branch, with an active account: the people who record its
+    outreach, dispose of its opinions and work on its issues."""
+    if not user.is_authenticated or not user.is_active or branch_id is None:
+        return False
+    membership = membership_of(user)
+    return is_branch_member(user) and membership.branch_id == branch_id
+
+
 def can_log_outreach_in(user, branch) -> bool:
     """Write outreach records of ``branch``: its own staff and lead, nobody else.
 
     The provincial office and leaders read every branch but never change its records; an
     import run by the office on the server names the branch user it is made for.
     """
-    if not user.is_authenticated or not user.is_active or branch.is_province:
-        return False
-    membership = membership_of(user)
-    return is_branch_member(user) and membership.branch_id == branch.pk
+    return not branch.is_province and works_in_branch(user, branch.pk)

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
+from branches.mixins import OutreachWriterMixin
 from branches.models import County
 from branches.scoping import membership_of
-from core.mixins import OutreachWriterMixin
 from outreach.models import FeedbackCategory
 
 from . import services, spreadsheet

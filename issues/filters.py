@@ -14,15 +14,22 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from branches.filters import ScopedFilterSet
 from branches.models import Branch, Membership
 from branches.scoping import scope_of
 from core.templatetags.people import person_name
-from outreach.filters import DateInput, ScopedFilterSet
+from core.widgets import DateInput
 from outreach.models import Campaign, FeedbackCategory
-from reports import definitions
-from reports.selection import issue_in_period
 
-from .models import Issue
+from .models import (
+    ANSWERED,
+    FIXED_ON_THE_SPOT,
+    RECTIFIED,
+    Issue,
+    escalated_condition,
+    issue_in_period,
+    overdue_condition,
+)
 
 YES = "yes"
 NO = "no"
@@ -112,22 +119,22 @@ class IssueFilter(ScopedFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
     def by_overdue(self, queryset, name, value):
-        return queryset.filter(definitions.overdue())
+        return queryset.filter(overdue_condition())
 
     def by_escalated(self, queryset, name, value):
-        ever = definitions.escalated()
+        ever = escalated_condition()
         return queryset.filter(ever if value == YES else ~ever)
 
     def by_immediate_fix(self, queryset, name, value):
-        fixed = definitions.FIXED_ON_THE_SPOT
+        fixed = FIXED_ON_THE_SPOT
         return queryset.filter(fixed if value == YES else ~fixed)
 
     def by_rectified(self, queryset, name, value):
-        rectified = definitions.RECTIFIED
+        rectified = RECTIFIED
         return queryset.filter(rectified if value == YES else ~rectified)
 
     def by_answered(self, queryset, name, value):
-        answered = definitions.ANSWERED
+        answered = ANSWERED
         return queryset.filter(answered if value == YES else ~answered)
 
     def by_period(self, queryset, name, value):

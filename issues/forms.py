@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Membership
 from core import files
 from core.templatetags.people import person_name
-from outreach.filters import DateInput
+from core.widgets import DateInput
 
 from .models import Issue, ProvincialMeeting, Reply
 from .transitions import TRANSITIONS

@@ -5,7 +5,7 @@ Only ``issues/transitions.py`` writes ``Issue.state``; everything here is data.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -14,7 +14,15 @@ from branches.models import Branch
 from branches.scoping import BranchScopedQuerySet, scope_of
 from core.models import TimeStamped, Withdrawable
 from core.uploads import RandomUploadPath
-from outreach.models import ActiveQuerySetMixin, Campaign, FeedbackCategory, FeedbackItem
+from outreach.models import (
+    POSITIVE_SATISFACTION,
+    RECORDED_SATISFACTION,
+    ActiveQuerySetMixin,
+    Campaign,
+    FeedbackCategory,
+    FeedbackItem,
+    Satisfaction,
+)
 
 
 class IssueQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
@@ -193,6 +201,28 @@ class Issue(Withdrawable, TimeStamped):
         )
 
 
+# The conditions behind the issues' figures (with Issue.objects.counted()), shared by the
+# list filters and the counts; reports/definitions.py lists every figure's.
+FIXED_ON_THE_SPOT = Q(immediate_fix=True)
+RECTIFIED = Q(state__in=(Issue.State.RECTIFIED, Issue.State.ANSWERED))
+ANSWERED = Q(state=Issue.State.ANSWERED)
+
+
+def escalated_condition() -> Exists:
+    """Ever escalated to the provincial level, whatever happened after."""
+    return Exists(Escalation.objects.filter(issue=OuterRef("pk")))
+
+
+def issue_in_period(date_from, date_to) -> Exists:
+    """An issue one of whose opinions (not withdrawn) came from an activity in the period."""
+    opinions = FeedbackItem.objects.filter(issue=OuterRef("pk"), withdrawn_at__isnull=True)
+    if date_from:
+        opinions = opinions.filter(activity__occurred_on__gte=date_from)
+    if date_to:
+        opinions = opinions.filter(activity__occurred_on__lte=date_to)
+    return Exists(opinions)
+
+
 class IssueEvidenceQuerySet(BranchScopedQuerySet):
     branch_path = "issue__branch"
 
@@ -358,19 +388,10 @@ class Reply(TimeStamped):
         MEETING = "meeting", _("Meeting")
         ONLINE = "online", _("Online")
 
-    class Satisfaction(models.TextChoices):
-        SATISFIED = "satisfied", _("Satisfied")
-        BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
-        UNSATISFIED = "unsatisfied", _("Unsatisfied")
-        NOT_REACHABLE = "not_reachable", _("Not reachable")
-
-    #: Satisfaction levels an enterprise gave; "not reachable" records that none was given.
-    RECORDED_SATISFACTION = (
-        Satisfaction.SATISFIED,
-        Satisfaction.BASICALLY_SATISFIED,
-        Satisfaction.UNSATISFIED,
-    )
-    POSITIVE_SATISFACTION = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+    # The choices are the opinion's own (outreach keeps each opinion's latest satisfaction).
+    Satisfaction = Satisfaction
+    RECORDED_SATISFACTION = RECORDED_SATISFACTION
+    POSITIVE_SATISFACTION = POSITIVE_SATISFACTION
 
     SATISFACTION_COLORS = {
         Satisfaction.SATISFIED: "success",

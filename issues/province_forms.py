@@ -13,15 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.templatetags.people import person_name
+from core.widgets import DateInput
 
 from .models import ProvincialMeeting
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MeetingForm(forms.ModelForm):

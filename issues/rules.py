@@ -1,26 +1,12 @@
 """Who may act on an issue, besides its state transitions (see transitions.role_may)."""
 
 from branches import rules as branch_rules
-from branches.scoping import membership_of
-
-
-def works_in_branch(user, branch_id: int) -> bool:
-    """Staff and lead of that branch: they link, close, merge, reply, report rectification."""
-    membership = membership_of(user)
-    return (
-        user.is_authenticated
-        and user.is_active
-        and branch_rules.is_branch_member(user)
-        and membership.branch_id == branch_id
-    )
 
 
 def works_on(user, issue) -> bool:
-    return works_in_branch(user, issue.branch_id)
-
-
-def can_open_issues(user) -> bool:
-    return branch_rules.is_branch_member(user)
+    """Staff and lead of the issue's branch: they link, close, merge, reply, report
+    rectification."""
+    return branch_rules.works_in_branch(user, issue.branch_id)
 
 
 def can_write_instruction(user) -> bool:

@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from branches import rules as branch_rules
 from core import files
 from outreach.models import FeedbackCategory, FeedbackItem
 
-from . import rules
+from . import rules, signals
 from .models import Instruction, Issue, IssueEvent, IssueEvidence, ProvincialMeeting, Reply
 
 State = Issue.State
@@ -68,7 +69,7 @@ def issue_create(
     """Open a new issue distilled from opinions of one branch and one campaign."""
     items = _lock_items(actor, feedback_items)
     branch_id = items[0].branch_id
-    if not all(rules.works_in_branch(actor, item.branch_id) for item in items):
+    if not all(branch_rules.works_in_branch(actor, item.branch_id) for item in items):
         raise PermissionDenied(_("Only the branch's staff open its issues."))
     if {item.branch_id for item in items} != {branch_id}:
         raise ValidationError(_("An issue gathers opinions of one branch."), code="mixed_branches")
@@ -138,7 +139,7 @@ def feedback_close(*, actor, feedback_items: Iterable[FeedbackItem], reason: str
     if not reason:
         raise ValidationError({"reason": _("Say why these opinions need no issue.")})
     items = _lock_items(actor, feedback_items)
-    if not all(rules.works_in_branch(actor, item.branch_id) for item in items):
+    if not all(branch_rules.works_in_branch(actor, item.branch_id) for item in items):
         raise PermissionDenied(_("Only the branch's staff close its opinions."))
     _refuse_unless_undisposed(items)
     now = timezone.now()
@@ -274,7 +275,7 @@ def reply_record(
 ) -> Reply:
     """Record the answer given to the enterprise behind one opinion."""
     item = _lock_items(actor, [feedback_item])[0]
-    if not rules.works_in_branch(actor, item.branch_id):
+    if not branch_rules.works_in_branch(actor, item.branch_id):
         raise PermissionDenied(_("Only the branch's staff record its replies."))
     if item.withdrawn_at:
         raise ValidationError(_("This opinion was withdrawn."))
@@ -292,14 +293,8 @@ def reply_record(
         if satisfaction:
             note += f" ({reply.get_satisfaction_display()})"
         _event(Issue(pk=item.issue_id), IssueEvent.Kind.REPLY, actor, note)
-    transaction.on_commit(lambda: _after_reply(reply))
+    transaction.on_commit(lambda: signals.reply_recorded.send(sender=Reply, reply=reply))
     return reply
-
-
-def _after_reply(reply: Reply) -> None:
-    from . import notifications
-
-    notifications.after_reply(reply=reply)
 
 
 @transaction.atomic
@@ -345,14 +340,10 @@ def instruction_write(*, actor, issue: Issue, content: str) -> Instruction:
         raise ValidationError({"content": _("Write the instruction.")})
     instruction = Instruction.objects.create(issue=issue, author=actor, content=content)
     _event(issue, IssueEvent.Kind.INSTRUCTION, actor, content)
-    transaction.on_commit(lambda: _after_instruction(instruction))
+    transaction.on_commit(
+        lambda: signals.instruction_written.send(sender=Instruction, instruction=instruction)
+    )
     return instruction
-
-
-def _after_instruction(instruction: Instruction) -> None:
-    from . import notifications
-
-    notifications.after_instruction(instruction=instruction)
 
 
 @transaction.atomic

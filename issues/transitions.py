@@ -25,9 +25,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branches import rules as branch_rules
 from branches.models import Membership
 from branches.scoping import membership_of, scope_of
 
+from . import signals
 from .models import Escalation, Issue, IssueEvent, ProvincialDecision
 
 State = Issue.State
@@ -153,11 +155,7 @@ def _apply_decide(issue, actor, *, meeting, decision, owner=None, deadline=None,
     if deadline:
         issue.deadline = deadline
         fields.append("deadline")
-    if (
-        owner is not None
-        and membership_of(owner)
-        and membership_of(owner).branch_id == issue.branch_id
-    ):
+    if owner is not None and branch_rules.works_in_branch(owner, issue.branch_id):
         issue.responsible = owner
         fields.append("responsible")
     if not issue.measures:
@@ -267,7 +265,7 @@ def role_may(user, transition: Transition, issue: Issue) -> bool:
     if membership is None or membership.role not in transition.roles:
         return False
     if membership.role in BRANCH_WORKERS:
-        return membership.branch_id == issue.branch_id
+        return branch_rules.works_in_branch(user, issue.branch_id)
     return scope_of(user).all_branches
 
 
@@ -353,15 +351,11 @@ def apply_transition(
         )
         # Told only once the move is committed (a caller may hold a larger transaction).
         transaction.on_commit(
-            lambda: _notify(issue=issue, transition=transition, actor=actor, values=values)
+            lambda: signals.transition_made.send(
+                sender=Issue, issue=issue, transition=transition, actor=actor, values=values
+            )
         )
     return issue
-
-
-def _notify(**kwargs) -> None:
-    from . import notifications
-
-    notifications.after_transition(**kwargs)
 
 
 def _filled(value) -> bool:

@@ -12,83 +12,41 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.conf import settings as filter_settings
 
+from branches.filters import ScopedFilterSet
 from branches.models import Branch, County
-from branches.scoping import scope_of
 from branches.selectors import visible_city_branches
-from issues.models import Reply
-from reports import definitions
+from core.widgets import DateInput
 
 from .models import (
+    RECORDED_SATISFACTION,
+    REPLIED,
+    SATISFACTION_RECORDED,
+    SATISFIED,
+    UNDISPOSED,
+    UNREPLIED,
+    VISIT,
     Activity,
     Campaign,
     Enterprise,
     EquipmentClass,
     FeedbackCategory,
     FeedbackItem,
+    Satisfaction,
 )
-
-EMPTY_CHOICE = filter_settings.EMPTY_CHOICE_LABEL
-
-
-class DateInput(forms.DateInput):
-    """The browser's date picker (ISO dates in and out)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class ScopedFilterSet(django_filters.FilterSet):
-    """A FilterSet told who is looking: choices in scope, branch filter for the province."""
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        # django-filter fills in "---------" itself; an explicit label (or None, to offer
-        # no empty choice) is kept.
-        choices = django_filters.ChoiceFilter | django_filters.ModelChoiceFilter
-        for filter_ in self.filters.values():
-            default = filter_.extra.get("empty_label", EMPTY_CHOICE) == EMPTY_CHOICE
-            if isinstance(filter_, choices) and default:
-                filter_.extra["empty_label"] = _("All")
-        if "branch" in self.filters:
-            if scope_of(user).all_branches:
-                self.filters["branch"].queryset = visible_city_branches(user)
-            else:
-                del self.filters["branch"]
-        if "campaign" in self.filters:
-            self.filters["campaign"].queryset = Campaign.objects.visible_to(user)
-        if "county" in self.filters:
-            counties = County.objects.select_related("branch")
-            scope = scope_of(user)
-            if not scope.all_branches:
-                counties = counties.filter(branch=scope.branch_id)
-            self.filters["county"].queryset = counties
-
-    @property
-    def shows_branch(self) -> bool:
-        return "branch" in self.filters
-
 
 # --- feedback -------------------------------------------------------------------------
 
 SORT_NEWEST = "-received_on"
 SORT_OLDEST = "received_on"
-REPLIED = "yes"
-UNREPLIED = "no"
-SATISFACTION_POSITIVE = "positive"
-SATISFACTION_RECORDED = "recorded"
+REPLY_GIVEN = "yes"
+REPLY_MISSING = "no"
+ONLY_POSITIVE = "positive"
+ANY_RECORDED = "recorded"
 SATISFACTION_CHOICES = [
-    *[
-        (value, label)
-        for value, label in Reply.Satisfaction.choices
-        if value in Reply.RECORDED_SATISFACTION
-    ],
-    (SATISFACTION_POSITIVE, _("Satisfied or basically satisfied")),
-    (SATISFACTION_RECORDED, _("Any satisfaction recorded")),
+    *[(value, label) for value, label in Satisfaction.choices if value in RECORDED_SATISFACTION],
+    (ONLY_POSITIVE, _("Satisfied or basically satisfied")),
+    (ANY_RECORDED, _("Any satisfaction recorded")),
 ]
 
 
@@ -140,7 +98,7 @@ class FeedbackItemFilter(ScopedFilterSet):
     )
     replied = django_filters.ChoiceFilter(
         label=_("Reply"),
-        choices=[(REPLIED, _("Replied")), (UNREPLIED, _("Not replied"))],
+        choices=[(REPLY_GIVEN, _("Replied")), (REPLY_MISSING, _("Not replied"))],
         method="by_reply",
     )
     satisfaction = django_filters.ChoiceFilter(
@@ -169,20 +127,20 @@ class FeedbackItemFilter(ScopedFilterSet):
 
     def by_disposition(self, queryset, name, value):
         if value == FeedbackItem.Disposition.OPEN:
-            return queryset.filter(definitions.UNDISPOSED)
+            return queryset.filter(UNDISPOSED)
         if value == FeedbackItem.Disposition.LINKED:
             return queryset.filter(issue__isnull=False)
         return queryset.filter(closed_at__isnull=False)
 
     def by_reply(self, queryset, name, value):
-        return queryset.filter(definitions.REPLIED if value == REPLIED else definitions.UNREPLIED)
+        return queryset.filter(REPLIED if value == REPLY_GIVEN else UNREPLIED)
 
     def by_satisfaction(self, queryset, name, value):
         """The satisfaction of each opinion's latest reply that recorded one."""
-        if value == SATISFACTION_POSITIVE:
-            return queryset.filter(definitions.SATISFIED)
-        if value == SATISFACTION_RECORDED:
-            return queryset.filter(definitions.SATISFACTION_RECORDED)
+        if value == ONLY_POSITIVE:
+            return queryset.filter(SATISFIED)
+        if value == ANY_RECORDED:
+            return queryset.filter(SATISFACTION_RECORDED)
         return queryset.filter(satisfaction=value)
 
     def sort_by(self, queryset, name, value):
@@ -237,7 +195,6 @@ class EnterpriseFilter(ScopedFilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        self.filters["visit_campaign"].queryset = Campaign.objects.visible_to(user)
         if self.shows_branch:
             self.filters["visit_branch"].queryset = visible_city_branches(user)
         else:
@@ -253,7 +210,7 @@ class EnterpriseFilter(ScopedFilterSet):
         visits = (
             Activity.objects.visible_to(self.user)
             .active()
-            .filter(definitions.VISIT, enterprises=OuterRef("pk"))
+            .filter(VISIT, enterprises=OuterRef("pk"))
         )
         if data.get("visit_campaign"):
             visits = visits.filter(campaign=data["visit_campaign"])

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import County, Membership
+from core.widgets import DateInput
 
 from .models import Activity, Campaign, Enterprise, EquipmentClass, FeedbackCategory, FeedbackItem
 from .services import KIND_FIELDS
@@ -114,7 +115,7 @@ class ActivityForm(forms.ModelForm):
             "minutes",
         ]
         widgets = {
-            "occurred_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "occurred_on": DateInput,
             "minutes": forms.Textarea(attrs={"rows": 4}),
             "attendee_count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             "forms_sent": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),

@@ -254,6 +254,15 @@ class Activity(Withdrawable, TimeStamped):
         return self.KIND_COLORS.get(self.kind, "secondary")
 
 
+# The conditions behind the activities' figures (with Activity.objects.active()).
+VISIT = Q(kind=Activity.Kind.VISIT)
+ENTERPRISE_FORUM = Q(kind=Activity.Kind.ENTERPRISE_FORUM)
+INTERNAL_FORUM = Q(kind=Activity.Kind.INTERNAL_FORUM)
+SURVEY = Q(kind=Activity.Kind.SURVEY)
+#: Enterprises present at a visit: withdrawn enterprises are not counted.
+ENTERPRISE_PRESENT = Q(enterprises__withdrawn_at__isnull=True)
+
+
 class ActivityAttachmentQuerySet(BranchScopedQuerySet):
     branch_path = "activity__branch"
 
@@ -287,11 +296,36 @@ class ActivityAttachment(models.Model):
         return self.original_name
 
 
+class Satisfaction(models.TextChoices):
+    """What the enterprise said of a reply (``issues.Reply.satisfaction``); each opinion keeps
+    the latest one recorded as its own ``satisfaction`` summary."""
+
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+    NOT_REACHABLE = "not_reachable", _("Not reachable")
+
+
+#: Satisfaction levels an enterprise gave; "not reachable" records that none was given.
+RECORDED_SATISFACTION = (
+    Satisfaction.SATISFIED,
+    Satisfaction.BASICALLY_SATISFIED,
+    Satisfaction.UNSATISFIED,
+)
+POSITIVE_SATISFACTION = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED)
+
+# The conditions behind the opinions' figures (reports/definitions.py lists every figure's),
+# shared by the QuerySet, the list filters and the counts so a number and its list agree.
+
 #: Neither linked to an issue nor closed with a reason (条条有落实 not yet kept).
 UNDISPOSED = Q(issue__isnull=True, closed_at__isnull=True)
 #: No reply recorded yet (件件有反馈 not yet kept).
 UNREPLIED = Q(last_replied_on__isnull=True)
 REPLIED = Q(last_replied_on__isnull=False)
+#: The latest reply that recorded a satisfaction said satisfied or basically satisfied.
+SATISFIED = Q(satisfaction__in=POSITIVE_SATISFACTION)
+#: A reply recorded a satisfaction ("not reachable" records none).
+SATISFACTION_RECORDED = Q(satisfaction__in=RECORDED_SATISFACTION)
 
 
 class FeedbackItemQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):

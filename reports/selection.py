@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from branches.scoping import scope_of
-from outreach.filters import DateInput
-from outreach.models import Campaign, FeedbackItem
+from core.widgets import DateInput
+from issues.models import issue_in_period
+from outreach.models import Campaign
 
 
 @dataclass(frozen=True)
@@ -79,16 +80,6 @@ class Selection:
     @property
     def is_all_time(self) -> bool:
         return not (self.campaign or self.date_from or self.date_to)
-
-
-def issue_in_period(date_from: date | None, date_to: date | None) -> Exists:
-    """An issue one of whose opinions (not withdrawn) came from an activity in the period."""
-    opinions = FeedbackItem.objects.filter(issue=OuterRef("pk"), withdrawn_at__isnull=True)
-    if date_from:
-        opinions = opinions.filter(activity__occurred_on__gte=date_from)
-    if date_to:
-        opinions = opinions.filter(activity__occurred_on__lte=date_to)
-    return Exists(opinions)
 
 
 class SelectionForm(forms.Form):

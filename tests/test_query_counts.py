@@ -139,9 +139,9 @@ def enterprise_with(world, rows: int):
 
 # session, user, membership; the enterprise (branch, county, created_by joined); its
 # equipment classes; the bell's unread count; its opinions (category, activity, issue
-# joined); their replies (replied_by joined); its activities (opinions counted). The same
-# for every reader.
-ENTERPRISE_DETAIL = {"staff_a": 9, "office": 9, "leader": 9}
+# joined); their replies; the people who replied; its activities (opinions counted). The
+# same for every reader.
+ENTERPRISE_DETAIL = {"staff_a": 10, "office": 10, "leader": 10}
 
 
 @pytest.mark.parametrize("rows", ROWS)

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from branches import rules as branch_rules
 from branches.scoping import membership_of
 from outreach.models import FeedbackItem
 
-from .. import rules, services
+from .. import services
 from ..feedback_forms import (
     CLOSE,
     CREATE,
@@ -39,7 +40,7 @@ from ..models import Issue
 def feedback_dispose(request):
     """Show the chosen opinions with the three ways on; do the one that was submitted."""
     user = request.user
-    if not rules.can_open_issues(user):
+    if not branch_rules.can_dispose_feedback(user):
         raise PermissionDenied
     back_url = _back_url(request)
     items = _chosen_items(request)

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 
 from branches import rules as branch_rules
+from branches.mixins import ScopedFilterMixin
 from branches.scoping import membership_of
-from core.mixins import ScopedFilterMixin
 from outreach.models import FeedbackItem
 
 from .. import rules

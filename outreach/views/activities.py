@@ -15,9 +15,8 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from branches import rules
+from branches.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
 from branches.scoping import membership_of
-from core.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
-from issues import rules as issue_rules
 
 from .. import services
 from ..filters import ActivityFilter
@@ -190,7 +189,7 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
                 and rules.can_log_outreach_in(self.request.user, activity.branch)
             ),
             # Ticks to turn opinions into issues: for the staff and lead of the branch.
-            can_dispose=issue_rules.works_in_branch(self.request.user, activity.branch_id),
+            can_dispose=rules.works_in_branch(self.request.user, activity.branch_id),
             withdraw_form=WithdrawForm(
                 action=reverse("outreach:activity_withdraw", args=[activity.pk])
             ),

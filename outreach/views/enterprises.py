@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,9 +13,8 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from branches import rules
+from branches.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
 from branches.scoping import membership_of
-from core.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
-from issues.models import Reply
 
 from .. import services
 from ..filters import EnterpriseFilter
@@ -78,12 +77,8 @@ class EnterpriseDetailView(ScopedQuerysetMixin, DetailView):
             .active()
             .filter(enterprise=enterprise)
             .select_related("category", "activity", "issue")
-            .prefetch_related(
-                Prefetch(
-                    "replies",
-                    queryset=Reply.objects.select_related("replied_by").order_by("-replied_on"),
-                )
-            )
+            # Replies newest first (their model's ordering), with who replied.
+            .prefetch_related("replies__replied_by")
             .order_by("-received_on", "-id")
         )
         context["can_write"] = rules.can_log_outreach_in(self.request.user, enterprise.branch)

@@ -19,9 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_filters.views import FilterView
 
 from branches import rules
+from branches.mixins import ScopedFilterMixin
 from core.excel import xlsx_response
-from core.mixins import ScopedFilterMixin
-from issues import rules as issue_rules
 
 from .. import services
 from ..filters import FeedbackItemFilter
@@ -169,7 +168,7 @@ class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["shows_branch"] = self.filterset.shows_branch
         # Ticks to turn opinions into issues: for the staff and lead of the branch.
-        context["can_dispose"] = issue_rules.can_open_issues(self.request.user)
+        context["can_dispose"] = rules.can_dispose_feedback(self.request.user)
         context["active_filters"] = self._active_filters()
         return context
 

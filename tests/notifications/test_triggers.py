@@ -1,4 +1,4 @@
-"""Who is told about each event of the workflow (issues/notifications.py): exactly the
+"""Who is told about each event of the workflow (notifications/triggers.py): exactly the
 people DESIGN.md names, never the person who acted, each once, with one email each."""
 
 from datetime import timedelta
@@ -9,9 +9,9 @@ from django.utils import timezone
 from branches.models import Membership
 from issues import services
 from issues.models import Issue, Reply
-from issues.notifications import after_transition
 from issues.transitions import TRANSITIONS, apply_transition
 from notifications.models import Notification
+from notifications.triggers import after_transition
 from tests.factories import (
     FeedbackItemFactory,
     IssueFactory,

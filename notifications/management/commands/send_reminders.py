@@ -11,8 +11,8 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from issues.notifications import deadline_reminders
 from notifications.services import deliver, email_pending
+from notifications.triggers import deadline_reminders
 
 #: How far back an email that could not be sent is tried again.
 RETRY_EMAILS_FOR = timedelta(days=2)

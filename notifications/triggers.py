@@ -1,10 +1,10 @@
 """Who hears about what happens to an issue, and the deadline reminders.
 
-``transitions.apply_transition`` calls ``after_transition`` once a transition committed;
-``services`` call ``after_reply`` and ``after_instruction`` on commit. Each picks the
-people DESIGN.md names, never the person who acted, and hands them to
-``notifications.services``, which creates each notification at most once and emails it.
-``deadline_reminders`` plans the reminders ``manage.py send_reminders`` sends.
+The workflow sends ``issues.signals`` once a change committed; ``connect`` (called by
+``NotificationsConfig.ready``) hands them to ``after_transition``, ``after_reply`` and
+``after_instruction``. Each picks the people DESIGN.md names, never the person who acted,
+and hands them to ``services``, which creates each notification at most once and emails
+it. ``deadline_reminders`` plans the reminders ``manage.py send_reminders`` sends.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 
 from branches.models import Membership
-from notifications.models import Notification
-from notifications.services import Draft, notify
+from issues import signals
+from issues.models import Issue, IssueEvent, ProvincialDecision, Reply
 
-from .models import Issue, IssueEvent, ProvincialDecision, Reply
+from .models import Notification
+from .services import Draft, notify
 
 Kind = Notification.Kind
 Role = Membership.Role
@@ -154,6 +155,27 @@ def after_instruction(*, instruction) -> None:
         key_suffix=instruction.pk,
         actor=instruction.author,
     )
+
+
+def connect() -> None:
+    """Listen to the workflow's signals (once, from ``NotificationsConfig.ready``)."""
+    signals.transition_made.connect(_transition_made, dispatch_uid="notifications.transition")
+    signals.reply_recorded.connect(_reply_recorded, dispatch_uid="notifications.reply")
+    signals.instruction_written.connect(
+        _instruction_written, dispatch_uid="notifications.instruction"
+    )
+
+
+def _transition_made(sender, *, issue, transition, actor, values, **kwargs) -> None:
+    after_transition(issue=issue, transition=transition, actor=actor, values=values)
+
+
+def _reply_recorded(sender, *, reply, **kwargs) -> None:
+    after_reply(reply=reply)
+
+
+def _instruction_written(sender, *, instruction, **kwargs) -> None:
+    after_instruction(instruction=instruction)
 
 
 # --- deadline reminders -------------------------------------------------------------------

@@ -1,9 +1,9 @@
-"""View mixins shared by every app: scope first, then role."""
+"""View mixins shared by every app's views: scope first, then role."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 
-from branches import rules
+from . import rules
 
 
 class ScopedQuerysetMixin(LoginRequiredMixin):

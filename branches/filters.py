@@ -1,0 +1,59 @@
+"""The base of every list filter: told who is looking, it offers only choices in scope.
+
+A FilterSet only narrows the queryset it is given (views pass one that already starts from
+``visible_to(user)``), so no filter value can widen a user's scope; this base also keeps the
+choices themselves in scope, and shows the branch filter only to provincial roles (a branch
+role sees one branch: that filter could only ever narrow to it).
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from django_filters.conf import settings as filter_settings
+
+from .models import County
+from .scoping import scope_of
+from .selectors import visible_city_branches
+
+EMPTY_CHOICE = filter_settings.EMPTY_CHOICE_LABEL
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """A FilterSet told who is looking: choices in scope, branch filter for the province.
+
+    Choices are narrowed by name: ``branch`` to the city branches in scope (or removed for a
+    branch role), ``county`` to the counties of the user's branch, and any other model choice
+    whose model has ``visible_to(user)`` (campaigns, for instance) to what the user sees.
+    """
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        scope = scope_of(user)
+        # django-filter fills in "---------" itself; an explicit label (or None, to offer
+        # no empty choice) is kept.
+        choices = django_filters.ChoiceFilter | django_filters.ModelChoiceFilter
+        for filter_ in self.filters.values():
+            default = filter_.extra.get("empty_label", EMPTY_CHOICE) == EMPTY_CHOICE
+            if isinstance(filter_, choices) and default:
+                filter_.extra["empty_label"] = _("All")
+        for name, filter_ in list(self.filters.items()):
+            if not isinstance(filter_, django_filters.ModelChoiceFilter):
+                continue
+            if name == "branch":
+                if scope.all_branches:
+                    filter_.queryset = visible_city_branches(user)
+                else:
+                    del self.filters["branch"]
+            elif name == "county":
+                counties = County.objects.select_related("branch")
+                if not scope.all_branches:
+                    counties = counties.filter(branch=scope.branch_id)
+                filter_.queryset = counties
+            elif hasattr(filter_.queryset.model.objects, "visible_to"):
+                filter_.queryset = filter_.queryset.model.objects.visible_to(user)
+
+    @property
+    def shows_branch(self) -> bool:
+        return "branch" in self.filters
