@@ -9,7 +9,7 @@ histories imply. Scale ``s`` multiplies every count.
 How it is fast enough (scale 1 in a few minutes on two cores):
 
 * The organisation (branches, counties, users, memberships, liaisons) is made by the demo
-  builder (``core.demo.builder``) through the ORM: a few hundred rows.
+  builder (``demo.builder``) through the ORM: a few hundred rows.
 * Everything else is planned in plain Python with one ``random.Random(seed)`` (no model
   instances, no clock), formatted straight into PostgreSQL ``COPY`` text lines, and loaded
   with ``COPY ... FROM STDIN`` in chunks. Ids are assigned here; sequences are reset after.
@@ -44,9 +44,9 @@ from django.db import connection, transaction
 
 from branches.models import Membership
 from branches.services import membership_set
-from core.demo import content as C
-from core.demo import opinions as O
-from core.demo.builder import DemoBuilder, org_code_check
+from demo.builder import DemoBuilder, org_code_check
+from demo.data import content as C
+from demo.data import opinions as O
 from outreach.models import EquipmentClass, FeedbackCategory
 from outreach.services import enterprise_name_key
 from outreach.validators import uscc_check_digit

@@ -25,6 +25,8 @@ from simple_history.utils import bulk_create_with_history
 
 from branches.models import Branch, County, Membership
 from branches.services import liaison_set, membership_set
+from demo.data import content as C
+from demo.data import opinions as O
 from issues.models import (
     Escalation,
     Instruction,
@@ -44,9 +46,6 @@ from outreach.models import (
 )
 from outreach.services import enterprise_name_key
 from outreach.validators import USCC_ALPHABET, uscc_check_digit
-
-from . import content as C
-from . import opinions as O
 
 TZ = ZoneInfo("Asia/Shanghai")
 SEED = 20260901
