@@ -9,7 +9,8 @@ histories imply. Scale ``s`` multiplies every count.
 How it is fast enough (scale 1 in a few minutes on two cores):
 
 * The organisation (branches, counties, users, memberships, liaisons) is made by the demo
-  builder (``core.demo.builder``) through the ORM: a few hundred rows.
+  builder's public ``demo.builder.organisation.ensure_organisation`` through the ORM: a few
+  hundred rows.
 * Everything else is planned in plain Python with one ``random.Random(seed)`` (no model
   instances, no clock), formatted straight into PostgreSQL ``COPY`` text lines, and loaded
   with ``COPY ... FROM STDIN`` in chunks. Ids are assigned here; sequences are reset after.
@@ -44,9 +45,10 @@ from django.db import connection, transaction
 
 from branches.models import Membership
 from branches.services import membership_set
-from core.demo import content as C
-from core.demo import opinions as O
-from core.demo.builder import DemoBuilder, org_code_check
+from demo.builder.enterprises import org_code_check
+from demo.builder.organisation import ensure_organisation, ensure_user, reference_data
+from demo.data import content as C
+from demo.data import opinions as O
 from outreach.models import EquipmentClass, FeedbackCategory
 from outreach.services import enterprise_name_key
 from outreach.validators import uscc_check_digit
@@ -338,22 +340,25 @@ class Generator:
 
     def organisation(self):
         rng = self.rng
-        builder = DemoBuilder(seed=self.seed)
-        builder._password_hash = make_password(BENCH_PASSWORD)
-        builder._reference_data()
-        builder._organisation()
-        self.password_hash = builder._password_hash
+        self.password_hash = make_password(BENCH_PASSWORD)
+        reference_data()  # refuses before anything is written if migrate has not run
+        organisation = ensure_organisation(self.password_hash)
         User = get_user_model()
-        self.office = builder.office.pk
-        self.leaders = [u.pk for name, u in builder.provincial.items() if name != "office"]
-        self.province = builder.province
+        self.office = organisation.office.pk
+        self.leaders = [u.pk for name, u in organisation.provincial.items() if name != "office"]
+        self.province = organisation.province
         extra = round(EXTRA_STAFF_PER_BRANCH * self.scale)
         self.branches: list[BranchInfo] = []
-        for index, ctx in enumerate(builder.contexts):
+        for index, ctx in enumerate(organisation.branches):
             staff = [ctx.staff.pk, ctx.staff2.pk, ctx.staff3.pk]
             for n in range(extra):
                 username = f"{ctx.code}_staff{n + 4}"
-                user = builder._user(username, rng.choice(C.SURNAMES), rng.choice(C.GIVEN_NAMES))
+                user = ensure_user(
+                    username,
+                    rng.choice(C.SURNAMES),
+                    rng.choice(C.GIVEN_NAMES),
+                    password_hash=self.password_hash,
+                )
                 if not Membership.objects.filter(user=user).exists():
                     membership_set(
                         user=user, branch=ctx.branch, role=Membership.Role.STAFF, job_title="检验员"
@@ -371,11 +376,10 @@ class Generator:
                 )
             )
         # Every bench user logs in with the bench password, whatever made them before.
-        usernames = [
-            u for b in builder.contexts for u in (f"{b.code}_{s}" for s in C.BRANCH_USER_SUFFIXES)
-        ]
+        branches = organisation.branches
+        usernames = [u for b in branches for u in (f"{b.code}_{s}" for s in C.BRANCH_USER_SUFFIXES)]
         usernames += [name for name, *_ in C.PROVINCIAL_PEOPLE] + ["admin"]
-        usernames += [f"{b.code}_staff{n + 4}" for b in builder.contexts for n in range(extra)]
+        usernames += [f"{b.code}_staff{n + 4}" for b in branches for n in range(extra)]
         User.objects.filter(username__in=usernames).update(password=self.password_hash)
         self.categories = list(FeedbackCategory.objects.order_by("sort_order", "id"))
         self.equipment = [e.pk for e in EquipmentClass.objects.order_by("sort_order", "id")]

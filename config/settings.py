@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "imports",
     "notifications",
     "reports",
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [

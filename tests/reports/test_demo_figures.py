@@ -10,7 +10,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-# The report's figures per branch (see tests/core/test_seed_demo.py): enterprises visited,
+# The report's figures per branch (see tests/demo/test_seed_demo.py): enterprises visited,
 # enterprise forums, internal forums, opinions, problems, fixed on the spot, escalated.
 REPORT = {
     "泉州": (32, 3, 8, 35, 14, 9, 4),

@@ -4,7 +4,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from core.demo import CAMPAIGN_CODE, DEMO_PASSWORD, build, demo_logins, demo_summary
+from demo.builder import build
+from demo.data.content import CAMPAIGN_CODE, DEMO_PASSWORD
+from demo.summary import demo_logins, demo_summary
 
 
 class Command(BaseCommand):

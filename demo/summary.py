@@ -1,19 +1,19 @@
-"""The demo data: the campaign of the seed report, built by ``manage.py seed_demo``."""
+"""What the demo holds: its logins and the row counts and figures of its campaign."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from .builder import build
-from .content import (
+from branches.models import Branch
+from demo.data.content import (
     BRANCH_PEOPLE,
     BRANCH_USER_SUFFIXES,
     BRANCHES,
     CAMPAIGN_CODE,
-    DEMO_PASSWORD,
     PROVINCE,
     PROVINCIAL_PEOPLE,
 )
-
-__all__ = ["CAMPAIGN_CODE", "DEMO_PASSWORD", "build", "demo_logins", "demo_summary"]
+from issues.models import Issue, Reply
+from outreach.models import Activity, Enterprise, FeedbackItem
 
 ROLE_LABELS = {
     "lead": "branch lead 分院负责人",
@@ -45,12 +45,6 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 def demo_summary() -> dict[str, int]:
     """Row counts of the demo campaign and the figures of its briefing (0 if absent)."""
-    from django.contrib.auth import get_user_model
-
-    from branches.models import Branch
-    from issues.models import Issue, Reply
-    from outreach.models import Activity, Enterprise, FeedbackItem
-
     kind = Activity.Kind
     activities = Activity.objects.filter(campaign__code=CAMPAIGN_CODE)
     by_kind = activities.aggregate(
