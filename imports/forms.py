@@ -7,10 +7,11 @@ from django import forms
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core import files
 from outreach import selectors as outreach_selectors
 from outreach.models import Campaign
 
-from . import spreadsheet
+from .reading import SpreadsheetRejected, check_file
 
 
 def _button(label, name: str, style: str, icon: str) -> Div:
@@ -42,7 +43,7 @@ class UploadForm(forms.Form):
             "An Excel workbook (.xlsx) made from the template, at most 5 MB and "
             "10,000 rows per sheet."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{spreadsheet.XLSX_CONTENT_TYPE}"}),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{files.XLSX}"}),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -61,8 +62,8 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            spreadsheet.check_file(upload.name, upload.size, upload)
-        except spreadsheet.SpreadsheetRejected as rejection:
+            check_file(upload.name, upload.size, upload)
+        except SpreadsheetRejected as rejection:
             raise forms.ValidationError(rejection.message, code="rejected") from None
         return upload
 

@@ -1,4 +1,4 @@
-"""Preview and import of an outreach spreadsheet (the format is in ``imports.spreadsheet``).
+"""Preview and import of an outreach spreadsheet (the format is in ``imports.sheets``).
 
 ``batch_preview`` reads a file and works out, without writing anything, what importing
 it would create, what already exists and would be reused, and every error. ``batch_create``
@@ -46,9 +46,11 @@ from outreach.services import (
 )
 from outreach.validators import USCC_ALPHABET, normalize_uscc, validate_uscc
 
-from . import spreadsheet
+from . import reading
+from .cells import CellError, cell_date, cell_int, cell_text, split_list
 from .models import ImportBatch
-from .spreadsheet import CellError, Problem, SheetRows, SpreadsheetRejected
+from .reading import Problem, SheetRows, SpreadsheetRejected
+from .sheets import fold, kind_labels, nature_labels
 
 # Large ``IN (...)`` lists are sent in chunks: SQLite allows 32,766 parameters a query.
 CHUNK = 2_000
@@ -199,9 +201,9 @@ def batch_preview(
     outreach_services.ensure_can_log(actor, branch)
     preview = Preview()
     try:
-        spreadsheet.check_file(name, size, stream)
+        reading.check_file(name, size, stream)
         preview.sha256 = file_sha256(stream)
-        read = spreadsheet.read_workbook(stream)
+        read = reading.read_workbook(stream)
     except SpreadsheetRejected as rejection:
         preview.problems.append(Problem("", None, "", rejection.message))
         return preview
@@ -254,7 +256,7 @@ class _Planner:
         self.problems.append(Problem(sheet.name, row, sheet.header(key) if key else "", message))
 
     def text(self, sheet, row, key, max_length=None, *, required=False) -> str:
-        value = spreadsheet.cell_text(row[key])
+        value = cell_text(row[key])
         if required and not value:
             self.error(sheet, row.number, key, _("This cell is required."))
         elif max_length and len(value) > max_length:
@@ -271,14 +273,14 @@ class _Planner:
 
     def number(self, sheet, row, key) -> int | None:
         try:
-            return spreadsheet.cell_int(row[key])
+            return cell_int(row[key])
         except CellError as error:
             self.error(sheet, row.number, key, error.message)
             return None
 
     def day(self, sheet, row, key, *, required=False) -> date | None:
         try:
-            value = spreadsheet.cell_date(row[key])
+            value = cell_date(row[key])
         except CellError as error:
             self.error(sheet, row.number, key, error.message)
             return None
@@ -293,7 +295,7 @@ class _Planner:
             for attribute in attributes:
                 name = getattr(obj, attribute, "")
                 if name:
-                    table.setdefault(spreadsheet.fold(name), obj)
+                    table.setdefault(fold(name), obj)
         return table
 
     # -- the whole file --
@@ -319,32 +321,28 @@ class _Planner:
         categories = list(FeedbackCategory.objects.all())
         self.category_names = [c.name for c in categories if c.is_active]
         self.categories = self.by_folded_names(categories, "name", "name_en")
-        kinds = {**spreadsheet.kind_labels(), **{v: v for v in Activity.Kind.values}}
+        kinds = {**kind_labels(), **{v: v for v in Activity.Kind.values}}
         with translation.override("en"):
             kinds.update({str(label): value for value, label in Activity.Kind.choices})
-        self.kinds = {spreadsheet.fold(label): value for label, value in kinds.items()}
-        natures = {**spreadsheet.nature_labels(), **{v: v for v in FeedbackItem.Kind.values}}
+        self.kinds = {fold(label): value for label, value in kinds.items()}
+        natures = {**nature_labels(), **{v: v for v in FeedbackItem.Kind.values}}
         with translation.override("en"):
             natures.update({str(label): value for value, label in FeedbackItem.Kind.choices})
-        self.natures = {spreadsheet.fold(label): value for label, value in natures.items()}
+        self.natures = {fold(label): value for label, value in natures.items()}
 
     def reference_tokens(self) -> list[str]:
         tokens = [
-            token
-            for row in self.activity_sheet.rows
-            for token in spreadsheet.split_list(row["enterprises"])
+            token for row in self.activity_sheet.rows for token in split_list(row["enterprises"])
         ]
-        tokens += [spreadsheet.cell_text(row["enterprise"]) for row in self.feedback_sheet.rows]
+        tokens += [cell_text(row["enterprise"]) for row in self.feedback_sheet.rows]
         return [token for token in tokens if token]
 
     def load_enterprises(self) -> None:
         """Every registered enterprise the file may mean, in a few queries: by USCC in
         any branch (the code is unique province-wide), by name in this branch's counties."""
         tokens = self.reference_tokens()
-        names = [spreadsheet.cell_text(row["name"]) for row in self.enterprise_sheet.rows]
-        codes = {
-            normalize_uscc(spreadsheet.cell_text(r["uscc"])) for r in self.enterprise_sheet.rows
-        }
+        names = [cell_text(row["name"]) for row in self.enterprise_sheet.rows]
+        codes = {normalize_uscc(cell_text(r["uscc"])) for r in self.enterprise_sheet.rows}
         codes |= {normalize_uscc(token) for token in tokens}
         codes = sorted(code for code in codes if _USCC_SHAPE.fullmatch(code))
         keys = sorted({enterprise_name_key(name) for name in [*names, *tokens]} - {""})
@@ -419,7 +417,7 @@ class _Planner:
                 self.reference_plans.setdefault(plan.existing.pk, plan)
 
     def uscc(self, sheet, row) -> str:
-        code = normalize_uscc(spreadsheet.cell_text(row["uscc"]))
+        code = normalize_uscc(cell_text(row["uscc"]))
         if not code:
             return ""
         try:
@@ -433,7 +431,7 @@ class _Planner:
         text = self.text(sheet, row, "county", required=True)
         if not text:
             return None
-        county = self.counties.get(spreadsheet.fold(text))
+        county = self.counties.get(fold(text))
         if county is None:
             if self.county_names:
                 message = _("“{name}” is not a county of your branch. Use one of: {options}.")
@@ -449,8 +447,8 @@ class _Planner:
 
     def equipment(self, sheet, row) -> list[EquipmentClass]:
         found = []
-        for name in spreadsheet.split_list(row["equipment_classes"]):
-            equipment_class = self.classes.get(spreadsheet.fold(name))
+        for name in split_list(row["equipment_classes"]):
+            equipment_class = self.classes.get(fold(name))
             if equipment_class is None:
                 self.error(
                     sheet,
@@ -589,12 +587,12 @@ class _Planner:
                 )
             elif ref:
                 self.activities_by_ref[ref] = plan
-            plan.kind = self.kind(sheet, row, "kind", self.kinds, list(spreadsheet.kind_labels()))
+            plan.kind = self.kind(sheet, row, "kind", self.kinds, list(kind_labels()))
             plan.occurred_on = self.day(sheet, row, "occurred_on", required=True)
             title = self.text(sheet, row, "title", 200)
             plan.place = self.text(sheet, row, "place", 200)
             plan.minutes = self.text(sheet, row, "minutes")
-            for token in spreadsheet.split_list(row["enterprises"]):
+            for token in split_list(row["enterprises"]):
                 target = self.resolve(sheet, row, "enterprises", token)
                 if target is not None and target not in plan.enterprises:
                     plan.enterprises.append(target)
@@ -625,7 +623,7 @@ class _Planner:
         text = self.text(sheet, row, key, required=True)
         if not text:
             return ""
-        value = table.get(spreadsheet.fold(text))
+        value = table.get(fold(text))
         if value is None:
             self.error(
                 sheet,
@@ -648,7 +646,7 @@ class _Planner:
             "forms_returned": row["forms_returned"],
         }
         for key, value in given.items():
-            if key not in wanted and spreadsheet.cell_text(value) != "":
+            if key not in wanted and cell_text(value) != "":
                 self.error(
                     sheet,
                     row.number,
@@ -658,7 +656,7 @@ class _Planner:
         if (
             plan.kind in KINDS_NEEDING_ENTERPRISES
             and not plan.enterprises
-            and not spreadsheet.cell_text(row["enterprises"])
+            and not cell_text(row["enterprises"])
         ):
             self.error(
                 sheet,
@@ -667,7 +665,7 @@ class _Planner:
                 _("A “{kind}” needs at least one enterprise.").format(kind=label),
             )
         if "forms_sent" in wanted:
-            if plan.forms_sent is None and not spreadsheet.cell_text(row["forms_sent"]):
+            if plan.forms_sent is None and not cell_text(row["forms_sent"]):
                 self.error(sheet, row.number, "forms_sent", _("Enter how many forms were sent."))
             elif (
                 plan.forms_sent is not None
@@ -705,7 +703,7 @@ class _Planner:
     def plan_feedback(self) -> None:
         sheet = self.feedback_sheet
         seen: dict[tuple, int] = {}
-        natures = list(spreadsheet.nature_labels())
+        natures = list(nature_labels())
         for row in sheet.rows:
             count = len(self.problems)
             ref = self.text(sheet, row, "ref", required=True)
@@ -717,7 +715,7 @@ class _Planner:
                     "ref",
                     _("No row of the 活动 sheet has the 活动编号 “{ref}”.").format(ref=ref),
                 )
-            token = spreadsheet.cell_text(row["enterprise"])
+            token = cell_text(row["enterprise"])
             enterprise = self.resolve(sheet, row, "enterprise", token) if token else None
             category = self.category(sheet, row)
             kind = self.kind(sheet, row, "kind", self.natures, natures)
@@ -756,7 +754,7 @@ class _Planner:
         text = self.text(sheet, row, "category", required=True)
         if not text:
             return None
-        category = self.categories.get(spreadsheet.fold(text))
+        category = self.categories.get(fold(text))
         if category is None or not category.is_active:
             self.error(
                 sheet,

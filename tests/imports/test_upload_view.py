@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from imports import spreadsheet
+from imports import reading
 from imports.models import ImportBatch
 from outreach.models import Enterprise
 from tests.imports.conftest import example_rows, upload, xlsx
@@ -72,7 +72,7 @@ def test_errors_are_listed_with_sheet_row_and_column_and_nothing_is_kept(
 
 
 def test_the_size_limit_is_a_clear_message(client, staff_a, campaign, monkeypatch):
-    monkeypatch.setattr(spreadsheet, "MAX_FILE_SIZE", 1000)
+    monkeypatch.setattr(reading, "MAX_FILE_SIZE", 1000)
     client.force_login(staff_a)
     response = post(client, campaign, xlsx(example_rows()))
     assert response.status_code == 200
