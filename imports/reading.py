@@ -2,8 +2,9 @@
 
 Reading never evaluates anything: the workbook is opened with ``data_only=False`` and
 ``read_only=True``, so a formula comes back as its text (``"=SUM(A1:A3)"``) and is kept as
-text; files that can carry macros are refused before openpyxl sees them. This module knows
-about sheets, headers and rows;
+text. Before openpyxl sees a file it passes the checks every upload gets
+(``core.files.inspect_content``: a real .xlsx without macros, within the one upload size
+limit) and a bound on its unpacked size. This module knows about sheets, headers and rows;
 what a row means (which enterprise, which activity) is decided in ``imports.planning``.
 """
 
@@ -16,15 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from core import files
+
 from .cells import cell_text
 from .sheets import MAX_ROWS, SHEET_BY_NAME, SHEETS, SheetSpec, fold, lookup
 
-#: The largest file accepted (bytes).
-MAX_FILE_SIZE = 5 * 1024 * 1024
 #: Rows looked at per sheet, blank ones included, before giving up: bounds the work a
 #: sheet padded with millions of empty rows can cause.
 MAX_SCANNED_ROWS = 5 * MAX_ROWS
@@ -88,7 +90,11 @@ class ReadResult:
 
 
 def check_file(name: str, size: int, stream: IO[bytes]) -> None:
-    """Refuse what is not a plain .xlsx workbook of a sensible size, before reading it."""
+    """Refuse what is not a plain .xlsx workbook within the upload limit, before reading it.
+
+    The rules are the ones every upload follows (``core.files``); the messages are the
+    import's own, which say how to turn the file into one that is accepted.
+    """
     suffix = PurePath(name or "").suffix.lower()
     if suffix in MACRO_EXTENSIONS:
         raise SpreadsheetRejected(
@@ -106,56 +112,47 @@ def check_file(name: str, size: int, stream: IO[bytes]) -> None:
         )
     if suffix != ".xlsx":
         raise SpreadsheetRejected(_("Upload an Excel workbook (.xlsx)."))
-    if size > MAX_FILE_SIZE:
-        raise SpreadsheetRejected(
-            _(
-                "The file is {size} MB; the limit is {limit} MB. Split it into smaller files."
-            ).format(size=f"{size / 1024 / 1024:.1f}", limit=MAX_FILE_SIZE // 1024 // 1024)
+    limit = files.upload_limit_bytes()
+    try:
+        files.inspect_content(stream, files.XLSX, max_bytes=limit, size=size)
+    except ValidationError as error:
+        raise SpreadsheetRejected(_refusal(error, size=size, limit=limit)) from None
+    _check_unpacked_size(stream)
+
+
+def _refusal(error: ValidationError, *, size: int, limit: int) -> str:
+    """The message for a file ``core.files`` refused, in the import's words where it has them."""
+    if error.code == "too_large" and size > limit:
+        return _(
+            "The file is {size} MB; the limit is {limit} MB. Split it into smaller files."
+        ).format(size=f"{size / 1024 / 1024:.1f}", limit=limit // 1024 // 1024)
+    if error.code == "legacy_office":
+        return _(
+            "This is an old Excel file (.xls) or an encrypted workbook. Save it as an "
+            "Excel workbook (.xlsx) without a password and upload that."
         )
-    stream.seek(0)
-    head = stream.read(8)
-    stream.seek(0)
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SpreadsheetRejected(
-            _(
-                "This is an old Excel file (.xls) or an encrypted workbook. Save it as an "
-                "Excel workbook (.xlsx) without a password and upload that."
-            )
+    if error.code == "macros":
+        return _(
+            "This workbook contains macros, which are not accepted. Save it as an Excel "
+            "workbook (.xlsx) without macros and upload that."
         )
-    if not head.startswith(b"PK"):
-        raise SpreadsheetRejected(_("This file is not an Excel workbook (.xlsx)."))
+    if error.code == "mismatch":
+        return _("This file is not an Excel workbook (.xlsx).")
+    return error.messages[0]
+
+
+def _check_unpacked_size(stream: IO[bytes]) -> None:
+    """Refuse a workbook whose parts would unpack to more than ``MAX_UNZIPPED_SIZE``."""
+    stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as archive:
-            parts = archive.infolist()
-            if sum(part.file_size for part in parts) > MAX_UNZIPPED_SIZE:
-                raise SpreadsheetRejected(_("This workbook is too large once unpacked."))
-            content_types = (
-                archive.read("[Content_Types].xml")
-                if "[Content_Types].xml" in archive.namelist()
-                else b""
-            )
-    except (
-        zipfile.BadZipFile,
-        OSError,
-        KeyError,
-        RuntimeError,
-        ValueError,
-        EOFError,
-        NotImplementedError,
-        zlib.error,
-    ):
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, zlib.error):
         raise SpreadsheetRejected(_("This file is not an Excel workbook (.xlsx).")) from None
     finally:
         stream.seek(0)
-    if any(PurePath(part.filename).name.lower() == "vbaproject.bin" for part in parts) or (
-        b"macroEnabled" in content_types
-    ):
-        raise SpreadsheetRejected(
-            _(
-                "This workbook contains macros, which are not accepted. Save it as an Excel "
-                "workbook (.xlsx) without macros and upload that."
-            )
-        )
+    if unpacked > MAX_UNZIPPED_SIZE:
+        raise SpreadsheetRejected(_("This workbook is too large once unpacked."))
 
 
 def read_workbook(stream: IO[bytes]) -> ReadResult:

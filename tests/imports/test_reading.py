@@ -11,6 +11,7 @@ from imports import reading
 from imports.reading import SpreadsheetRejected
 from imports.sheets import MAX_ROWS
 from imports.template import build_template, workbook_bytes
+from tests import samples
 from tests.imports.conftest import problem_tuples, xlsx
 
 
@@ -50,15 +51,36 @@ def test_a_workbook_carrying_a_vba_project_is_refused_whatever_its_name():
 
 
 def test_other_files_named_xlsx_are_refused():
-    with pytest.raises(SpreadsheetRejected):
+    with pytest.raises(SpreadsheetRejected, match="not an Excel workbook"):
         check("notes.xlsx", b"just some text")
-    with pytest.raises(SpreadsheetRejected):
+    with pytest.raises(SpreadsheetRejected, match="not an Excel workbook"):
+        check("minutes.xlsx", samples.docx())
+    with pytest.raises(SpreadsheetRejected, match=r"Upload an Excel workbook \(\.xlsx\)"):
         check("notes.txt", xlsx())
 
 
-def test_files_over_five_megabytes_are_refused_with_the_limit():
-    with pytest.raises(SpreadsheetRejected, match="5 MB"):
-        reading.check_file("big.xlsx", 5 * 1024 * 1024 + 1, io.BytesIO(xlsx()))
+def test_files_over_the_upload_limit_are_refused_with_the_limit():
+    with pytest.raises(SpreadsheetRejected, match="the limit is 10 MB"):
+        reading.check_file("big.xlsx", 10 * 1024 * 1024 + 1, io.BytesIO(xlsx()))
+
+
+def test_the_limit_is_the_one_setting_every_upload_has(settings):
+    settings.OUTREACH_MAX_UPLOAD_MB = 2
+    with pytest.raises(SpreadsheetRejected, match="the limit is 2 MB"):
+        reading.check_file("big.xlsx", 2 * 1024 * 1024 + 1, io.BytesIO(xlsx()))
+    reading.check_file("small.xlsx", len(xlsx()), io.BytesIO(xlsx()))
+
+
+def test_a_file_bigger_than_it_says_is_refused_by_its_bytes(settings):
+    settings.OUTREACH_MAX_UPLOAD_MB = 1
+    content = xlsx() + b"\0" * (1024 * 1024)
+    with pytest.raises(SpreadsheetRejected, match="too large"):
+        reading.check_file("liar.xlsx", 10, io.BytesIO(content))
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(SpreadsheetRejected, match="empty"):
+        check("empty.xlsx", b"")
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked():
