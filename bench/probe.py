@@ -253,7 +253,7 @@ def time_import(dataset: dict, feedback_rows: int) -> dict:
     from django.db import transaction
 
     from imports import services
-    from imports.spreadsheet import build_template, workbook_bytes
+    from imports.template import build_template, workbook_bytes
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-media-")
     rows, refs = build_import_rows(dataset, feedback_rows)

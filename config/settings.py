@@ -237,7 +237,7 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# The largest attachment or evidence file accepted (core.files.inspect_upload).
+# The largest upload accepted: attachments, evidence and import spreadsheets (core.files).
 OUTREACH_MAX_UPLOAD_MB = env_int("OUTREACH_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

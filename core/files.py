@@ -1,7 +1,9 @@
 """Uploaded files: what may come in, and how it goes out again.
 
 Every upload (activity attachments, issue evidence) is checked by ``inspect_upload``
-against an allowlist by extension *and* by content, and every download is served by
+against an allowlist by extension *and* by content; an upload that must be of one type (an
+import spreadsheet) is checked by ``inspect_content``, the same rules with the same size
+limit (``upload_limit_bytes``). Every download is served by
 ``private_file_response`` from a view that has checked the user's scope first. Files are
 never served from ``MEDIA_URL``, and a download is never rendered by the browser as a page.
 """
@@ -63,6 +65,9 @@ MARKUP_CHECKED_TYPES = frozenset({JPEG, PNG, PDF})
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ZIP_SIGNATURE = b"PK\x03\x04"
+# An OLE compound file: an old Office file (.doc, .xls) or a password-protected .docx/.xlsx.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OFFICE_TYPES = frozenset({DOCX, XLSX})
 # The part of an Office document that holds macros, and the content types that declare it.
 MACRO_MARKERS = (b"vbaproject", b"macroenabled", b"vnd.ms-office.vba", b"activex")
 # [Content_Types].xml is a few kilobytes; a bigger one is not a document we want to read.
@@ -70,7 +75,8 @@ CONTENT_TYPES_MAX_BYTES = 1024 * 1024
 
 
 def upload_limit_bytes() -> int:
-    """The largest upload accepted, from ``OUTREACH_MAX_UPLOAD_MB``."""
+    """The largest upload accepted (attachments, evidence, import spreadsheets), from
+    ``OUTREACH_MAX_UPLOAD_MB``."""
     return getattr(settings, "OUTREACH_MAX_UPLOAD_MB", 10) * 1024 * 1024
 
 
@@ -91,11 +97,9 @@ def clean_filename(name: str, *, max_length: int = 255) -> str:
 def inspect_upload(uploaded_file, *, max_bytes: int) -> str:
     """Check an uploaded file against the allowlist and return its content type.
 
-    The extension must be one of ``ALLOWED_EXTENSIONS`` and the content must really be
-    of that type: JPEG and PDF by their signature, PNG by walking its chunks to IEND with
-    nothing after it, DOCX and XLSX as Office zip packages without macros. Images and PDFs
-    carrying HTML or script are refused. Raises ``ValidationError`` (with a ``code`` the
-    tests name) otherwise. The file is left positioned at its start.
+    The extension must be one of ``ALLOWED_EXTENSIONS``, and the content must really be of
+    the type the extension names (``inspect_content``). Raises ``ValidationError`` (with a
+    ``code`` the tests name) otherwise. The file is left positioned at its start.
     """
     extension = PurePosixPath((uploaded_file.name or "").lower()).suffix
     expected = ALLOWED_EXTENSIONS.get(extension)
@@ -104,7 +108,22 @@ def inspect_upload(uploaded_file, *, max_bytes: int) -> str:
             _("Files of this type cannot be uploaded. Allowed: JPG, PNG, PDF, DOCX and XLSX."),
             code="extension",
         )
-    size = uploaded_file.size or 0
+    inspect_content(uploaded_file, expected, max_bytes=max_bytes, size=uploaded_file.size)
+    return expected
+
+
+def inspect_content(stream, expected: str, *, max_bytes: int, size: int | None = None) -> None:
+    """Check that ``stream`` really is a file of type ``expected`` of at most ``max_bytes``.
+
+    ``size`` is the size the upload reports, to refuse a big file before reading it; the
+    bytes read decide in the end. JPEG and PDF are recognised by their signature, PNG by
+    walking its chunks to IEND with nothing after it, DOCX and XLSX as Office zip packages
+    without macros. Images and PDFs carrying HTML or script are refused. Raises
+    ``ValidationError`` with one of the codes ``too_large``, ``empty``, ``mismatch``,
+    ``legacy_office`` (an old or password-protected Office file), ``active_content``,
+    ``damaged``, ``trailing_data`` or ``macros``. The stream is left at its start.
+    """
+    size = size or 0
     if size > max_bytes:
         raise ValidationError(
             _("The file is too large ({size}); the limit is {limit}.").format(
@@ -112,7 +131,7 @@ def inspect_upload(uploaded_file, *, max_bytes: int) -> str:
             ),
             code="too_large",
         )
-    content = _read(uploaded_file, max_bytes)
+    content = _read(stream, max_bytes)
     if not content:
         raise ValidationError(_("The file is empty."), code="empty")
     if len(content) > max_bytes:  # the reported size was wrong: trust the bytes
@@ -124,7 +143,8 @@ def inspect_upload(uploaded_file, *, max_bytes: int) -> str:
         )
 
     if _sniff(content) != expected:
-        raise _mismatch(expected)
+        legacy = expected in OFFICE_TYPES and content.startswith(OLE_SIGNATURE)
+        raise _mismatch(expected, code="legacy_office" if legacy else "mismatch")
     if expected in MARKUP_CHECKED_TYPES and ACTIVE_CONTENT.search(content):
         raise ValidationError(
             _("The file contains web page or script content and cannot be accepted."),
@@ -132,25 +152,24 @@ def inspect_upload(uploaded_file, *, max_bytes: int) -> str:
         )
     if expected == PNG:
         _check_png(content)
-    elif expected in (DOCX, XLSX):
+    elif expected in OFFICE_TYPES:
         _check_office(content, expected)
-    return expected
 
 
-def _mismatch(expected: str) -> ValidationError:
+def _mismatch(expected: str, *, code: str = "mismatch") -> ValidationError:
     return ValidationError(
         _("The file's content does not match its name: it is not a real {kind}.").format(
             kind=TYPE_LABELS[expected]
         ),
-        code="mismatch",
+        code=code,
     )
 
 
-def _read(uploaded_file, max_bytes: int) -> bytes:
+def _read(stream, max_bytes: int) -> bytes:
     """At most ``max_bytes + 1`` bytes of the file, which is then rewound."""
-    uploaded_file.seek(0)
-    content = uploaded_file.read(max_bytes + 1)
-    uploaded_file.seek(0)
+    stream.seek(0)
+    content = stream.read(max_bytes + 1)
+    stream.seek(0)
     return content
 
 

@@ -4,13 +4,16 @@ from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core import files
 from outreach import selectors as outreach_selectors
 from outreach.models import Campaign
 
-from . import spreadsheet
+from .reading import SpreadsheetRejected, check_file
+from .sheets import MAX_ROWS
 
 
 def _button(label, name: str, style: str, icon: str) -> Div:
@@ -38,16 +41,17 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Spreadsheet"),
-        help_text=_(
-            "An Excel workbook (.xlsx) made from the template, at most 5 MB and "
-            "10,000 rows per sheet."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{spreadsheet.XLSX_CONTENT_TYPE}"}),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{files.XLSX}"}),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = Campaign.objects.visible_to(user)
+        # The limit is the one every upload has (OUTREACH_MAX_UPLOAD_MB), read per form.
+        self.fields["file"].help_text = _(
+            "An Excel workbook (.xlsx) made from the template, at most {limit} and "
+            "{rows} rows per sheet."
+        ).format(limit=filesizeformat(files.upload_limit_bytes()), rows=f"{MAX_ROWS:,}")
         if not self.is_bound:
             self.fields["campaign"].initial = outreach_selectors.current_campaign(user)
         self.helper = FormHelper()
@@ -61,8 +65,8 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            spreadsheet.check_file(upload.name, upload.size, upload)
-        except spreadsheet.SpreadsheetRejected as rejection:
+            check_file(upload.name, upload.size, upload)
+        except SpreadsheetRejected as rejection:
             raise forms.ValidationError(rejection.message, code="rejected") from None
         return upload
 

@@ -14,11 +14,13 @@ from django.views.generic import FormView, TemplateView, View
 from branches.mixins import OutreachWriterMixin
 from branches.models import County
 from branches.scoping import membership_of
+from core import files
 from outreach.models import FeedbackCategory
 
-from . import services, spreadsheet
+from . import services
 from .forms import ConfirmForm, UploadForm
 from .models import COUNT_FIELDS, ImportBatch
+from .template import build_template, workbook_bytes
 
 #: How many rows of each sheet the preview lists (the counts always cover them all).
 PREVIEW_ROWS = 100
@@ -156,13 +158,13 @@ class TemplateDownloadView(OutreachWriterMixin, View):
         branch = _user_branch(request.user)
         counties = County.objects.filter(branch=branch).order_by("code")
         categories = FeedbackCategory.objects.filter(is_active=True)
-        workbook = spreadsheet.build_template(
+        workbook = build_template(
             counties=[county.name for county in counties],
             categories=[category.name for category in categories],
         )
         return FileResponse(
-            io.BytesIO(spreadsheet.workbook_bytes(workbook)),
+            io.BytesIO(workbook_bytes(workbook)),
             as_attachment=True,
             filename="outreach-import-template.xlsx",
-            content_type=spreadsheet.XLSX_CONTENT_TYPE,
+            content_type=files.XLSX,
         )

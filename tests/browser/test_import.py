@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from imports import spreadsheet
+from imports.template import build_template, example_rows
 from outreach.models import Activity, Enterprise, FeedbackItem
 from tests.browser.conftest import PHONE
 from tests.factories import PASSWORD, CampaignFactory, CountyFactory
@@ -31,11 +31,11 @@ def test_staff_fixes_two_errors_imports_and_reimporting_creates_nothing(
     campaign = CampaignFactory(name="第二批教育实践活动")
 
     # The example file with two mistakes: an impossible date and an unknown category.
-    rows = spreadsheet.example_rows()
+    rows = example_rows()
     rows["activities"][1][2] = "2026-11-31"
     rows["feedback"][2][2] = "收费问题"
     broken = tmp_path / "泉州分院台账.xlsx"
-    spreadsheet.build_template(rows=rows).save(broken)
+    build_template(rows=rows).save(broken)
 
     page = log_in(staff_a.username, PASSWORD)
     page.set_viewport_size(PHONE)

@@ -1,5 +1,7 @@
 """The upload allowlist (by extension and by content) and the private download response."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -170,6 +172,14 @@ def test_a_docx_declaring_a_macro_enabled_main_part_is_refused():
     assert error.code == "macros"
 
 
+@pytest.mark.parametrize("name", ["old.docx", "password.xlsx"])
+def test_an_old_or_password_protected_office_file_is_refused_with_its_own_code(name):
+    # Old .doc/.xls files and encrypted .docx/.xlsx are OLE compound files, not zip packages.
+    error = refusal(name, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    assert error.code == "legacy_office"
+    assert error.messages[0].startswith("The file's content does not match its name")
+
+
 def test_an_empty_file_is_refused():
     assert refusal("photo.png", b"").code == "empty"
 
@@ -186,6 +196,30 @@ def test_the_size_is_checked_on_the_bytes_not_only_the_reported_size():
     with pytest.raises(ValidationError) as caught:
         files.inspect_upload(uploaded, max_bytes=2048)
     assert caught.value.code == "too_large"
+
+
+# --- one type only (an import spreadsheet) ---------------------------------------------
+
+
+def test_inspect_content_checks_the_one_type_asked_for_whatever_the_name():
+    files.inspect_content(io.BytesIO(samples.xlsx()), files.XLSX, max_bytes=LIMIT)
+    with pytest.raises(ValidationError) as caught:
+        files.inspect_content(io.BytesIO(samples.docx()), files.XLSX, max_bytes=LIMIT)
+    assert caught.value.code == "mismatch"
+
+
+def test_inspect_content_refuses_macros_and_sizes_as_every_upload():
+    with pytest.raises(ValidationError) as caught:
+        files.inspect_content(
+            io.BytesIO(samples.docx(main_type=samples.DOCM_MAIN)), files.DOCX, max_bytes=LIMIT
+        )
+    assert caught.value.code == "macros"
+    for size in (LIMIT + 1, None):  # the size reported, or else the bytes read
+        with pytest.raises(ValidationError) as caught:
+            files.inspect_content(
+                io.BytesIO(b"\0" * (LIMIT + 1)), files.XLSX, max_bytes=LIMIT, size=size
+            )
+        assert caught.value.code == "too_large"
 
 
 def test_the_limit_comes_from_the_setting(settings):

@@ -8,22 +8,25 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from imports import services, spreadsheet
+from core import files
+from imports import services
+from imports.template import build_template, example_workbook, workbook_bytes
+from imports.template import example_rows as _example_rows
 from tests.factories import CampaignFactory, CountyFactory
 
 
 def xlsx(rows: dict | None = None, **kwargs) -> bytes:
     """An import workbook made with the template writer, holding ``rows``."""
-    return spreadsheet.workbook_bytes(spreadsheet.build_template(rows=rows or {}, **kwargs))
+    return workbook_bytes(build_template(rows=rows or {}, **kwargs))
 
 
 def example_rows() -> dict:
     """A fresh copy of the example file's rows, to change in a test."""
-    return copy.deepcopy(spreadsheet.example_rows())
+    return copy.deepcopy(_example_rows())
 
 
 def upload(content: bytes, name: str = "import.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type=spreadsheet.XLSX_CONTENT_TYPE)
+    return SimpleUploadedFile(name, content, content_type=files.XLSX)
 
 
 def preview_of(content: bytes, *, actor, branch, campaign, name="import.xlsx"):
@@ -58,7 +61,7 @@ def campaign(db):
 
 @pytest.fixture
 def example_bytes() -> bytes:
-    return spreadsheet.workbook_bytes(spreadsheet.example_workbook())
+    return workbook_bytes(example_workbook())
 
 
 @pytest.fixture

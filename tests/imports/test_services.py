@@ -65,7 +65,7 @@ def test_the_example_previews_clean_and_writes_nothing(preview, branch_a):
 
 
 def test_the_committed_example_file_imports_cleanly(staff_a, branch_a, batch_of, preview):
-    from imports.spreadsheet import EXAMPLE_PATH
+    from imports.template import EXAMPLE_PATH
 
     content = EXAMPLE_PATH.read_bytes()
     assert preview(content=content).problems == []

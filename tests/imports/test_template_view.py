@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from imports import spreadsheet
+from core import files
+from imports.reading import read_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def test_staff_downloads_the_template_with_their_counties(client, staff_a, count
     client.force_login(staff_a)
     response = client.get(URL)
     assert response.status_code == 200
-    assert response["Content-Type"] == spreadsheet.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == files.XLSX
     assert "attachment" in response["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["企业", "活动", "意见建议"]
@@ -28,7 +29,7 @@ def test_staff_downloads_the_template_with_their_counties(client, staff_a, count
 def test_the_downloaded_template_reads_back_clean(client, staff_a):
     client.force_login(staff_a)
     content = b"".join(client.get(URL).streaming_content)
-    result = spreadsheet.read_workbook(io.BytesIO(content))
+    result = read_workbook(io.BytesIO(content))
     assert result.problems == []
 
 

@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from imports import spreadsheet
 from imports.models import ImportBatch
 from outreach.models import Enterprise
 from tests.imports.conftest import example_rows, upload, xlsx
@@ -71,21 +70,30 @@ def test_errors_are_listed_with_sheet_row_and_column_and_nothing_is_kept(
     assert not ImportBatch.objects.exists()
 
 
-def test_the_size_limit_is_a_clear_message(client, staff_a, campaign, monkeypatch):
-    monkeypatch.setattr(spreadsheet, "MAX_FILE_SIZE", 1000)
+def test_the_size_limit_is_the_upload_limit_and_a_clear_message(
+    client, staff_a, campaign, settings
+):
+    settings.OUTREACH_MAX_UPLOAD_MB = 1
     client.force_login(staff_a)
-    response = post(client, campaign, xlsx(example_rows()))
+    response = post(client, campaign, b"PK" + b"\0" * (2 * 1024 * 1024))
     assert response.status_code == 200
     [message] = response.context["form"].errors["file"]
-    assert "MB" in message
+    assert "2.0 MB" in message and "1 MB" in message
     assert not ImportBatch.objects.exists()
 
 
-def test_a_six_megabyte_file_is_refused(client, staff_a, campaign):
+def test_an_eleven_megabyte_file_is_refused_by_default(client, staff_a, campaign):
     client.force_login(staff_a)
-    response = post(client, campaign, b"PK" + b"\0" * (6 * 1024 * 1024))
+    response = post(client, campaign, b"PK" + b"\0" * (11 * 1024 * 1024))
     [message] = response.context["form"].errors["file"]
-    assert "5 MB" in message or "5 MB" in message.replace("\u00a0", " ")
+    assert "10 MB" in message
+
+
+def test_the_form_states_the_upload_limit(client, staff_a, campaign, settings):
+    settings.OUTREACH_MAX_UPLOAD_MB = 3
+    client.force_login(staff_a)
+    help_text = client.get(URL).context["form"]["file"].help_text
+    assert "3.0\xa0MB" in help_text and "10,000" in help_text
 
 
 @pytest.mark.parametrize("name", ["ledger.xlsm", "ledger.xls"])

@@ -1,0 +1,186 @@
+"""What the file's names mean in the database, and which of its rows are already there.
+
+Each lookup is a fixed handful of queries whatever the number of rows: large ``IN (...)``
+lists are sent in chunks. Natural keys make a second import of the same file create
+nothing: an enterprise is the same USCC, or the same name in the same county; an activity is
+the same branch, campaign, kind, date and title; a feedback item is the same activity,
+enterprise and content.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import translation
+
+from branches.models import Branch, County
+from outreach.models import (
+    Activity,
+    Campaign,
+    Enterprise,
+    EquipmentClass,
+    FeedbackCategory,
+    FeedbackItem,
+)
+from outreach.services import enterprise_name_key
+from outreach.validators import USCC_ALPHABET, normalize_uscc
+
+from ..cells import cell_text, split_list
+from ..plans import ActivityPlan, FeedbackPlan
+from ..reading import SheetRows
+from ..sheets import fold, kind_labels, nature_labels
+
+# Large ``IN (...)`` lists are sent in chunks: SQLite allows 32,766 parameters a query.
+CHUNK = 2_000
+#: What a cell must look like to be read as a USCC rather than a name.
+USCC_SHAPE = re.compile(f"[{USCC_ALPHABET}]{{18}}")
+
+
+def chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def by_folded_names(objects, *attributes) -> dict:
+    """``objects`` by each of their folded ``attributes`` (the first one wins a clash)."""
+    table = {}
+    for obj in objects:
+        for attribute in attributes:
+            name = getattr(obj, attribute, "")
+            if name:
+                table.setdefault(fold(name), obj)
+    return table
+
+
+def _choices_by_name(choices, chinese: dict[str, str]) -> dict[str, str]:
+    """Stored values by folded Chinese label, stored value and English label."""
+    names = {**chinese, **{value: value for value in choices.values}}
+    with translation.override("en"):
+        names.update({str(label): value for value, label in choices.choices})
+    return {fold(label): value for label, value in names.items()}
+
+
+@dataclass
+class Vocabulary:
+    """The names a file may use for reference data, by folded name: the branch's counties,
+    equipment classes, feedback categories, activity kinds and feedback natures. The
+    ``*_names`` and ``*_labels`` lists are what error messages offer instead."""
+
+    counties: dict[str, County]
+    county_names: list[str]
+    classes: dict[str, EquipmentClass]
+    class_names: list[str]
+    categories: dict[str, FeedbackCategory]
+    category_names: list[str]
+    kinds: dict[str, str]
+    kind_labels: list[str]
+    natures: dict[str, str]
+    nature_labels: list[str]
+
+    @classmethod
+    def load(cls, branch: Branch) -> Vocabulary:
+        counties = list(County.objects.filter(branch=branch).order_by("code"))
+        classes = list(EquipmentClass.objects.all())
+        categories = list(FeedbackCategory.objects.all())
+        kinds, natures = kind_labels(), nature_labels()
+        return cls(
+            counties=by_folded_names(counties, "name", "name_en", "code"),
+            county_names=[county.name for county in counties],
+            classes=by_folded_names(classes, "name", "name_en", "code"),
+            class_names=[c.name for c in classes],
+            categories=by_folded_names(categories, "name", "name_en"),
+            category_names=[c.name for c in categories if c.is_active],
+            kinds=_choices_by_name(Activity.Kind, kinds),
+            kind_labels=list(kinds),
+            natures=_choices_by_name(FeedbackItem.Kind, natures),
+            nature_labels=list(natures),
+        )
+
+
+@dataclass
+class RegisteredEnterprises:
+    """Every registered enterprise the file may mean: by USCC in any branch (the code is
+    unique province-wide), by name in this branch's counties."""
+
+    by_uscc: dict[str, Enterprise]
+    #: (county id, name key) -> the first active enterprise of the branch's counties.
+    by_county_name: dict[tuple, Enterprise]
+    #: name key -> the active enterprises registered with this branch.
+    by_name: dict[str, list[Enterprise]]
+
+    @classmethod
+    def load(cls, branch: Branch, sheets: dict[str, SheetRows]) -> RegisteredEnterprises:
+        enterprise_rows = sheets["enterprises"].rows
+        tokens = _reference_tokens(sheets)
+        names = [cell_text(row["name"]) for row in enterprise_rows]
+        codes = {normalize_uscc(cell_text(row["uscc"])) for row in enterprise_rows}
+        codes |= {normalize_uscc(token) for token in tokens}
+        codes = sorted(code for code in codes if USCC_SHAPE.fullmatch(code))
+        keys = sorted({enterprise_name_key(name) for name in [*names, *tokens]} - {""})
+        registered = cls(by_uscc={}, by_county_name={}, by_name=defaultdict(list))
+        for chunk in chunks(codes):
+            for enterprise in Enterprise.objects.filter(uscc__in=chunk):
+                registered.by_uscc[enterprise.uscc] = enterprise
+        mine = Q(branch=branch) | Q(county__branch=branch)
+        for chunk in chunks(keys):
+            rows = Enterprise.objects.active().filter(mine, name_key__in=chunk).order_by("id")
+            for enterprise in rows:
+                key = (enterprise.county_id, enterprise.name_key)
+                registered.by_county_name.setdefault(key, enterprise)
+                if enterprise.branch_id == branch.pk:
+                    registered.by_name[enterprise.name_key].append(enterprise)
+        return registered
+
+
+def _reference_tokens(sheets: dict[str, SheetRows]) -> list[str]:
+    """The enterprises the 活动 and 意见建议 sheets name, as written."""
+    tokens = [
+        token for row in sheets["activities"].rows for token in split_list(row["enterprises"])
+    ]
+    tokens += [cell_text(row["enterprise"]) for row in sheets["feedback"].rows]
+    return [token for token in tokens if token]
+
+
+def match_logged_activities(
+    plans: list[ActivityPlan], *, branch: Branch, campaign: Campaign
+) -> None:
+    """Set ``existing`` on each plan the branch has already logged in the campaign."""
+    plans = [p for p in plans if p.kind and p.occurred_on and p.title]
+    dates = sorted({plan.occurred_on for plan in plans})
+    logged: dict[tuple, Activity] = {}
+    for chunk in chunks(dates):
+        activities = (
+            Activity.objects.active()
+            .filter(branch=branch, campaign=campaign, occurred_on__in=chunk)
+            .order_by("id")
+        )
+        for activity in activities:
+            logged.setdefault((activity.kind, activity.occurred_on, activity.title), activity)
+    for plan in plans:
+        plan.existing = logged.get((plan.kind, plan.occurred_on, plan.title))
+
+
+def match_recorded_feedback(plans: list[FeedbackPlan]) -> None:
+    """Set ``exists`` on each plan already recorded on its (already logged) activity."""
+    activity_ids = sorted({plan.activity.existing.pk for plan in plans if plan.activity.existing})
+    recorded = set()
+    for chunk in chunks(activity_ids):
+        recorded.update(
+            FeedbackItem.objects.active()
+            .filter(activity_id__in=chunk)
+            .values_list("activity_id", "enterprise_id", "content")
+        )
+    for plan in plans:
+        activity = plan.activity.existing
+        if activity is None:
+            continue
+        if plan.enterprise is None:
+            enterprise_id = None
+        elif plan.enterprise.existing is not None:
+            enterprise_id = plan.enterprise.existing.pk
+        else:
+            continue  # a new enterprise has said nothing yet
+        plan.exists = (activity.pk, enterprise_id, plan.content) in recorded

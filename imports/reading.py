@@ -1,0 +1,331 @@
+"""Reading an uploaded import file: refusing what cannot be read safely, then its rows.
+
+Reading never evaluates anything: the workbook is opened with ``data_only=False`` and
+``read_only=True``, so a formula comes back as its text (``"=SUM(A1:A3)"``) and is kept as
+text. Before openpyxl sees a file it passes the checks every upload gets
+(``core.files.inspect_content``: a real .xlsx without macros, within the one upload size
+limit) and a bound on its unpacked size. This module knows about sheets, headers and rows;
+what a row means (which enterprise, which activity) is decided in ``imports.planning``.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from core import files
+
+from .cells import cell_text
+from .sheets import MAX_ROWS, SHEET_BY_NAME, SHEETS, SheetSpec, fold, lookup
+
+#: Rows looked at per sheet, blank ones included, before giving up: bounds the work a
+#: sheet padded with millions of empty rows can cause.
+MAX_SCANNED_ROWS = 5 * MAX_ROWS
+#: The most bytes the workbook's parts may take once unzipped (a defence against zip bombs).
+MAX_UNZIPPED_SIZE = 100 * 1024 * 1024
+
+#: Extensions refused with a message saying why (the rest get a generic one).
+MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlsb", ".xlam"}
+LEGACY_EXTENSIONS = {".xls", ".xlt", ".et", ".csv", ".ods"}
+
+
+class SpreadsheetRejected(Exception):
+    """The file as a whole cannot be read (format, size, macros): one message says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error found in the file, located as Excel shows it: sheet, row, column header."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class Row:
+    """One row of data: its number as Excel shows it and its values by column key."""
+
+    number: int
+    values: dict[str, object]
+
+    def __getitem__(self, key: str):
+        return self.values.get(key)
+
+
+@dataclass
+class SheetRows:
+    """The rows of one sheet, with the headers as the file spells them."""
+
+    spec: SheetSpec
+    name: str
+    headers: dict[str, str] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+
+    def header(self, key: str) -> str:
+        return self.headers.get(key) or self.spec.column(key).header
+
+
+@dataclass
+class ReadResult:
+    """The sheets of a file by key (``enterprises``, ``activities``, ``feedback``), and
+    every problem with the file's structure."""
+
+    sheets: dict[str, SheetRows]
+    problems: list[Problem]
+
+
+def check_file(name: str, size: int, stream: IO[bytes]) -> None:
+    """Refuse what is not a plain .xlsx workbook within the upload limit, before reading it.
+
+    The rules are the ones every upload follows (``core.files``); the messages are the
+    import's own, which say how to turn the file into one that is accepted.
+    """
+    suffix = PurePath(name or "").suffix.lower()
+    if suffix in MACRO_EXTENSIONS:
+        raise SpreadsheetRejected(
+            _(
+                "Files with macros ({suffix}) are not accepted. Save the workbook as an "
+                "Excel workbook (.xlsx) and upload that."
+            ).format(suffix=suffix)
+        )
+    if suffix in LEGACY_EXTENSIONS:
+        raise SpreadsheetRejected(
+            _(
+                "{suffix} files are not accepted. Save the workbook as an Excel workbook "
+                "(.xlsx) and upload that."
+            ).format(suffix=suffix)
+        )
+    if suffix != ".xlsx":
+        raise SpreadsheetRejected(_("Upload an Excel workbook (.xlsx)."))
+    limit = files.upload_limit_bytes()
+    try:
+        files.inspect_content(stream, files.XLSX, max_bytes=limit, size=size)
+    except ValidationError as error:
+        raise SpreadsheetRejected(_refusal(error, size=size, limit=limit)) from None
+    _check_unpacked_size(stream)
+
+
+def _refusal(error: ValidationError, *, size: int, limit: int) -> str:
+    """The message for a file ``core.files`` refused, in the import's words where it has them."""
+    if error.code == "too_large" and size > limit:
+        return _(
+            "The file is {size} MB; the limit is {limit} MB. Split it into smaller files."
+        ).format(size=f"{size / 1024 / 1024:.1f}", limit=limit // 1024 // 1024)
+    if error.code == "legacy_office":
+        return _(
+            "This is an old Excel file (.xls) or an encrypted workbook. Save it as an "
+            "Excel workbook (.xlsx) without a password and upload that."
+        )
+    if error.code == "macros":
+        return _(
+            "This workbook contains macros, which are not accepted. Save it as an Excel "
+            "workbook (.xlsx) without macros and upload that."
+        )
+    if error.code == "mismatch":
+        return _("This file is not an Excel workbook (.xlsx).")
+    return error.messages[0]
+
+
+def _check_unpacked_size(stream: IO[bytes]) -> None:
+    """Refuse a workbook whose parts would unpack to more than ``MAX_UNZIPPED_SIZE``."""
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, zlib.error):
+        raise SpreadsheetRejected(_("This file is not an Excel workbook (.xlsx).")) from None
+    finally:
+        stream.seek(0)
+    if unpacked > MAX_UNZIPPED_SIZE:
+        raise SpreadsheetRejected(_("This workbook is too large once unpacked."))
+
+
+def read_workbook(stream: IO[bytes]) -> ReadResult:
+    """Read the three sheets of an import file (already passed through ``check_file``).
+
+    Returns the rows found and every problem with the file's structure: missing or
+    unknown sheets and columns, values in columns without a header, too many rows.
+    """
+    stream.seek(0)
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about extensions it does not read (slicers, conditional
+            # formats); none of them matters for the values.
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(stream, read_only=True, data_only=False, keep_links=False)
+    except Exception:  # openpyxl raises many kinds of error on a damaged file.
+        raise SpreadsheetRejected(
+            _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")
+        ) from None
+    try:
+        return _read_sheets(workbook)
+    except SpreadsheetRejected:
+        raise
+    except Exception:
+        raise SpreadsheetRejected(
+            _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")
+        ) from None
+    finally:
+        workbook.close()
+
+
+def _read_sheets(workbook) -> ReadResult:
+    problems: list[Problem] = []
+    found: dict[str, object] = {}
+    for name in workbook.sheetnames:
+        spec = SHEET_BY_NAME.get(fold(name))
+        if spec is None:
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    "",
+                    _("Unexpected sheet: the file must have exactly the sheets {names}.").format(
+                        names="、".join(s.title for s in SHEETS)
+                    ),
+                )
+            )
+        elif spec.key in found:
+            problems.append(Problem(name, None, "", _("This sheet appears twice in the workbook.")))
+        else:
+            found[spec.key] = workbook[name]
+    sheets = {}
+    for spec in SHEETS:
+        worksheet = found.get(spec.key)
+        if worksheet is None:
+            problems.append(
+                Problem(
+                    spec.title,
+                    None,
+                    "",
+                    _("The sheet “{name}” is missing (use the template).").format(name=spec.title),
+                )
+            )
+            sheets[spec.key] = SheetRows(spec=spec, name=spec.title)
+            continue
+        if not hasattr(worksheet, "iter_rows"):
+            problems.append(
+                Problem(worksheet.title, None, "", _("This sheet is a chart, not a table."))
+            )
+            sheets[spec.key] = SheetRows(spec=spec, name=worksheet.title)
+            continue
+        sheets[spec.key] = _read_sheet(spec, worksheet, problems)
+    return ReadResult(sheets=sheets, problems=problems)
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read_sheet(spec: SheetSpec, worksheet, problems: list[Problem]) -> SheetRows:
+    """The data rows of one sheet; row 1 holds the headers. An empty sheet has no rows."""
+    sheet = SheetRows(spec=spec, name=worksheet.title)
+    columns = lookup(spec.columns, lambda c: (c.header, c.key, *c.aliases))
+    by_index: dict[int, str] = {}
+    headed: set[int] = set()
+    for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
+        if number == 1:
+            by_index, headed = _read_header(sheet, columns, values, problems)
+            continue
+        if number > MAX_SCANNED_ROWS:
+            problems.append(_too_many_rows(sheet))
+            break
+        if all(_is_blank(value) for value in values):
+            continue
+        if len(sheet.rows) == MAX_ROWS:
+            problems.append(_too_many_rows(sheet))
+            break
+        if not headed:
+            # No header row at all: say so once, not for every cell.
+            problems.append(
+                Problem(sheet.name, 1, "", _("The first row must hold the column headers."))
+            )
+            headed = {-1}
+        row = Row(number=number, values={})
+        for index, value in enumerate(values):
+            if _is_blank(value):
+                continue
+            key = by_index.get(index)
+            if key is not None:
+                row.values[key] = value
+            elif index not in headed:
+                problems.append(
+                    Problem(
+                        sheet.name,
+                        number,
+                        get_column_letter(index + 1),
+                        _("This cell has a value but its column has no header."),
+                    )
+                )
+        sheet.rows.append(row)
+    if sheet.headers or sheet.rows:
+        _missing_columns(sheet, problems)
+    return sheet
+
+
+def _too_many_rows(sheet: SheetRows) -> Problem:
+    return Problem(
+        sheet.name,
+        None,
+        "",
+        _("This sheet has more than {limit} rows; split the file into smaller ones.").format(
+            limit=f"{MAX_ROWS:,}"
+        ),
+    )
+
+
+def _read_header(sheet: SheetRows, columns, values, problems) -> tuple[dict[int, str], set[int]]:
+    """Column index -> key for the known headers, and the indexes of every header."""
+    by_index: dict[int, str] = {}
+    headed: set[int] = set()
+    for index, value in enumerate(values):
+        text = cell_text(value)
+        if not text:
+            continue
+        headed.add(index)
+        column = columns.get(fold(text))
+        if column is None:
+            problems.append(
+                Problem(
+                    sheet.name,
+                    1,
+                    text,
+                    _("Unknown column. The columns of this sheet are: {names}.").format(
+                        names="、".join(c.header for c in sheet.spec.columns)
+                    ),
+                )
+            )
+        elif column.key in sheet.headers:
+            problems.append(Problem(sheet.name, 1, text, _("This column appears twice.")))
+        else:
+            by_index[index] = column.key
+            sheet.headers[column.key] = text
+    return by_index, headed
+
+
+def _missing_columns(sheet: SheetRows, problems) -> None:
+    for column in sheet.spec.columns:
+        if column.required and column.key not in sheet.headers:
+            problems.append(
+                Problem(
+                    sheet.name,
+                    1,
+                    column.header,
+                    _("This required column is missing from the first row."),
+                )
+            )
