@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import api, views
-from .briefing_views import briefing, briefing_docx
+from .briefing.views import briefing, briefing_docx
 
 app_name = "reports"
 
