@@ -6,6 +6,7 @@ from .briefing.views import briefing, briefing_docx
 app_name = "reports"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/attention/", views.attention, name="dashboard_attention"),
     path("api/stats/", api.stats, name="stats_api"),
