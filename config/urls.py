@@ -10,7 +10,6 @@ admin.site.site_title = _("Outreach feedback tracker")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", include("core.urls")),
     path("outreach/", include("outreach.urls")),
     path("import/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),

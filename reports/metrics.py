@@ -12,23 +12,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import (
-    BooleanField,
-    Count,
-    Exists,
-    IntegerField,
-    Min,
-    OuterRef,
-    Q,
-    Sum,
-    Value,
-)
+from django.db.models import Count, IntegerField, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Branch, Liaison
-from branches.selectors import visible_city_branches
+from branches.models import Branch
+from branches.selectors import table_branches
 from issues.models import Issue
 from outreach.models import Activity, FeedbackItem
 
@@ -357,16 +347,4 @@ def _escalated_counts(user, selection):
         .values("branch")
         .annotate(escalated=Count("id", distinct=True))
         .order_by()
-    )
-
-
-def table_branches(user) -> list[Branch]:
-    """The city branches in scope, each marked when the user is its liaison leader."""
-    branches = visible_city_branches(user)
-    if not user.is_authenticated:
-        return list(branches.annotate(is_liaison=Value(False, output_field=BooleanField())))
-    return list(
-        branches.annotate(
-            is_liaison=Exists(Liaison.objects.filter(leader=user, branch=OuterRef("pk")))
-        )
     )

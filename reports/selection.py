@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from branches.scoping import scope_of
+from branches.selectors import table_branches
 from core.widgets import DateInput
 from issues.models import issue_in_period
 from outreach.models import Campaign
@@ -95,8 +96,6 @@ class SelectionForm(forms.Form):
     branch = forms.TypedChoiceField(label=_("Branch"), required=False, coerce=int)
 
     def __init__(self, data=None, *, user, default_to_current_campaign: bool = False):
-        from .metrics import table_branches  # metrics imports this module
-
         self.campaigns = {c.pk: c for c in Campaign.objects.visible_to(user)}
         self.branches = table_branches(user)
         if default_to_current_campaign and (data is None or "campaign" not in data):

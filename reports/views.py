@@ -1,4 +1,5 @@
-"""The leadership dashboard: live, exact figures of a campaign or period, each a link."""
+"""The home page (each role lands on what it needs first) and the leadership dashboard
+(live, exact figures of a campaign or period, each a link)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,48 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from branches.scoping import scope_of
+from branches.scoping import membership_of, scope_of
 from issues import selectors as issue_selectors
 from issues.models import Issue
+from outreach import selectors as outreach_selectors
 
 from . import selectors
 from .links import figure_url
-from .metrics import COUNT_KEYS, LABELS, Report, campaign_report
+from .metrics import COUNT_KEYS, LABELS, Report, campaign_report, selected_issues
 from .selection import SelectionForm
+
+
+@login_required
+def home(request):
+    """The user's scope at a glance: the province's overview, or one branch's figures."""
+    user = request.user
+    scope = scope_of(user)
+    context = {"membership": membership_of(user), "scope": scope}
+    if scope.is_empty:
+        return render(request, "reports/home_no_role.html", context)
+
+    context.update(
+        campaign=outreach_selectors.current_campaign(user),
+        open_issues=issue_selectors.open_issues(user),
+        recent_activities=outreach_selectors.recent_activities(user),
+    )
+    if scope.all_branches:
+        overview = selectors.province_overview(user)
+        context.update(
+            feedback=overview.feedback,
+            issues=overview.issues,
+            branch_rows=overview.branch_rows,
+            escalations=issue_selectors.escalations_awaiting_decision(user),
+        )
+        return render(request, "reports/home_province.html", context)
+    context.update(
+        feedback=outreach_selectors.feedback_promise_counts(user),
+        issues=issue_selectors.issue_counts(user),
+    )
+    return render(request, "reports/home_branch.html", context)
+
+
+# --- the dashboard ----------------------------------------------------------------------
 
 #: Columns of the per-branch table, in order; every cell links to its records.
 TABLE_KEYS = (
@@ -180,7 +215,7 @@ def attention(request):
         "overdue_issues": selectors.overdue_issues(user, selection),
         "overdue_url": figure_url("overdue", selection),
         "escalations": issue_selectors.escalations_awaiting_decision(
-            user, issues=selectors.selected_issues(user, selection), limit=selectors.LIST_LIMIT
+            user, issues=selected_issues(user, selection), limit=selectors.LIST_LIMIT
         ),
         "escalations_url": figure_url("state_escalated", selection),
         "unsatisfied": selectors.unsatisfied_feedback(user, selection),

@@ -47,7 +47,7 @@ POST_ONLY = {"anonymous": LOGIN, **dict.fromkeys(EVERYONE_LOGGED_IN, 405)}
 
 # route name -> (method, kwargs, {persona: expected status or LOGIN})
 ROUTES = {
-    "core:home": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "reports:home": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     # Leadership's view of a campaign: every role, each in its own scope; no role, no data.
     "reports:dashboard": (
         "get",
@@ -313,7 +313,7 @@ def test_project_route_answers(client, personas, world, route, persona):
 
 
 def test_anonymous_home_shows_no_data(client, world):
-    response = client.get(reverse("core:home"), follow=True)
+    response = client.get(reverse("reports:home"), follow=True)
     assert response.redirect_chain[-1][0].startswith(reverse("login"))
     body = response.content.decode()
     assert world.a.issue.title not in body

@@ -49,7 +49,7 @@ ROWS = [2, 30]
 
 def warm_up(client, user) -> None:
     client.force_login(user)
-    client.get(reverse("core:home"))  # the first request after login refreshes the session
+    client.get(reverse("reports:home"))  # the first request after login refreshes the session
 
 
 def today():

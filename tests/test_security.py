@@ -44,12 +44,12 @@ def test_an_active_session_is_extended_and_an_idle_one_expires(client, staff_a):
     session["_last_touch"] = 0  # long ago: the next request must push the expiry forward
     session.save()
     before = Session.objects.get(pk=session.session_key).expire_date
-    client.get(reverse("core:home"))
+    client.get(reverse("reports:home"))
     after = Session.objects.get(pk=session.session_key).expire_date
     assert after > before
 
     Session.objects.filter(pk=session.session_key).update(expire_date="2000-01-01T00:00:00Z")
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("reports:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
@@ -77,7 +77,7 @@ def test_repeated_wrong_passwords_lock_the_account_then_the_right_one_is_refused
 def test_login_form_logs_in_with_the_right_password(client, staff_a):
     response = client.post(reverse("login"), {"username": staff_a.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("reports:home")
     assert client.session["_auth_user_id"] == str(staff_a.pk)
 
 
@@ -99,7 +99,7 @@ def test_login_page_is_chinese_by_default(client):
 @pytest.mark.django_db
 def test_every_page_sends_a_content_security_policy_without_inline_script(client, staff_a):
     client.force_login(staff_a)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("reports:home"))
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
@@ -109,7 +109,7 @@ def test_every_page_sends_a_content_security_policy_without_inline_script(client
 @pytest.mark.django_db
 def test_pages_load_nothing_from_another_host(client, office, world):
     client.force_login(office)
-    for url in (reverse("core:home"), reverse("login")):
+    for url in (reverse("reports:home"), reverse("login")):
         body = client.get(url).content.decode()
         external = re.findall(r'(?:src|href)="(?:https?:)?//[^"]+"', body)
         assert external == [], (url, external)
@@ -166,9 +166,9 @@ def test_check_deploy_flags_the_built_in_secret_key():
 @pytest.mark.django_db
 def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, staff_a):
     client.force_login(staff_a)
-    body = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
+    body = client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content
     assert '<html lang="zh-hans">' in body.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    body = client.get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    body = client.get(reverse("reports:home"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert '<html lang="en">' in body
     assert "Opinions heard" in body

@@ -344,7 +344,7 @@ def test_demo_users_log_in_with_the_demo_password_and_see_their_scope(client, us
 
     response = client.post(reverse("login"), {"username": username, "password": "Outreach#2026"})
     assert response.status_code == 302, username
-    page = client.get(reverse("core:home"))
+    page = client.get(reverse("reports:home"))
     body = page.content.decode()
     assert '<html lang="zh-hans">' in body
     assert heading in body

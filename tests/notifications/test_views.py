@@ -30,7 +30,7 @@ def test_the_bell_counts_the_users_unread_notifications(client, staff_a, lead_a)
     NotificationFactory(recipient=lead_a)
     client.force_login(staff_a)
 
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("reports:home"))
 
     assert response.context["notifications_unread"]() == 2
     body = response.content.decode()
@@ -41,7 +41,7 @@ def test_the_bell_counts_the_users_unread_notifications(client, staff_a, lead_a)
 def test_the_bell_shows_no_badge_when_all_is_read(client, staff_a):
     NotificationFactory(recipient=staff_a, read_at=timezone.now())
     client.force_login(staff_a)
-    body = client.get(reverse("core:home")).content.decode()
+    body = client.get(reverse("reports:home")).content.decode()
     assert 'data-testid="notification-bell"' in body
     assert 'data-testid="notification-count"' not in body
 

@@ -148,7 +148,7 @@ def test_list_costs_the_same_queries_at_any_size(
 ):
     ActivityFactory.create_batch(rows, branch=world.a.branch, campaign=world.campaign)
     client.force_login(staff_a)
-    client.get(reverse("core:home"))
+    client.get(reverse("reports:home"))
     # session, user, membership, campaigns (filter), count, page, unread count
     with django_assert_num_queries(7):
         response = client.get(reverse("outreach:activity_list"))

@@ -59,7 +59,7 @@ def test_list_costs_the_same_queries_at_any_size(
     county = CountyFactory(branch=branch_a)
     EnterpriseFactory.create_batch(rows, branch=branch_a, county=county)
     client.force_login(staff_a)
-    client.get(reverse("core:home"))
+    client.get(reverse("reports:home"))
     # session, user, membership, counties, equipment classes, campaigns (visit filter),
     # count, page, unread count
     with django_assert_num_queries(9):

@@ -275,7 +275,7 @@ def test_query_counts_do_not_grow_with_the_data(
 ):
     grow(branch_a, data.c1, size)
     client.force_login(office)
-    client.get(reverse("core:home"))
+    client.get(reverse("reports:home"))
     params = {"campaign": data.c1.pk}
     with django_assert_num_queries(DASHBOARD_QUERIES):
         client.get(DASHBOARD, params)

@@ -20,7 +20,7 @@ def grow(world, copies: int) -> None:
 def test_staff_home_shows_own_branch_figures_only(client, world, staff_a):
     grow(world, 2)
     client.force_login(staff_a)
-    context = client.get(reverse("core:home")).context
+    context = client.get(reverse("reports:home")).context
     assert context["feedback"]["feedback"] == 3
     assert context["issues"]["issues"] == 3
     assert context["issues"]["overdue"] == 2
@@ -32,7 +32,7 @@ def test_staff_home_shows_own_branch_figures_only(client, world, staff_a):
 def test_promise_counts_follow_disposition_and_reply(client, world, staff_a):
     FeedbackItemFactory(activity=world.a.activity)  # no issue, not closed, no reply
     client.force_login(staff_a)
-    feedback = client.get(reverse("core:home")).context["feedback"]
+    feedback = client.get(reverse("reports:home")).context["feedback"]
     assert feedback == {"feedback": 2, "undisposed": 1, "unreplied": 1}
 
 
@@ -41,7 +41,7 @@ def test_every_home_figure_links_to_a_list_of_that_many(client, world, personas,
     grow(world, 2)
     IssueFactory(branch=world.a.branch, campaign=world.campaign, state="answered")
     client.force_login(personas[persona])
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("reports:home"))
     figures = {**response.context["feedback"], **response.context["issues"]}
     page = response.content.decode()
     links = {
@@ -61,7 +61,7 @@ def test_every_home_figure_links_to_a_list_of_that_many(client, world, personas,
 def test_office_home_lists_every_branch_and_waiting_escalations(client, world, office):
     world.a.decision.delete()  # A's escalation now waits for a decision
     client.force_login(office)
-    context = client.get(reverse("core:home")).context
+    context = client.get(reverse("reports:home")).context
     rows = {row["branch"].pk: row for row in context["branch_rows"]}
     assert set(rows) == {world.a.branch.pk, world.b.branch.pk}
     assert rows[world.a.branch.pk]["feedback"] == 1
@@ -70,14 +70,14 @@ def test_office_home_lists_every_branch_and_waiting_escalations(client, world, o
 
 def test_leader_home_marks_liaison_branches(client, world, leader):
     client.force_login(leader)
-    rows = client.get(reverse("core:home")).context["branch_rows"]
+    rows = client.get(reverse("reports:home")).context["branch_rows"]
     assert {row["branch"].pk for row in rows if row["is_liaison"]} == {world.a.branch.pk}
 
 
 def test_user_without_role_sees_no_data(client, world, no_role_user):
     client.force_login(no_role_user)
-    response = client.get(reverse("core:home"))
-    assert "core/home_no_role.html" in [t.name for t in response.templates]
+    response = client.get(reverse("reports:home"))
+    assert "reports/home_no_role.html" in [t.name for t in response.templates]
     assert world.a.issue.title not in response.content.decode()
 
 
@@ -86,11 +86,15 @@ def test_home_costs_the_same_queries_at_any_size(
     client, world, personas, persona, django_assert_num_queries
 ):
     client.force_login(personas[persona])
-    client.get(reverse("core:home"))  # the first request after login refreshes the session
+    client.get(reverse("reports:home"))  # the first request after login refreshes the session
     # session, user, membership, the bell's unread count, then the page's own reads.
     expected = {"staff_a": 9, "lead_a": 9, "office": 13, "leader": 13, "admin_user": 13}[persona]
     with django_assert_num_queries(expected):
-        client.get(reverse("core:home"))
+        client.get(reverse("reports:home"))
     grow(world, 15)
     with django_assert_num_queries(expected):
-        client.get(reverse("core:home"))
+        client.get(reverse("reports:home"))
+
+
+def test_home_is_the_site_root():
+    assert reverse("reports:home") == "/"
