@@ -19,10 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from branches.scoping import membership_of
 from outreach.models import FeedbackItem
 
-from .. import rules, services
+from .. import rules, selectors, services
 from ..feedback_forms import (
     CLOSE,
     CREATE,
@@ -31,7 +30,6 @@ from ..feedback_forms import (
     CloseFeedbackForm,
     IssueFromFeedbackForm,
 )
-from ..models import Issue
 
 
 @login_required
@@ -47,12 +45,7 @@ def feedback_dispose(request):
         messages.error(request, _("Choose at least one opinion."))
         return redirect(back_url)
     pending = [item for item in items if _is_undisposed(item)]
-    open_issues = (
-        Issue.objects.visible_to(user)
-        .open()
-        .filter(branch=membership_of(user).branch_id)
-        .order_by("-created_at", "-id")
-    )
+    open_issues = selectors.issues_to_attach_to(user)
     action = request.POST.get("action")
     data = {name: request.POST if action == name else None for name in (CREATE, LINK, CLOSE)}
     forms = {
