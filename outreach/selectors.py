@@ -1,8 +1,14 @@
-"""Reads and counts of outreach records. Every function starts from ``visible_to(user)``."""
+"""Reads and counts of outreach records: the lists and pages read here, the views render.
 
-from django.db.models import Count, Q
+Every function starts from ``visible_to(user)``, except those given a row already read
+through it (the sections of one activity's page).
+"""
 
-from .models import UNDISPOSED, UNREPLIED, Activity, Campaign, FeedbackItem
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .models import UNDISPOSED, UNREPLIED, Activity, Campaign, Enterprise, FeedbackItem
 
 
 def current_campaign(user) -> Campaign | None:
@@ -46,3 +52,116 @@ def feedback_promise_counts_by_branch(user) -> dict[int, dict[str, int]]:
 def activity_counts_by_branch(user) -> dict[int, int]:
     rows = Activity.objects.visible_to(user).active().values("branch").annotate(n=Count("id"))
     return {row["branch"]: row["n"] for row in rows.order_by()}
+
+
+# --- enterprises --------------------------------------------------------------------------
+
+
+def enterprise_list(user) -> QuerySet[Enterprise]:
+    """Enterprises in the user's scope, not withdrawn, by name."""
+    return (
+        Enterprise.objects.visible_to(user)
+        .active()
+        .select_related("branch", "county")
+        .order_by("name", "id")
+    )
+
+
+def enterprises_matching(user, query: str, *, limit: int = 20) -> QuerySet:
+    """Enterprises in scope whose name or USCC contains ``query`` (all when it is empty),
+    as ``pk``, ``name`` and ``uscc`` values, for the searchable pickers."""
+    enterprises = Enterprise.objects.visible_to(user).active()
+    if query:
+        enterprises = enterprises.filter(
+            Q(name__icontains=query) | Q(uscc__icontains=query.upper())
+        )
+    return enterprises.order_by("name").values("pk", "name", "uscc")[:limit]
+
+
+def enterprise_activities(user, enterprise: Enterprise) -> QuerySet[Activity]:
+    """The activities that met ``enterprise``, newest first, each with how many opinions
+    the enterprise gave there (``opinions``)."""
+    return (
+        Activity.objects.visible_to(user)
+        .active()
+        .filter(enterprises=enterprise)
+        .annotate(
+            opinions=Count(
+                "feedback_items",
+                filter=Q(
+                    feedback_items__enterprise=enterprise,
+                    feedback_items__withdrawn_at=None,
+                ),
+            )
+        )
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def enterprise_opinions(user, enterprise: Enterprise) -> QuerySet[FeedbackItem]:
+    """The opinions ``enterprise`` gave, newest first, each with its replies (newest first)."""
+    # The replies' model (issues.Reply) is reached through the relation: outreach does not
+    # import the app above it.
+    reply_model = FeedbackItem.replies.rel.related_model
+    return (
+        FeedbackItem.objects.visible_to(user)
+        .active()
+        .filter(enterprise=enterprise)
+        .select_related("category", "activity", "issue")
+        .prefetch_related(
+            Prefetch(
+                "replies",
+                queryset=reply_model.objects.select_related("replied_by").order_by("-replied_on"),
+            )
+        )
+        .order_by("-received_on", "-id")
+    )
+
+
+# --- activities ---------------------------------------------------------------------------
+
+
+def activity_list(user) -> QuerySet[Activity]:
+    """Activities in scope, not withdrawn, newest first, each with its number of
+    enterprises (``enterprise_count``) and of opinions (``feedback_count``)."""
+    return (
+        Activity.objects.visible_to(user)
+        .active()
+        .select_related("branch", "campaign")
+        .annotate(
+            enterprise_count=Count("enterprises", distinct=True),
+            feedback_count=Count(
+                "feedback_items", filter=Q(feedback_items__withdrawn_at=None), distinct=True
+            ),
+        )
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def activity_page_rows(activity: Activity) -> dict[str, list]:
+    """The sections of the page of ``activity`` (already read through ``visible_to``):
+    enterprises met, staff present, attachments and opinions not withdrawn."""
+    return {
+        "enterprises": list(activity.enterprises.select_related("county").order_by("name")),
+        "staff": list(activity.staff.order_by("last_name", "first_name")),
+        "attachments": list(activity.attachments.select_related("uploaded_by")),
+        "feedback_items": list(
+            FeedbackItem.objects.filter(activity=activity)
+            .active()
+            .select_related("enterprise", "category", "issue")
+            .order_by("id")
+        ),
+    }
+
+
+# --- feedback -----------------------------------------------------------------------------
+
+
+def feedback_list(user) -> QuerySet[FeedbackItem]:
+    """The opinions a user may list: in scope, not withdrawn, with what a row shows."""
+    return (
+        FeedbackItem.objects.visible_to(user)
+        .active()
+        .select_related("enterprise", "category", "activity", "issue", "branch")
+        .order_by("-received_on", "-id")
+    )

@@ -23,7 +23,7 @@ from core.excel import xlsx_response
 from core.mixins import ScopedFilterMixin
 from issues import rules as issue_rules
 
-from .. import services
+from .. import selectors, services
 from ..filters import FeedbackItemFilter
 from ..forms import (
     FEEDBACK_MAX_ROWS,
@@ -146,16 +146,6 @@ def feedback_entry_row(request, activity_pk: int):
 # --- list and export ------------------------------------------------------------------
 
 
-def feedback_queryset(user):
-    """The opinions a user may list: in scope, not withdrawn, with what a row shows."""
-    return (
-        FeedbackItem.objects.visible_to(user)
-        .active()
-        .select_related("enterprise", "category", "activity", "issue", "branch")
-        .order_by("-received_on", "-id")
-    )
-
-
 class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
     model = FeedbackItem
     filterset_class = FeedbackItemFilter
@@ -163,7 +153,7 @@ class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
     template_name = "outreach/feedback_list.html"
 
     def get_queryset(self):
-        return feedback_queryset(self.request.user)
+        return selectors.feedback_list(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -213,7 +203,7 @@ def feedback_export(request):
     """The filtered list as an Excel workbook, written row by row (same scope, same filters)."""
     filterset = FeedbackItemFilter(
         request.GET or None,
-        queryset=feedback_queryset(request.user),
+        queryset=selectors.feedback_list(request.user),
         user=request.user,
         request=request,
     )
