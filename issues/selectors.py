@@ -42,8 +42,10 @@ from .models import (
     overdue_condition,
 )
 
+# --- the home page's counts and short lists -----------------------------------------------
 
-def open_issues(user, *, limit: int = 10):
+
+def open_issues(user, *, limit: int = 10) -> QuerySet[Issue]:
     """Counted issues not yet answered, most urgent deadline first."""
     return (
         Issue.objects.visible_to(user)
@@ -55,11 +57,13 @@ def open_issues(user, *, limit: int = 10):
 
 
 def issue_counts(user) -> dict[str, int]:
+    """Counted issues in scope: all, not yet answered, and overdue (``ISSUE_COUNT_NAMES``)."""
     today = timezone.localdate()
     return Issue.objects.visible_to(user).counted().aggregate(**_issue_count_expressions(today))
 
 
 def issue_counts_by_branch(user) -> dict[int, dict[str, int]]:
+    """``issue_counts`` per branch id (branches without issues are left out)."""
     today = timezone.localdate()
     rows = (
         Issue.objects.visible_to(user)
@@ -82,7 +86,9 @@ def _issue_count_expressions(today):
     }
 
 
-def escalations_awaiting_decision(user, *, issues=None, limit: int = 10):
+def escalations_awaiting_decision(
+    user, *, issues: QuerySet[Issue] | None = None, limit: int = 10
+) -> QuerySet[Escalation]:
     """Escalations of counted issues still waiting for the province, oldest first;
     ``issues`` (a queryset of issues) narrows them, e.g. to a campaign's."""
     escalations = (
@@ -119,6 +125,7 @@ def _with_row_details(issues: QuerySet[Issue]) -> QuerySet[Issue]:
 
 
 def _issue_rows(user) -> QuerySet[Issue]:
+    """Counted issues in scope, with what a row shows, in no particular order."""
     return _with_row_details(Issue.objects.visible_to(user).counted())
 
 

@@ -16,7 +16,8 @@ def current_campaign(user) -> Campaign | None:
     return Campaign.objects.visible_to(user).first()
 
 
-def recent_activities(user, *, limit: int = 5):
+def recent_activities(user, *, limit: int = 5) -> QuerySet[Activity]:
+    """The latest activities in scope, each with its opinions not withdrawn counted."""
     return (
         Activity.objects.visible_to(user)
         .active()
@@ -45,11 +46,13 @@ def feedback_promise_counts(user) -> dict[str, int]:
 
 
 def feedback_promise_counts_by_branch(user) -> dict[int, dict[str, int]]:
+    """``feedback_promise_counts`` per branch id."""
     rows = _active_feedback(user).values("branch").annotate(**FEEDBACK_COUNTS)
     return {row.pop("branch"): row for row in rows.order_by()}
 
 
 def activity_counts_by_branch(user) -> dict[int, int]:
+    """Activities not withdrawn, per branch id."""
     rows = Activity.objects.visible_to(user).active().values("branch").annotate(n=Count("id"))
     return {row["branch"]: row["n"] for row in rows.order_by()}
 
