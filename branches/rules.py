@@ -20,14 +20,6 @@ def role_of(user) -> str | None:
     return membership.role if membership else None
 
 
-def is_branch_staff(user) -> bool:
-    return role_of(user) == Role.STAFF
-
-
-def is_branch_lead(user) -> bool:
-    return role_of(user) == Role.LEAD
-
-
 def is_branch_member(user) -> bool:
     """Staff or lead of a city branch: works inside one branch."""
     return role_of(user) in {Role.STAFF, Role.LEAD}

@@ -77,6 +77,3 @@ class BranchScopedQuerySet(models.QuerySet):
         if scope.branch_id is None:
             return self.none()
         return self.filter(**{self.branch_path: scope.branch_id})
-
-    def in_branch(self, branch_id: int):
-        return self.filter(**{self.branch_path: branch_id})

@@ -20,7 +20,6 @@ from .models import Issue
 
 #: The three choices of the page, posted as ``action``.
 CREATE, LINK, CLOSE = "create", "link", "close"
-ACTIONS = (CREATE, LINK, CLOSE)
 
 TITLE_FROM_CONTENT = 60
 

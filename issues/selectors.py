@@ -1,12 +1,51 @@
-"""Reads and counts of issues. Every function starts from ``visible_to(user)``."""
+"""Reads and counts of issues: the lists, queues and pages read here, the views render.
 
-from django.db.models import Count, F, Q
+Every function starts from ``visible_to(user)``, except those given a row already read
+through it (the sections of one issue's page).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Escalation, Issue, overdue_condition
+from branches.models import Membership
+from branches.scoping import membership_of
+from outreach.models import FeedbackItem
+
+from .models import (
+    Escalation,
+    Instruction,
+    Issue,
+    IssueEvent,
+    IssueEvidence,
+    ProvincialDecision,
+    ProvincialMeeting,
+    Reply,
+    overdue_condition,
+)
+
+# --- the home page's counts and short lists -----------------------------------------------
 
 
-def open_issues(user, *, limit: int = 10):
+def open_issues(user, *, limit: int = 10) -> QuerySet[Issue]:
     """Counted issues not yet answered, most urgent deadline first."""
     return (
         Issue.objects.visible_to(user)
@@ -18,11 +57,13 @@ def open_issues(user, *, limit: int = 10):
 
 
 def issue_counts(user) -> dict[str, int]:
+    """Counted issues in scope: all, not yet answered, and overdue (``ISSUE_COUNT_NAMES``)."""
     today = timezone.localdate()
     return Issue.objects.visible_to(user).counted().aggregate(**_issue_count_expressions(today))
 
 
 def issue_counts_by_branch(user) -> dict[int, dict[str, int]]:
+    """``issue_counts`` per branch id (branches without issues are left out)."""
     today = timezone.localdate()
     rows = (
         Issue.objects.visible_to(user)
@@ -45,7 +86,9 @@ def _issue_count_expressions(today):
     }
 
 
-def escalations_awaiting_decision(user, *, issues=None, limit: int = 10):
+def escalations_awaiting_decision(
+    user, *, issues: QuerySet[Issue] | None = None, limit: int = 10
+) -> QuerySet[Escalation]:
     """Escalations of counted issues still waiting for the province, oldest first;
     ``issues`` (a queryset of issues) narrows them, e.g. to a campaign's."""
     escalations = (
@@ -58,3 +101,269 @@ def escalations_awaiting_decision(user, *, issues=None, limit: int = 10):
     return escalations.select_related("issue", "issue__branch", "requested_by").order_by(
         "requested_at"
     )[:limit]
+
+
+# --- the issue list and "my work" ---------------------------------------------------------
+
+
+def _active_items():
+    return FeedbackItem.objects.filter(issue=OuterRef("pk"), withdrawn_at__isnull=True)
+
+
+def _count_of(queryset):
+    counted = queryset.order_by().values("issue").annotate(n=Count("pk", distinct=True))
+    return Coalesce(Subquery(counted.values("n")[:1], output_field=IntegerField()), 0)
+
+
+def _with_row_details(issues: QuerySet[Issue]) -> QuerySet[Issue]:
+    """``issues`` with everything a row of a list shows: the related names, the issue's
+    opinions (not withdrawn) and how many of them have no reply yet."""
+    return issues.select_related("branch", "category", "responsible", "campaign").annotate(
+        opinion_count=_count_of(_active_items()),
+        unreplied_count=_count_of(_active_items().filter(last_replied_on__isnull=True)),
+    )
+
+
+def _issue_rows(user) -> QuerySet[Issue]:
+    """Counted issues in scope, with what a row shows, in no particular order."""
+    return _with_row_details(Issue.objects.visible_to(user).counted())
+
+
+def _most_urgent_first(issues: QuerySet[Issue]) -> QuerySet[Issue]:
+    # No deadline last on both databases (SQLite would put nulls first).
+    return issues.order_by(F("deadline").asc(nulls_last=True), "-created_at", "-id")
+
+
+def issues_in_list_order(user) -> QuerySet[Issue]:
+    """Counted issues in the user's scope, newest first: the issue list and its ledger."""
+    return Issue.objects.visible_to(user).counted().order_by("-created_at", "-id")
+
+
+def issue_list(user) -> QuerySet[Issue]:
+    """The issue list's rows: ``issues_in_list_order`` with what each row shows."""
+    return _with_row_details(issues_in_list_order(user))
+
+
+def issues_assigned_to(user) -> QuerySet[Issue]:
+    """Unanswered issues the user is responsible for, most urgent first."""
+    return _most_urgent_first(
+        _issue_rows(user).exclude(state=Issue.State.ANSWERED).filter(responsible=user)
+    )
+
+
+def rectifications_to_verify(user) -> QuerySet[Issue]:
+    """Issues of the user's branch whose reported rectification waits for verification."""
+    return _most_urgent_first(
+        _issue_rows(user)
+        .filter(branch_id=_branch_id(user), state=Issue.State.RECTIFYING)
+        .exclude(rectification="")
+    )
+
+
+def rectified_issues_awaiting_replies(user) -> QuerySet[Issue]:
+    """Rectified issues of the user's branch with an opinion that has no reply yet."""
+    unreplied = _active_items().filter(replies__isnull=True)
+    return _most_urgent_first(
+        _issue_rows(user)
+        .filter(branch_id=_branch_id(user), state=Issue.State.RECTIFIED)
+        .filter(Exists(unreplied))
+    )
+
+
+def instructions_to_acknowledge(user) -> QuerySet[Instruction]:
+    """Leader instructions on the user's branch's issues not yet acknowledged, oldest first."""
+    return (
+        Instruction.objects.visible_to(user)
+        .filter(acknowledged_at__isnull=True, issue__branch_id=_branch_id(user))
+        .select_related("issue", "author")
+        .order_by("created_at", "id")
+    )
+
+
+def instructions_unacknowledged_by_author(user) -> QuerySet[Instruction]:
+    """The instructions the user wrote that are not yet acknowledged, oldest first."""
+    return (
+        Instruction.objects.visible_to(user)
+        .filter(author=user, acknowledged_at__isnull=True)
+        .select_related("issue", "issue__branch", "author")
+        .order_by("created_at", "id")
+    )
+
+
+def _branch_id(user) -> int | None:
+    membership = membership_of(user)  # cached on the user: no query after the first
+    return membership.branch_id if membership else None
+
+
+# --- the issue page -----------------------------------------------------------------------
+
+
+def issues_for_page(user) -> QuerySet[Issue]:
+    """Issues in scope with what the issue page's header shows, and whether each optional
+    section has rows: an index probe each here saves a query per empty section (most
+    issues have no evidence, instructions, escalations or merged duplicates)."""
+    of_issue = {"issue": OuterRef("pk")}
+    return (
+        Issue.objects.visible_to(user)
+        .select_related(
+            "branch",
+            "campaign",
+            "category",
+            "responsible",
+            "verified_by",
+            "created_by",
+            "merged_into",
+        )
+        .annotate(
+            has_evidence=Exists(IssueEvidence.objects.filter(**of_issue)),
+            has_escalations=Exists(Escalation.objects.filter(**of_issue)),
+            has_instructions=Exists(Instruction.objects.filter(**of_issue)),
+            has_merged=Exists(Issue.objects.filter(merged_into=OuterRef("pk"))),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class IssuePageRows:
+    """The rows of each section of the issue page, oldest first."""
+
+    opinions: list[FeedbackItem]
+    escalations: list[Escalation]
+    instructions: list[Instruction]
+    evidence: list[IssueEvidence]
+    merged_issues: list[Issue]
+    events: list[IssueEvent]
+
+
+def issue_page_rows(issue: Issue) -> IssuePageRows:
+    """The sections of the page of ``issue`` (read through ``issues_for_page``)."""
+
+    def section(flag: str, rows) -> list:
+        # Read only when the issue has some (a missing flag reads them anyway).
+        return list(rows) if getattr(issue, flag, True) else []
+
+    return IssuePageRows(
+        opinions=list(
+            issue.feedback_items.active()
+            .select_related("enterprise", "activity", "category")
+            .prefetch_related(
+                Prefetch(
+                    "replies",
+                    queryset=Reply.objects.select_related("replied_by").order_by(
+                        "replied_on", "id"
+                    ),
+                )
+            )
+            .order_by("id")
+        ),
+        escalations=section(
+            "has_escalations",
+            issue.escalations.select_related(
+                "requested_by", "decision", "decision__meeting", "decision__owner"
+            ).order_by("requested_at", "id"),
+        ),
+        instructions=section(
+            "has_instructions",
+            issue.instructions.select_related("author", "acknowledged_by").order_by(
+                "created_at", "id"
+            ),
+        ),
+        evidence=section(
+            "has_evidence",
+            IssueEvidence.objects.filter(issue=issue).select_related("uploaded_by"),
+        ),
+        merged_issues=section("has_merged", issue.merged_issues.order_by("merged_at", "id")),
+        events=list(
+            IssueEvent.objects.filter(issue=issue)
+            .select_related("actor")
+            .order_by("created_at", "id")
+        ),
+    )
+
+
+# --- feedback → issue ---------------------------------------------------------------------
+
+
+def issues_to_attach_to(user) -> QuerySet[Issue]:
+    """Open issues of the user's branch, newest first: where chosen opinions may go."""
+    return (
+        Issue.objects.visible_to(user)
+        .open()
+        .filter(branch=_branch_id(user))
+        .order_by("-created_at", "-id")
+    )
+
+
+# --- the province -------------------------------------------------------------------------
+
+
+def escalations_waiting(user) -> QuerySet[Escalation]:
+    """Escalations of counted issues still waiting for a provincial decision, oldest first."""
+    return (
+        Escalation.objects.visible_to(user)
+        .awaiting_decision()
+        .filter(
+            issue__state=Issue.State.ESCALATED,
+            issue__withdrawn_at__isnull=True,
+            issue__merged_into__isnull=True,
+        )
+        .select_related("issue", "issue__branch", "issue__category", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def recent_decisions(user, *, limit: int = 10) -> list[ProvincialDecision]:
+    """The latest provincial decisions the user may see, newest first."""
+    return list(
+        ProvincialDecision.objects.visible_to(user)
+        .select_related("meeting", "escalation__issue__branch", "owner")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def meetings_with_decision_counts(user) -> QuerySet[ProvincialMeeting]:
+    """Meetings the user may see, newest first, each with how many of its decisions the
+    user may see (``decision_count``)."""
+    decisions = (
+        ProvincialDecision.objects.visible_to(user)
+        .filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return (
+        ProvincialMeeting.objects.visible_to(user)
+        .select_related("recorded_by")
+        .annotate(
+            decision_count=Coalesce(Subquery(decisions, output_field=IntegerField()), Value(0))
+        )
+        .order_by("-held_on", "-id")
+    )
+
+
+def meeting_decisions(user, meeting: ProvincialMeeting) -> list[ProvincialDecision]:
+    """The decisions of ``meeting`` the user may see, by branch."""
+    return list(
+        ProvincialDecision.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("escalation__issue__branch", "owner", "recorded_by")
+        .order_by("escalation__issue__branch__sort_order", "id")
+    )
+
+
+def decision_owners(branch_ids: Iterable[int]) -> dict[int, list]:
+    """Per branch, the active staff and leads who may own a decision, by name."""
+    owners = defaultdict(list)
+    for person in (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            membership__branch__in=set(branch_ids),
+            membership__role__in=[Membership.Role.STAFF, Membership.Role.LEAD],
+        )
+        .select_related("membership")
+        .order_by("last_name", "first_name", "id")
+    ):
+        owners[person.membership.branch_id].append(person)
+    return owners

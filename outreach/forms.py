@@ -98,8 +98,6 @@ PICKER_TEXTS = {
 class ActivityForm(forms.ModelForm):
     """An activity of one kind: only the fields that kind records are on the form."""
 
-    COMMON_FIELDS = ["campaign", "occurred_on", "title", "place", "staff", "minutes"]
-
     class Meta:
         model = Activity
         fields = [

@@ -416,7 +416,7 @@ class FeedbackItem(Withdrawable, TimeStamped):
         blank=True,
         related_name="+",
     )
-    # Kept by a database trigger on issues_reply (outreach/migrations/0007), never by
+    # Kept by a database trigger on issues_reply (issues/migrations/0005), never by
     # Python: the dashboard counts replies and satisfaction over a million opinions
     # from this one table instead of joining every reply.
     last_replied_on = models.DateField(_("last replied on"), null=True, blank=True, editable=False)
@@ -493,10 +493,6 @@ class FeedbackItem(Withdrawable, TimeStamped):
         if self.closed_at:
             return self.Disposition.CLOSED
         return self.Disposition.OPEN
-
-    @property
-    def is_anonymous(self) -> bool:
-        return self.enterprise_id is None
 
     @property
     def kind_color(self) -> str:

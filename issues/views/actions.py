@@ -22,15 +22,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.files import private_file_response
 
-from .. import rules, services
+from .. import rules, selectors, services
 from ..forms import TRANSITION_FORMS, InstructionForm, MergeForm, RectificationForm, ReplyForm
 from ..models import Instruction, Issue, IssueEvidence, Reply
 from ..transitions import TRANSITIONS, StaleTransition, apply_transition, role_may
-from .issue_pages import issue_page_queryset, render_issue_page
+from .issue_pages import render_issue_page
 
 
 def _issue_in_scope(request, pk: int) -> Issue:
-    return get_object_or_404(issue_page_queryset(request.user), pk=pk)
+    return get_object_or_404(selectors.issues_for_page(request.user), pk=pk)
 
 
 def _back(issue: Issue):

@@ -20,10 +20,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from branches import rules as branch_rules
-from branches.scoping import membership_of
 from outreach.models import FeedbackItem
 
-from .. import services
+from .. import selectors, services
 from ..feedback_forms import (
     CLOSE,
     CREATE,
@@ -32,7 +31,6 @@ from ..feedback_forms import (
     CloseFeedbackForm,
     IssueFromFeedbackForm,
 )
-from ..models import Issue
 
 
 @login_required
@@ -48,12 +46,7 @@ def feedback_dispose(request):
         messages.error(request, _("Choose at least one opinion."))
         return redirect(back_url)
     pending = [item for item in items if _is_undisposed(item)]
-    open_issues = (
-        Issue.objects.visible_to(user)
-        .open()
-        .filter(branch=membership_of(user).branch_id)
-        .order_by("-created_at", "-id")
-    )
+    open_issues = selectors.issues_to_attach_to(user)
     action = request.POST.get("action")
     data = {name: request.POST if action == name else None for name in (CREATE, LINK, CLOSE)}
     forms = {

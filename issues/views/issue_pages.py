@@ -1,7 +1,7 @@
 """The issue screens: the list, "my work", and the issue page.
 
-Every query starts from ``Issue.objects.visible_to(user)``: outside the user's scope an
-issue is a 404. The action buttons on the issue page are exactly
+What they show is read by ``issues.selectors``, from ``Issue.objects.visible_to(user)``:
+outside the user's scope an issue is a 404. The action buttons on the issue page are exactly
 ``available_transitions(user, issue)``; the actions themselves are in ``actions.py``.
 """
 
@@ -12,8 +12,6 @@ from datetime import date
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -21,10 +19,8 @@ from django_filters.views import FilterView
 
 from branches import rules as branch_rules
 from branches.mixins import ScopedFilterMixin
-from branches.scoping import membership_of
-from outreach.models import FeedbackItem
 
-from .. import rules
+from .. import rules, selectors
 from ..filters import IssueFilter
 from ..forms import (
     TRANSITION_FORMS,
@@ -33,44 +29,13 @@ from ..forms import (
     RectificationForm,
     ReplyForm,
 )
-from ..models import Escalation, Instruction, Issue, IssueEvent, IssueEvidence, Reply
+from ..models import Issue
 from ..transitions import available_transitions
 
 State = Issue.State
 
 #: Rows per section of "my work"; the sections are queues, meant to be emptied.
 MY_WORK_LIMIT = 100
-
-
-def _active_items():
-    return FeedbackItem.objects.filter(issue=OuterRef("pk"), withdrawn_at__isnull=True)
-
-
-def unreplied_items_exist():
-    return Exists(_active_items().filter(replies__isnull=True))
-
-
-def _count_of(queryset):
-    counted = queryset.order_by().values("issue").annotate(n=Count("pk", distinct=True))
-    return Coalesce(Subquery(counted.values("n")[:1], output_field=IntegerField()), 0)
-
-
-def opinion_counts() -> dict:
-    """Per issue: its opinions (not withdrawn) and how many of them have no reply yet."""
-    return {
-        "opinion_count": _count_of(_active_items()),
-        "unreplied_count": _count_of(_active_items().filter(last_replied_on__isnull=True)),
-    }
-
-
-def issue_rows(user):
-    """Counted issues in the user's scope, with everything a row of a list shows."""
-    return (
-        Issue.objects.visible_to(user)
-        .counted()
-        .select_related("branch", "category", "responsible", "campaign")
-        .annotate(**opinion_counts())
-    )
 
 
 # --- list -------------------------------------------------------------------------------
@@ -85,7 +50,7 @@ class IssueListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
     template_name = "issues/issue_list.html"
 
     def get_queryset(self):
-        return issue_rows(self.request.user).order_by("-created_at", "-id")
+        return selectors.issue_list(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,11 +91,8 @@ def active_filters(request, filterset) -> list[dict]:
 def my_work(request):
     """What waits for me: each section only for the roles it concerns."""
     user = request.user
-    membership = membership_of(user)
     role = branch_rules.role_of(user)
     is_branch_worker = branch_rules.is_branch_member(user)
-    # Most urgent first; no deadline last on both databases.
-    rows = issue_rows(user).order_by(F("deadline").asc(nulls_last=True), "-created_at", "-id")
     sections = []
 
     def section(key, title, empty, queryset, kind="issues"):
@@ -151,34 +113,27 @@ def my_work(request):
             "responsible",
             _("Issues I am responsible for"),
             _("Nothing open is assigned to you."),
-            rows.exclude(state=State.ANSWERED).filter(responsible=user),
+            selectors.issues_assigned_to(user),
         )
     if role == branch_rules.Role.LEAD:
         section(
             "verify",
             _("Rectification waiting for my verification"),
             _("No reported rectification waits for you."),
-            rows.filter(branch_id=membership.branch_id, state=State.RECTIFYING).exclude(
-                rectification=""
-            ),
+            selectors.rectifications_to_verify(user),
         )
     if is_branch_worker:
         section(
             "replies",
             _("Rectified issues waiting for replies"),
             _("Every rectified issue has its replies."),
-            rows.filter(branch_id=membership.branch_id, state=State.RECTIFIED).filter(
-                unreplied_items_exist()
-            ),
+            selectors.rectified_issues_awaiting_replies(user),
         )
         section(
             "instructions",
             _("Leader instructions to acknowledge"),
             _("No instruction waits for acknowledgement."),
-            Instruction.objects.visible_to(user)
-            .filter(acknowledged_at__isnull=True, issue__branch_id=membership.branch_id)
-            .select_related("issue", "author")
-            .order_by("created_at", "id"),
+            selectors.instructions_to_acknowledge(user),
             kind="instructions",
         )
     if role == branch_rules.Role.OFFICE:
@@ -186,15 +141,7 @@ def my_work(request):
             "escalations",
             _("Escalations waiting for a decision"),
             _("No escalation waits for a decision."),
-            Escalation.objects.visible_to(user)
-            .awaiting_decision()
-            .filter(
-                issue__withdrawn_at__isnull=True,
-                issue__merged_into__isnull=True,
-                issue__state=State.ESCALATED,
-            )
-            .select_related("issue", "issue__branch", "issue__category", "requested_by")
-            .order_by("requested_at", "id"),
+            selectors.escalations_waiting(user),
             kind="escalations",
         )
     if role == branch_rules.Role.LEADER:
@@ -202,10 +149,7 @@ def my_work(request):
             "my_instructions",
             _("My instructions not yet acknowledged"),
             _("Every instruction you wrote has been acknowledged."),
-            Instruction.objects.visible_to(user)
-            .filter(author=user, acknowledged_at__isnull=True)
-            .select_related("issue", "issue__branch", "author")
-            .order_by("created_at", "id"),
+            selectors.instructions_unacknowledged_by_author(user),
             kind="instructions",
         )
     return render(
@@ -221,38 +165,8 @@ def my_work(request):
 @login_required
 @require_safe
 def issue_detail(request, pk: int):
-    issue = get_object_or_404(issue_page_queryset(request.user), pk=pk)
+    issue = get_object_or_404(selectors.issues_for_page(request.user), pk=pk)
     return render_issue_page(request, issue)
-
-
-def issue_page_queryset(user):
-    """The issue with what its header shows, and whether each optional section has rows:
-    an index probe each here saves a query per empty section (most issues have no
-    evidence, instructions, escalations or merged duplicates)."""
-    of_issue = {"issue": OuterRef("pk")}
-    return (
-        Issue.objects.visible_to(user)
-        .select_related(
-            "branch",
-            "campaign",
-            "category",
-            "responsible",
-            "verified_by",
-            "created_by",
-            "merged_into",
-        )
-        .annotate(
-            has_evidence=Exists(IssueEvidence.objects.filter(**of_issue)),
-            has_escalations=Exists(Escalation.objects.filter(**of_issue)),
-            has_instructions=Exists(Instruction.objects.filter(**of_issue)),
-            has_merged=Exists(Issue.objects.filter(merged_into=OuterRef("pk"))),
-        )
-    )
-
-
-def _section(issue: Issue, flag: str, rows) -> list:
-    """The rows of an optional section, read only when the issue has some."""
-    return list(rows) if getattr(issue, flag, True) else []
 
 
 def render_issue_page(request, issue: Issue, *, bound: dict | None = None, status: int = 200):
@@ -274,17 +188,8 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
         )
         actions.append({"transition": transition, "form": form, "open": transition.name in bound})
 
-    items = list(
-        issue.feedback_items.active()
-        .select_related("enterprise", "activity", "category")
-        .prefetch_related(
-            Prefetch(
-                "replies",
-                queryset=Reply.objects.select_related("replied_by").order_by("replied_on", "id"),
-            )
-        )
-        .order_by("id")
-    )
+    rows = selectors.issue_page_rows(issue)
+    items = rows.opinions
     may_reply = works_here and is_open
     for item in items:
         key = ("reply", item.pk)
@@ -293,18 +198,6 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
         )
         item.reply_form_open = key in bound
 
-    escalations = _section(
-        issue,
-        "has_escalations",
-        issue.escalations.select_related(
-            "requested_by", "decision", "decision__meeting", "decision__owner"
-        ).order_by("requested_at", "id"),
-    )
-    instructions = _section(
-        issue,
-        "has_instructions",
-        issue.instructions.select_related("author", "acknowledged_by").order_by("created_at", "id"),
-    )
     may_report = works_here and is_open and issue.state == State.RECTIFYING
     may_merge = works_here and is_open and issue.state != State.ANSWERED
     merge_form = None
@@ -329,8 +222,8 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
             else None
         ),
         "reply_all_open": "reply_all" in bound,
-        "escalations": escalations,
-        "instructions": instructions,
+        "escalations": rows.escalations,
+        "instructions": rows.instructions,
         "can_acknowledge": rules.can_acknowledge(user, issue),
         "instruction_form": (
             (bound.get("instruction") or InstructionForm(issue=issue))
@@ -338,24 +231,14 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
             else None
         ),
         "instruction_open": "instruction" in bound,
-        "evidence": _section(
-            issue,
-            "has_evidence",
-            IssueEvidence.objects.filter(issue=issue).select_related("uploaded_by"),
-        ),
+        "evidence": rows.evidence,
         "rectification_form": (
             (bound.get("rectification") or RectificationForm(issue=issue)) if may_report else None
         ),
         "rectification_open": "rectification" in bound,
         "merge_form": merge_form,
         "merge_open": "merge" in bound,
-        "merged_issues": _section(
-            issue, "has_merged", issue.merged_issues.order_by("merged_at", "id")
-        ),
-        "events": list(
-            IssueEvent.objects.filter(issue=issue)
-            .select_related("actor")
-            .order_by("created_at", "id")
-        ),
+        "merged_issues": rows.merged_issues,
+        "events": rows.events,
     }
     return render(request, "issues/issue_detail.html", context, status=status)

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET
 
 from core.excel import xlsx_response
 
+from .. import selectors
 from ..filters import IssueFilter
 from ..ledger import WIDTHS, ledger_headers, ledger_rows
-from ..models import Issue
 
 
 @login_required
@@ -25,8 +25,7 @@ def issue_ledger(request):
     user = request.user
     filterset = IssueFilter(
         request.GET or None,
-        # The list's order (IssueListView.get_queryset).
-        queryset=Issue.objects.visible_to(user).counted().order_by("-created_at", "-id"),
+        queryset=selectors.issues_in_list_order(user),
         user=user,
         request=request,
     )

@@ -7,17 +7,13 @@ only its own decisions.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,11 +22,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
-from branches.models import Membership
 from branches.scoping import scope_of
 
-from .. import rules, services
-from ..models import Escalation, Issue, ProvincialDecision, ProvincialMeeting
+from .. import rules, selectors, services
+from ..models import Escalation, Issue, ProvincialMeeting
 from ..province_forms import DecisionRowForm, MeetingForm
 from ..transitions import StaleTransition, apply_transition
 
@@ -43,21 +38,6 @@ def sees_province(user) -> bool:
 
 
 # --- the escalation queue ---------------------------------------------------------------
-
-
-def waiting_escalations(user):
-    """Escalations of counted issues still waiting for a provincial decision, oldest first."""
-    return (
-        Escalation.objects.visible_to(user)
-        .awaiting_decision()
-        .filter(
-            issue__state=Issue.State.ESCALATED,
-            issue__withdrawn_at__isnull=True,
-            issue__merged_into__isnull=True,
-        )
-        .select_related("issue", "issue__branch", "requested_by")
-        .order_by("requested_at", "id")
-    )
 
 
 def _with_age(escalations, today) -> list[Escalation]:
@@ -81,16 +61,14 @@ class EscalationQueueView(LoginRequiredMixin, ListView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return waiting_escalations(self.request.user)
+        return selectors.escalations_waiting(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         context["escalations"] = _with_age(context["escalations"], today)
-        context["recent_decisions"] = list(
-            ProvincialDecision.objects.visible_to(self.request.user)
-            .select_related("meeting", "escalation__issue__branch", "owner")
-            .order_by("-created_at", "-id")[:RECENT_DECISIONS]
+        context["recent_decisions"] = selectors.recent_decisions(
+            self.request.user, limit=RECENT_DECISIONS
         )
         context["can_record"] = rules.can_record_meetings(self.request.user)
         return context
@@ -108,23 +86,7 @@ class MeetingListView(LoginRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        user = self.request.user
-        decisions = (
-            ProvincialDecision.objects.visible_to(user)
-            .filter(meeting=OuterRef("pk"))
-            .order_by()
-            .values("meeting")
-            .annotate(count=Count("id"))
-            .values("count")
-        )
-        return (
-            ProvincialMeeting.objects.visible_to(user)
-            .select_related("recorded_by")
-            .annotate(
-                decision_count=Coalesce(Subquery(decisions, output_field=IntegerField()), Value(0))
-            )
-            .order_by("-held_on", "-id")
-        )
+        return selectors.meetings_with_decision_counts(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -190,13 +152,8 @@ def meeting_detail(request, pk: int):
             return redirect("issues:meeting_detail", pk=meeting.pk)
     elif can_decide:
         today = timezone.localdate()
-        rows = _rows(_with_age(waiting_escalations(user), today))
-    decisions = list(
-        ProvincialDecision.objects.visible_to(user)
-        .filter(meeting=meeting)
-        .select_related("escalation__issue__branch", "owner", "recorded_by")
-        .order_by("escalation__issue__branch__sort_order", "id")
-    )
+        rows = _rows(_with_age(selectors.escalations_waiting(user), today))
+    decisions = selectors.meeting_decisions(user, meeting)
     return render(
         request,
         "issues/province_meeting_detail.html",
@@ -213,19 +170,7 @@ def meeting_detail(request, pk: int):
 
 def _rows(escalations, data=None) -> list[DecisionRow]:
     """A form per escalation, offering as owners the staff and lead of its branch."""
-    branch_ids = {escalation.issue.branch_id for escalation in escalations}
-    owners = defaultdict(list)
-    for person in (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            membership__branch__in=branch_ids,
-            membership__role__in=[Membership.Role.STAFF, Membership.Role.LEAD],
-        )
-        .select_related("membership")
-        .order_by("last_name", "first_name", "id")
-    ):
-        owners[person.membership.branch_id].append(person)
+    owners = selectors.decision_owners(escalation.issue.branch_id for escalation in escalations)
     return [
         DecisionRow(
             escalation=escalation,

@@ -2,8 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,34 +19,21 @@ from branches import rules
 from branches.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
 from branches.scoping import membership_of
 
-from .. import services
+from .. import selectors, services
 from ..filters import ActivityFilter
 from ..forms import ActivityForm, WithdrawForm
-from ..models import Activity, FeedbackItem
-from ..selectors import current_campaign
+from ..models import Activity
 from .withdrawal import withdraw_from_post
 
 
-class ActivityListView(ScopedQuerysetMixin, ScopedFilterMixin, FilterView):
+class ActivityListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
     model = Activity
     filterset_class = ActivityFilter
     paginate_by = 25
     template_name = "outreach/activity_list.html"
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .active()
-            .select_related("branch", "campaign")
-            .annotate(
-                enterprise_count=Count("enterprises", distinct=True),
-                feedback_count=Count(
-                    "feedback_items", filter=Q(feedback_items__withdrawn_at=None), distinct=True
-                ),
-            )
-            .order_by("-occurred_on", "-id")
-        )
+        return selectors.activity_list(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -104,7 +92,7 @@ class ActivityFormView(OutreachWriterMixin, FormView):
 
     def get_initial(self):
         if self.activity is None:
-            campaign = current_campaign(self.request.user)
+            campaign = selectors.current_campaign(self.request.user)
             return {
                 "campaign": campaign,
                 "occurred_on": timezone.localdate(),
@@ -175,15 +163,7 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
         context = super().get_context_data(**kwargs)
         activity = self.object
         context.update(
-            enterprises=list(activity.enterprises.select_related("county").order_by("name")),
-            staff=list(activity.staff.order_by("last_name", "first_name")),
-            attachments=list(activity.attachments.select_related("uploaded_by")),
-            feedback_items=list(
-                FeedbackItem.objects.filter(activity=activity)
-                .active()
-                .select_related("enterprise", "category", "issue")
-                .order_by("id")
-            ),
+            selectors.activity_page_rows(activity),
             can_write=(
                 activity.withdrawn_at is None
                 and rules.can_log_outreach_in(self.request.user, activity.branch)

@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,27 +16,21 @@ from branches import rules
 from branches.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
 from branches.scoping import membership_of
 
-from .. import services
+from .. import selectors, services
 from ..filters import EnterpriseFilter
 from ..forms import EnterpriseForm, WithdrawForm
-from ..models import Activity, Enterprise, FeedbackItem
+from ..models import Enterprise
 from .withdrawal import withdraw_from_post
 
 
-class EnterpriseListView(ScopedQuerysetMixin, ScopedFilterMixin, FilterView):
+class EnterpriseListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
     model = Enterprise
     filterset_class = EnterpriseFilter
     paginate_by = 25
     template_name = "outreach/enterprise_list.html"
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .active()
-            .select_related("branch", "county")
-            .order_by("name", "id")
-        )
+        return selectors.enterprise_list(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -57,30 +51,8 @@ class EnterpriseDetailView(ScopedQuerysetMixin, DetailView):
         context = super().get_context_data(**kwargs)
         enterprise = self.object
         context["equipment_classes"] = list(enterprise.equipment_classes.all())
-        context["activities"] = (
-            Activity.objects.visible_to(self.request.user)
-            .active()
-            .filter(enterprises=enterprise)
-            .annotate(
-                opinions=Count(
-                    "feedback_items",
-                    filter=Q(
-                        feedback_items__enterprise=enterprise,
-                        feedback_items__withdrawn_at=None,
-                    ),
-                )
-            )
-            .order_by("-occurred_on", "-id")
-        )
-        context["feedback_items"] = (
-            FeedbackItem.objects.visible_to(self.request.user)
-            .active()
-            .filter(enterprise=enterprise)
-            .select_related("category", "activity", "issue")
-            # Replies newest first (their model's ordering), with who replied.
-            .prefetch_related("replies__replied_by")
-            .order_by("-received_on", "-id")
-        )
+        context["activities"] = selectors.enterprise_activities(self.request.user, enterprise)
+        context["feedback_items"] = selectors.enterprise_opinions(self.request.user, enterprise)
         context["can_write"] = rules.can_log_outreach_in(self.request.user, enterprise.branch)
         context["withdraw_form"] = WithdrawForm(
             action=reverse("outreach:enterprise_withdraw", args=[enterprise.pk])
@@ -189,13 +161,7 @@ def enterprise_withdraw(request, pk):
 @login_required
 def enterprise_autocomplete(request):
     """Enterprises of the user's scope matching ``q``, for the searchable pickers."""
-    query = request.GET.get("q", "").strip()
-    enterprises = Enterprise.objects.visible_to(request.user).active()
-    if query:
-        enterprises = enterprises.filter(
-            Q(name__icontains=query) | Q(uscc__icontains=query.upper())
-        )
-    rows = enterprises.order_by("name").values("pk", "name", "uscc")[:20]
+    rows = selectors.enterprises_matching(request.user, request.GET.get("q", "").strip())
     return JsonResponse(
         {
             "results": [

@@ -22,7 +22,7 @@ from branches import rules
 from branches.mixins import ScopedFilterMixin
 from core.excel import xlsx_response
 
-from .. import services
+from .. import selectors, services
 from ..filters import FeedbackItemFilter
 from ..forms import (
     FEEDBACK_MAX_ROWS,
@@ -145,16 +145,6 @@ def feedback_entry_row(request, activity_pk: int):
 # --- list and export ------------------------------------------------------------------
 
 
-def feedback_queryset(user):
-    """The opinions a user may list: in scope, not withdrawn, with what a row shows."""
-    return (
-        FeedbackItem.objects.visible_to(user)
-        .active()
-        .select_related("enterprise", "category", "activity", "issue", "branch")
-        .order_by("-received_on", "-id")
-    )
-
-
 class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
     model = FeedbackItem
     filterset_class = FeedbackItemFilter
@@ -162,7 +152,7 @@ class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
     template_name = "outreach/feedback_list.html"
 
     def get_queryset(self):
-        return feedback_queryset(self.request.user)
+        return selectors.feedback_list(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -212,7 +202,7 @@ def feedback_export(request):
     """The filtered list as an Excel workbook, written row by row (same scope, same filters)."""
     filterset = FeedbackItemFilter(
         request.GET or None,
-        queryset=feedback_queryset(request.user),
+        queryset=selectors.feedback_list(request.user),
         user=request.user,
         request=request,
     )

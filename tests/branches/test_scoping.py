@@ -310,8 +310,6 @@ def test_only_institute_leaders_have_liaison_branches(personas, branch_a, person
 # --- rules ------------------------------------------------------------------------
 
 PREDICATES = [
-    "is_branch_staff",
-    "is_branch_lead",
     "is_branch_member",
     "is_provincial_office",
     "is_institute_leader",
@@ -321,10 +319,10 @@ PREDICATES = [
 
 #: The role each persona has and the predicates that hold for them (all others must not).
 RULES_TABLE = {
-    "staff_a": (Role.STAFF, {"is_branch_staff", "is_branch_member", "can_log_outreach"}),
-    "lead_a": (Role.LEAD, {"is_branch_lead", "is_branch_member", "can_log_outreach"}),
-    "staff_b": (Role.STAFF, {"is_branch_staff", "is_branch_member", "can_log_outreach"}),
-    "lead_b": (Role.LEAD, {"is_branch_lead", "is_branch_member", "can_log_outreach"}),
+    "staff_a": (Role.STAFF, {"is_branch_member", "can_log_outreach"}),
+    "lead_a": (Role.LEAD, {"is_branch_member", "can_log_outreach"}),
+    "staff_b": (Role.STAFF, {"is_branch_member", "can_log_outreach"}),
+    "lead_b": (Role.LEAD, {"is_branch_member", "can_log_outreach"}),
     "office": (Role.OFFICE, {"is_provincial_office", "can_manage_users"}),
     "leader": (Role.LEADER, {"is_institute_leader"}),
     "admin_user": (None, {"can_manage_users"}),

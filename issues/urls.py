@@ -1,0 +1,42 @@
+"""Issue routes: the pages, the workflow actions, feedback → issue, and the province's work."""
+
+from django.urls import path
+
+from .views import actions, feedback_actions, issue_pages, ledger, province
+
+app_name = "issues"
+
+urlpatterns = [
+    # Pages
+    path("", issue_pages.IssueListView.as_view(), name="issue_list"),
+    path("ledger.xlsx", ledger.issue_ledger, name="issue_ledger"),
+    path("mine/", issue_pages.my_work, name="my_work"),
+    path("<int:pk>/", issue_pages.issue_detail, name="issue_detail"),
+    # Workflow actions on an issue: POST only (a GET is a 405), back to the issue page
+    path(
+        "<int:pk>/transition/<str:name>/",
+        actions.issue_transition,
+        name="issue_transition",
+    ),
+    path("<int:pk>/replies/", actions.reply_add, name="reply_add"),
+    path("<int:pk>/rectification/", actions.rectification_report, name="rectification_report"),
+    path("evidence/<int:pk>/download/", actions.evidence_download, name="evidence_download"),
+    path("<int:pk>/instructions/", actions.instruction_add, name="instruction_add"),
+    path(
+        "instructions/<int:pk>/acknowledge/",
+        actions.instruction_acknowledge,
+        name="instruction_acknowledge",
+    ),
+    path("<int:pk>/merge/", actions.issue_merge, name="issue_merge"),
+    # Feedback → issue
+    path("from-feedback/", feedback_actions.feedback_dispose, name="feedback_dispose"),
+    # Province
+    path(
+        "province/escalations/",
+        province.EscalationQueueView.as_view(),
+        name="escalation_queue",
+    ),
+    path("province/meetings/", province.MeetingListView.as_view(), name="meeting_list"),
+    path("province/meetings/new/", province.meeting_create, name="meeting_create"),
+    path("province/meetings/<int:pk>/", province.meeting_detail, name="meeting_detail"),
+]
