@@ -285,12 +285,6 @@ def test_attachments_of_a_withdrawn_activity_stay_downloadable(client, world, st
     assert client.get(download_url(world.a.attachment)).status_code == 200
 
 
-def test_media_urls_do_not_serve_uploads(client, world, staff_a):
-    client.force_login(staff_a)
-    response = client.get("/media/" + world.a.attachment.file.name)
-    assert response.status_code == 404
-
-
 def test_download_costs_a_fixed_number_of_queries(
     client, world, staff_a, django_assert_num_queries
 ):
