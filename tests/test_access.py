@@ -1,12 +1,18 @@
 """The access table: every URL of the project, what each persona gets.
 
 A new route fails ``test_every_route_is_in_the_table`` until it gets a row here, so no
-page can ship without someone deciding who may open it. Anonymous visitors are sent to
-the login page and never see data.
+page can ship without someone deciding who may open it; a route without a name fails it
+too (it could have no row). Anonymous visitors are sent to the login page and never see
+data. POST-only actions are posted as every persona in ``test_access_posts.py``.
 """
 
+import re
+
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLResolver, get_resolver, reverse
+from django.views.generic import RedirectView
+
+from tests.url_routes import every_route
 
 pytestmark = pytest.mark.django_db
 
@@ -253,21 +259,20 @@ OFFICE_ADMIN_LISTS = {
 }
 
 
-def all_route_names(resolver=None, namespace=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from all_route_names(entry, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}"
+def is_the_admins_own_unnamed_route(route) -> bool:
+    """Django's admin adds two kinds of unnamed routes: the old change-page URLs, which
+    redirect to the named change page, and its catch-all (both behind its login)."""
+    view_class = getattr(route.callback, "view_class", None)
+    if view_class is RedirectView:
+        return route.callback.view_initkwargs.get("pattern_name", "").startswith("admin:")
+    return hasattr(route.callback, "admin_site") and route.callback.__name__ == "catch_all_view"
 
 
 def admin_changelists():
     return {
-        name.removeprefix("admin:").removesuffix("_changelist")
-        for name in all_route_names()
-        if name.startswith("admin:") and name.endswith("_changelist")
+        route.name.removeprefix("admin:").removesuffix("_changelist")
+        for route in every_route()
+        if route.namespace == "admin" and (route.name or "").endswith("_changelist")
     }
 
 
@@ -290,8 +295,22 @@ def assert_answer(response, expected, url):
 
 
 def test_every_route_is_in_the_table():
-    project_routes = {name for name in all_route_names() if not name.startswith("admin:")}
-    assert project_routes == set(ROUTES), "add the new route to ROUTES with its answers"
+    routes = list(every_route())
+    project = [route for route in routes if route.namespace != "admin"]
+    unnamed = [route.path for route in project if route.name is None]
+    assert unnamed == [], "name the route and add it to ROUTES with its answers"
+    # Sorted lists, not sets: two routes under one name would hide the first.
+    assert sorted(route.name for route in project) == sorted(ROUTES), (
+        "add the new route to ROUTES with its answers"
+    )
+    admin_unnamed = [
+        route.path
+        for route in routes
+        if route.namespace == "admin"
+        and route.name is None
+        and not is_the_admins_own_unnamed_route(route)
+    ]
+    assert admin_unnamed == [], "an unnamed route in the admin that Django did not add"
     assert admin_changelists() == set(OFFICE_ADMIN_LISTS), "add the admin list to the table"
 
 
@@ -364,6 +383,19 @@ def test_admin_is_closed_to_everyone_but_admin_staff(client, personas, world, pe
             assert response.status_code == 200, url
         else:
             assert_answer(response, ADMIN_LOGIN, url)
+
+
+@pytest.mark.parametrize("persona", NON_STAFF)
+def test_the_admins_unnamed_routes_are_closed_too(client, personas, world, persona):
+    log_in_as(client, personas, persona)
+    unnamed = [r for r in every_route() if r.namespace == "admin" and r.name is None]
+    assert unnamed
+    for route in unnamed:
+        # An id for the change-page redirects; any page at all for the catch-all.
+        path = re.sub(r"<[^>]+>", "1", route.path).replace("(?P<url>.*)$", "no-such-page/")
+        response = client.get(f"/{path}", follow=True)
+        final = response.redirect_chain[-1][0] if response.redirect_chain else path
+        assert final.startswith(reverse("admin:login")), path
 
 
 @pytest.mark.parametrize(("model", "expected"), sorted(OFFICE_ADMIN_LISTS.items()))

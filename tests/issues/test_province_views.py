@@ -418,6 +418,7 @@ def test_a_past_deadline_is_refused(client, world, office):
         meeting_url(meeting), decide_data(a, decision="限期整改", deadline=yesterday.isoformat())
     )
     assert response.context["rows"][0].form.errors["deadline"]
+    assert not ProvincialDecision.objects.filter(meeting=meeting).exists()
 
 
 def test_nothing_ticked_is_said_so(client, world, office):
@@ -427,6 +428,9 @@ def test_nothing_ticked_is_said_so(client, world, office):
     response = client.post(meeting_url(meeting), {"rows": [a.pk]})
     assert response.status_code == 200
     assert response.context["errors"]
+    assert not ProvincialDecision.objects.filter(meeting=meeting).exists()
+    a.issue.refresh_from_db()
+    assert a.issue.state == Issue.State.ESCALATED
 
 
 def test_an_unknown_row_is_a_404(client, world, office):

@@ -4,7 +4,8 @@ The expected outcome is read from the ``TRANSITIONS`` table and each persona's r
 branch only (never from ``role_may``): a move is allowed exactly when the issue's state is
 one of the transition's sources, the persona's role is one of its roles, and a branch role
 acts on its own branch. Allowed moves succeed and write one transition event; forbidden
-ones raise and leave every row as it was.
+ones raise and leave every row as it was. That the table itself is the design's is checked
+apart, against a statement written from DESIGN.md (``test_permissions_from_design.py``).
 
 Each issue is of branch A and is made ready for the transition tried (rectification
 reported for ``verify``, every opinion replied for ``answer``, an unsatisfied reply for

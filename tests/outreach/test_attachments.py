@@ -282,13 +282,9 @@ def test_attachments_of_a_withdrawn_activity_stay_downloadable(client, world, st
     activity.withdrawn_reason = "重复录入"
     activity.save()
     client.force_login(staff_a)
-    assert client.get(download_url(world.a.attachment)).status_code == 200
-
-
-def test_media_urls_do_not_serve_uploads(client, world, staff_a):
-    client.force_login(staff_a)
-    response = client.get("/media/" + world.a.attachment.file.name)
-    assert response.status_code == 404
+    response = client.get(download_url(world.a.attachment))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == TINY_GIF
 
 
 def test_download_costs_a_fixed_number_of_queries(

@@ -8,6 +8,7 @@ test modules never see it. Each test runs in its own savepoint inside that trans
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from io import BytesIO, StringIO
 
 import docx
@@ -26,6 +27,7 @@ from reports.briefing.writer import EN, ZH
 from reports.selection import Selection
 from tests.factories import (
     ActivityFactory,
+    CampaignFactory,
     EscalationFactory,
     FeedbackItemFactory,
     IssueFactory,
@@ -186,10 +188,16 @@ def test_page_shows_both_languages(client, office, campaign):
     assert "lang=zh" in body and "lang=en" in body
 
 
-def test_page_defaults_to_the_current_campaign(client, office):
+def test_page_defaults_to_the_newest_campaign(client, office, campaign):
+    # An older campaign is not the one under way.
+    CampaignFactory(
+        starts_on=campaign.starts_on - timedelta(days=400),
+        ends_on=campaign.starts_on - timedelta(days=300),
+    )
     response = page(client, office)
     assert response.status_code == 200
-    assert response.context["selection"].campaign is not None
+    assert response.context["selection"].campaign == campaign
+    assert "7个分院深入走访调研企业233家" in response.content.decode()
 
 
 def test_branch_user_sees_own_branch_only(client, quanzhou_lead, campaign, quanzhou):

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from reports.links import FIGURE_LISTS, figure_url
-from reports.metrics import COUNT_KEYS
+from reports.metrics import ACTIVITY_KEYS, COUNT_KEYS, FEEDBACK_KEYS, ISSUE_KEYS
 from reports.selection import Selection
 from tests.factories import ActivityFactory, FeedbackItemFactory, IssueFactory, ReplyFactory
+from tests.reports.figure_links import HEADLINE, TOTAL, FigureLink, by_place, figure_links
 from tests.reports.test_metrics import D2, EXPECTED_A, EXPECTED_B, Dataset
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +33,26 @@ def list_count(client, url: str, key: str) -> int:
     return response.context["paginator"].count
 
 
-def assert_links_agree(client, figures: dict, links: dict):
-    for key in COUNT_KEYS:
-        assert list_count(client, links[key], key) == figures[key], key
+#: What the headline cards link (each rate links its numerator and denominator; the
+#: promise meter links the two figures that must reach zero).
+HEADLINE_KEYS = {*ACTIVITY_KEYS, *FEEDBACK_KEYS, *ISSUE_KEYS}
+#: What each row of the branch table links (the forms are only in the headline).
+ROW_KEYS = HEADLINE_KEYS - {"forms_sent", "forms_returned"}
+
+
+def rendered_links(client, params) -> dict[str, dict[str, list[FigureLink]]]:
+    """The dashboard's figure links as the page renders them, by place and figure."""
+    response = client.get(DASHBOARD, params)
+    assert response.status_code == 200
+    return by_place(figure_links(response.content.decode()))
+
+
+def assert_each_link_lists_what_it_shows(client, links: dict[str, list[FigureLink]]):
+    """Following each link (its rendered href, with the reader's own session) lands on a
+    list of exactly as many records as the number the link shows."""
+    for key, same_figure in links.items():
+        for link in same_figure:
+            assert list_count(client, link.href, key) == link.shown, link
 
 
 # --- every number is a link to that many records ------------------------------------------
@@ -42,38 +60,44 @@ def assert_links_agree(client, figures: dict, links: dict):
 
 def test_every_total_links_to_a_list_of_that_many_records(client, data, office):
     client.force_login(office)
-    response = client.get(DASHBOARD, {"campaign": data.c1.pk})
-    total = response.context["total"].counts
-    assert total["feedback_items"] == 8
-    assert_links_agree(client, total, response.context["link"])
+    places = rendered_links(client, {"campaign": data.c1.pk})
+    assert set(places) == {HEADLINE, TOTAL, "quanzhou", "zhangzhou"}
+    total = {key: EXPECTED_A[key] + EXPECTED_B[key] for key in COUNT_KEYS}
+    for place, keys in ((HEADLINE, HEADLINE_KEYS), (TOTAL, ROW_KEYS)):
+        assert set(places[place]) == keys, place
+        shown = {key: link.shown for key, links in places[place].items() for link in links}
+        assert shown == {key: total[key] for key in keys}, place
+        assert_each_link_lists_what_it_shows(client, places[place])
 
 
-def test_every_branch_cell_links_to_a_list_of_that_many_records(client, data, office, branch_a):
+def test_every_branch_cell_links_to_a_list_of_that_many_records(client, data, office):
     client.force_login(office)
-    response = client.get(DASHBOARD, {"campaign": data.c1.pk})
-    for row in response.context["rows"]:
-        figures = {cell["key"]: cell["value"] for cell in row["cells"] if "value" in cell}
-        expected = EXPECTED_A if row["branch"] == branch_a else EXPECTED_B
-        assert figures == {key: expected[key] for key in figures}
-        links = {
-            key: figure_url(key, Selection(campaign=data.c1), row["branch"]) for key in COUNT_KEYS
-        }
-        assert_links_agree(client, {k: expected[k] for k in COUNT_KEYS}, links)
+    places = rendered_links(client, {"campaign": data.c1.pk})
+    for code, expected in (("quanzhou", EXPECTED_A), ("zhangzhou", EXPECTED_B)):
+        row = places[code]
+        assert set(row) == ROW_KEYS, code
+        shown = {key: link.shown for key, links in row.items() for link in links}
+        assert shown == {key: expected[key] for key in ROW_KEYS}, code
+        assert_each_link_lists_what_it_shows(client, row)
 
 
 def test_figures_of_a_period_link_to_lists_of_that_period(client, data, office):
     client.force_login(office)
-    response = client.get(DASHBOARD, {"campaign": "", "date_from": D2, "date_to": D2})
-    total = response.context["total"].counts
-    assert (total["feedback_items"], total["issues_found"]) == (3, 1)
-    assert_links_agree(client, total, response.context["link"])
+    places = rendered_links(client, {"campaign": "", "date_from": D2, "date_to": D2})
+    headline = places[HEADLINE]
+    assert (headline["feedback_items"][0].shown, headline["issues_found"][0].shown) == (3, 1)
+    for place in (HEADLINE, TOTAL, "quanzhou", "zhangzhou"):
+        assert_each_link_lists_what_it_shows(client, places[place])
 
 
 def test_branch_staff_figures_link_to_their_own_lists(client, data, staff_a):
     client.force_login(staff_a)
-    response = client.get(DASHBOARD, {"campaign": data.c1.pk})
-    assert response.context["total"].counts == EXPECTED_A
-    assert_links_agree(client, EXPECTED_A, response.context["link"])
+    places = rendered_links(client, {"campaign": data.c1.pk})
+    # One branch: the headline only, no table of branches.
+    assert set(places) == {HEADLINE}
+    shown = {key: link.shown for key, links in places[HEADLINE].items() for link in links}
+    assert shown == {key: EXPECTED_A[key] for key in HEADLINE_KEYS}
+    assert_each_link_lists_what_it_shows(client, places[HEADLINE])
 
 
 def test_every_figure_has_a_list():

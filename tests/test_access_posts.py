@@ -1,0 +1,197 @@
+"""The access table for POSTs: every POST-only action, sent as every persona.
+
+The GET table (``test_access.py``) only sees these routes refuse a GET. Here each action
+gets the POST a browser would send, with data that succeeds for a persona who may, as
+each persona including the other branch's staff and lead: outside the persona's scope a
+404 (never a 403 that confirms the record exists), in scope but the wrong role a 403, a
+redirect for a role that may, the login page for an anonymous visitor. A refused POST,
+with that data or with none (a view that skips its own role check would then answer with
+its form's errors instead of a 403), changes no row of the project's tables; an allowed
+one changes some. Every record acted on is branch A's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests import samples
+from tests.db_state import database_rows
+from tests.factories import ActivityFactory, FeedbackItemFactory
+from tests.issues.screens import issue_in
+from tests.test_access import LOGIN, assert_answer, log_in_as
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = (
+    "anonymous",
+    "staff_a",
+    "lead_a",
+    "staff_b",
+    "lead_b",
+    "office",
+    "leader",
+    "admin_user",
+    "no_role_user",
+)
+#: Writes of branch A: its staff and lead; the province reads A but may not write there.
+BY_A = {
+    "anonymous": LOGIN,
+    "staff_a": 302,
+    "lead_a": 302,
+    "staff_b": 404,
+    "lead_b": 404,
+    "office": 403,
+    "leader": 403,
+    "admin_user": 403,
+    "no_role_user": 404,
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    #: world -> (URL kwargs, the POST a browser sends); makes any rows the action needs.
+    prepare: Callable[[object], tuple[dict, dict]]
+    answers: dict
+    #: Who changes rows by posting (by default, everyone the action redirects).
+    writers: frozenset[str] | None = field(default=None)
+
+    def changes_rows(self, persona: str) -> bool:
+        if self.writers is not None:
+            return persona in self.writers
+        return self.answers[persona] == 302
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _fresh_activity(world):
+    activity = ActivityFactory(branch=world.a.branch, campaign=world.campaign)
+    return {"pk": activity.pk}, {"reason": "重复录入"}
+
+
+def _fresh_opinion(world):
+    item = FeedbackItemFactory(activity=world.a.activity, anonymous=True)
+    return {"pk": item.pk}, {"reason": "重复录入"}
+
+
+def _escalation(world):
+    issue = issue_in(world, "collected")
+    return {"pk": issue.pk, "name": "escalate"}, {
+        "expected_state": "collected",
+        "reason": "涉及全省收费标准",
+    }
+
+
+def _rectification(world):
+    issue = issue_in(world, "rectifying")
+    return {"pk": issue.pk}, {"rectification": "已调整检验排期"}
+
+
+def _merge(world):
+    duplicate, survivor = issue_in(world, "collected"), issue_in(world, "collected")
+    return {"pk": duplicate.pk}, {"into": survivor.pk, "note": "重复问题"}
+
+
+def _dispose(world):
+    item = FeedbackItemFactory(activity=world.a.activity, anonymous=True)
+    return {}, {"items": [item.pk], "action": "close", "reason": "表扬，无需立项"}
+
+
+ACTIONS: dict[str, Action] = {
+    "outreach:enterprise_withdraw": Action(
+        lambda world: ({"pk": world.a.enterprise.pk}, {"reason": "重复登记"}), BY_A
+    ),
+    "outreach:activity_withdraw": Action(_fresh_activity, BY_A),
+    "outreach:feedback_withdraw": Action(_fresh_opinion, BY_A),
+    "outreach:attachment_add": Action(
+        lambda world: (
+            {"activity_pk": world.a.activity.pk},
+            {"file": samples.upload("签到表.png", samples.PNG)},
+        ),
+        BY_A,
+    ),
+    # Escalating is the branch lead's alone (DESIGN.md §2).
+    "issues:issue_transition": Action(_escalation, {**BY_A, "staff_a": 403}),
+    "issues:reply_add": Action(
+        lambda world: (
+            {"pk": world.a.issue.pk},
+            {
+                "feedback_item": world.a.feedback.pk,
+                "channel": "phone",
+                "content": "已电话答复企业",
+                "replied_on": _today(),
+            },
+        ),
+        BY_A,
+    ),
+    "issues:rectification_report": Action(_rectification, BY_A),
+    # Written instructions (批示) are the institute leader's, on any issue.
+    "issues:instruction_add": Action(
+        lambda world: ({"pk": world.a.issue.pk}, {"content": "请一周内办结"}),
+        {**BY_A, "staff_a": 403, "lead_a": 403, "leader": 302},
+    ),
+    "issues:instruction_acknowledge": Action(
+        lambda world: ({"pk": world.a.instruction.pk}, {}), BY_A
+    ),
+    "issues:issue_merge": Action(_merge, BY_A),
+    # Disposing of opinions asks the role before reading any opinion: no role, a 403.
+    "issues:feedback_dispose": Action(_dispose, {**BY_A, "no_role_user": 403}),
+    # Everyone marks their own notifications read; only the staff of A and B have one.
+    "notifications:mark_all_read": Action(
+        lambda world: ({}, {}),
+        {**dict.fromkeys(PERSONAS, 302), "anonymous": LOGIN},
+        writers=frozenset({"staff_a", "staff_b"}),
+    ),
+    # Logging out changes no row of the project's tables.
+    "logout": Action(lambda world: ({}, {}), dict.fromkeys(PERSONAS, LOGIN)),
+}
+
+
+def post_only_routes() -> set[str]:
+    """Routes the GET table says refuse a GET with a 405 for everyone logged in."""
+    from tests.test_access import PERSONAS as GET_PERSONAS
+    from tests.test_access import ROUTES
+
+    logged_in = [name for name in GET_PERSONAS if name != "anonymous"]
+    return {
+        route
+        for route, (method, _kwargs, answers) in ROUTES.items()
+        if method == "get" and all(answers[name] == 405 for name in logged_in)
+    }
+
+
+def test_every_post_only_route_is_posted():
+    assert post_only_routes() == set(ACTIONS), "add the POST-only route to ACTIONS"
+
+
+def test_every_action_names_every_persona():
+    for route, action in ACTIONS.items():
+        assert set(action.answers) == set(PERSONAS), route
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("route", sorted(ACTIONS))
+def test_post_answers(client, personas, world, route, persona):
+    action = ACTIONS[route]
+    log_in_as(client, personas, persona)
+    kwargs, data = action.prepare(world)
+    url = reverse(route, kwargs=kwargs)
+    expected = action.answers[persona]
+    before = database_rows()
+    # Without data first: a refusal must not wait for a valid form (a 404 only where the
+    # record is named in the URL; feedback_dispose names its opinions in the data).
+    if expected in (LOGIN, 403) or (expected == 404 and kwargs):
+        assert_answer(client.post(url, {}), expected, url)
+        assert database_rows() == before, "refused without data, yet rows changed"
+    response = client.post(url, data)
+    assert_answer(response, expected, url)
+    if action.changes_rows(persona):
+        assert database_rows() != before, "allowed, yet nothing was written"
+    else:
+        assert database_rows() == before, "refused, yet rows changed"
