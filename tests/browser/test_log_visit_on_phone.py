@@ -68,6 +68,8 @@ def test_staff_logs_a_visit_and_three_opinions_on_a_phone(
     page.locator("select[name=category]").select_option(str(fees.pk))
     page.locator("select[name=replied]").select_option("no")
     page.get_by_role("button", name="应用").click()
+    # The filtered page, not the list before it (which also holds the first opinion).
+    page.wait_for_url("**replied=no**")
     results = page.get_by_test_id("feedback-results")
     expect(results).to_contain_text(rows[0][2])
     expect(results).to_contain_text(rows[2][2])
