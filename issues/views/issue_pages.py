@@ -7,9 +7,6 @@ outside the user's scope an issue is a 404. The action buttons on the issue page
 
 from __future__ import annotations
 
-from datetime import date
-
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +16,7 @@ from django_filters.views import FilterView
 
 from branches import rules as branch_rules
 from branches.mixins import ScopedFilterMixin
+from core.chips import filter_chips
 
 from .. import rules, selectors
 from ..filters import IssueFilter
@@ -55,32 +53,8 @@ class IssueListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["shows_branch"] = self.filterset.shows_branch
-        context["active_filters"] = active_filters(self.request, self.filterset)
+        context["active_filters"] = filter_chips(self.request, self.filterset)
         return context
-
-
-def active_filters(request, filterset) -> list[dict]:
-    """One removable chip per filter in use (the filter card is folded on phones)."""
-    if not filterset.is_bound or not filterset.is_valid():
-        return []
-    chips = []
-    for name, field in filterset.form.fields.items():
-        value = filterset.form.cleaned_data.get(name)
-        if value in (None, ""):
-            continue
-        if isinstance(field, forms.ModelChoiceField):
-            value = field.label_from_instance(value)
-        elif isinstance(field, forms.ChoiceField):
-            value = dict(field.choices).get(value, value)
-        elif isinstance(value, date):
-            value = value.isoformat()
-        query = request.GET.copy()
-        query.pop(name, None)
-        query.pop("page", None)
-        chips.append(
-            {"name": name, "label": field.label, "value": value, "remove": query.urlencode()}
-        )
-    return chips
 
 
 # --- my work ----------------------------------------------------------------------------

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -20,6 +17,7 @@ from django_filters.views import FilterView
 
 from branches import rules
 from branches.mixins import ScopedFilterMixin
+from core.chips import filter_chips
 from core.excel import xlsx_response
 
 from .. import selectors, services
@@ -163,37 +161,14 @@ class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
         return context
 
     def _active_filters(self) -> list[dict]:
-        """One removable chip per filter in use, so a phone shows them with the card folded.
+        """The chips of the filters in use; the enterprise (set by its page's link, no
+        field of its own) is named only when the user may see it."""
 
-        The enterprise (set by its page's link, no field of its own) is named only when
-        the user may see it.
-        """
-        filterset = self.filterset
-        if not filterset.is_bound or not filterset.is_valid():
-            return []
-        chips = []
-        for name, field in filterset.form.fields.items():
-            value = filterset.form.cleaned_data.get(name)
-            if name == "sort" or value in (None, ""):
-                continue
-            if name == "enterprise":
-                enterprise = Enterprise.objects.visible_to(self.request.user).filter(pk=value)
-                value = enterprise.values_list("name", flat=True).first()
-                if value is None:
-                    continue
-            elif isinstance(field, forms.ChoiceField) and not isinstance(
-                field, forms.ModelChoiceField
-            ):
-                value = dict(field.choices).get(value, value)
-            elif isinstance(value, date):
-                value = value.isoformat()
-            query = self.request.GET.copy()
-            query.pop(name, None)
-            query.pop("page", None)
-            chips.append(
-                {"name": name, "label": field.label, "value": value, "remove": query.urlencode()}
-            )
-        return chips
+        def enterprise_name(pk):
+            enterprise = Enterprise.objects.visible_to(self.request.user).filter(pk=pk)
+            return enterprise.values_list("name", flat=True).first()
+
+        return filter_chips(self.request, self.filterset, describe={"enterprise": enterprise_name})
 
 
 @login_required
