@@ -12,7 +12,7 @@ from demo.data.content import (
     PROVINCE,
     PROVINCIAL_PEOPLE,
 )
-from issues.models import Issue, Reply
+from issues.models import FIXED_ON_THE_SPOT, Issue, Reply, decided_condition
 from outreach.models import Activity, Enterprise, FeedbackItem
 
 ROLE_LABELS = {
@@ -67,8 +67,9 @@ def demo_summary() -> dict[str, int]:
             activity__campaign__code=CAMPAIGN_CODE
         ).count(),
         "issues": issues.count(),
-        "fixed on the spot": issues.filter(immediate_fix=True).count(),
+        "fixed on the spot": issues.filter(FIXED_ON_THE_SPOT).count(),
         "escalated": issues.filter(escalations__isnull=False).distinct().count(),
+        "studied by the meeting": issues.filter(decided_condition()).count(),
         "replies": Reply.objects.filter(
             feedback_item__activity__campaign__code=CAMPAIGN_CODE
         ).count(),

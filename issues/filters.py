@@ -24,8 +24,11 @@ from outreach.models import Campaign, FeedbackCategory
 from .models import (
     ANSWERED,
     FIXED_ON_THE_SPOT,
+    FIXED_ON_THE_SPOT_REOPENED,
     RECTIFIED,
     Issue,
+    awaiting_decision_condition,
+    decided_condition,
     escalated_condition,
     issue_in_period,
     overdue_condition,
@@ -34,6 +37,9 @@ from .models import (
 YES = "yes"
 NO = "no"
 YES_NO = [(YES, _("Yes")), (NO, _("No"))]
+REOPENED = "reopened"
+DECIDED = "decided"
+WAITING = "waiting"
 
 
 def people_in_scope(user):
@@ -87,8 +93,22 @@ class IssueFilter(ScopedFilterSet):
     campaign = django_filters.ModelChoiceFilter(
         label=_("Campaign"), queryset=Campaign.objects.none()
     )
+    provincial = django_filters.ChoiceFilter(
+        label=_("Provincial decision"),
+        choices=[
+            (DECIDED, _("Studied by the provincial meeting")),
+            (WAITING, _("Waiting for a provincial decision")),
+        ],
+        method="by_provincial",
+    )
     immediate_fix = django_filters.ChoiceFilter(
-        label=_("Fixed on the spot"), choices=YES_NO, method="by_immediate_fix"
+        label=_("Fixed on the spot"),
+        choices=[
+            (YES, _("Yes, not reopened since")),
+            (REOPENED, _("Yes, reopened since")),
+            (NO, _("No")),
+        ],
+        method="by_immediate_fix",
     )
     rectified = django_filters.ChoiceFilter(
         label=_("Rectified (or answered)"), choices=YES_NO, method="by_rectified"
@@ -96,7 +116,7 @@ class IssueFilter(ScopedFilterSet):
     answered = django_filters.ChoiceFilter(
         label=_("Answered"), choices=YES_NO, method="by_answered"
     )
-    # The dashboard's period: an issue one of whose opinions came from an activity then.
+    # The dashboard's period: an issue whose earliest opinion came from an activity then.
     date_from = django_filters.DateFilter(
         label=_("Activity from"), widget=DateInput, method="by_period"
     )
@@ -125,9 +145,17 @@ class IssueFilter(ScopedFilterSet):
         ever = escalated_condition()
         return queryset.filter(ever if value == YES else ~ever)
 
+    def by_provincial(self, queryset, name, value):
+        if value == DECIDED:
+            return queryset.filter(decided_condition())
+        return queryset.filter(awaiting_decision_condition())
+
     def by_immediate_fix(self, queryset, name, value):
-        fixed = FIXED_ON_THE_SPOT
-        return queryset.filter(fixed if value == YES else ~fixed)
+        if value == YES:
+            return queryset.filter(FIXED_ON_THE_SPOT)
+        if value == REOPENED:
+            return queryset.filter(FIXED_ON_THE_SPOT_REOPENED)
+        return queryset.filter(immediate_fix=False)
 
     def by_rectified(self, queryset, name, value):
         rectified = RECTIFIED
@@ -138,7 +166,7 @@ class IssueFilter(ScopedFilterSet):
         return queryset.filter(answered if value == YES else ~answered)
 
     def by_period(self, queryset, name, value):
-        """Both dates together, once: one opinion must fall between them."""
+        """Both dates together, once: the earliest opinion must fall between them."""
         if getattr(self, "_period_applied", False):
             return queryset
         self._period_applied = True

@@ -5,7 +5,7 @@ Only ``issues/transitions.py`` writes ``Issue.state``; everything here is data.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -203,24 +203,57 @@ class Issue(Withdrawable, TimeStamped):
 
 # The conditions behind the issues' figures (with Issue.objects.counted()), shared by the
 # list filters and the counts; reports/definitions.py lists every figure's.
-FIXED_ON_THE_SPOT = Q(immediate_fix=True)
+
+#: Fixed on the spot (立行立改, 及时解决) and not reopened since. The immediate fix starts
+#: from "collected", so every reopening of such an issue came after the fix.
+FIXED_ON_THE_SPOT = Q(immediate_fix=True, reopen_count=0)
+#: Fixed on the spot, then reopened: shown beside the figure, no longer in it.
+FIXED_ON_THE_SPOT_REOPENED = Q(immediate_fix=True, reopen_count__gt=0)
 RECTIFIED = Q(state__in=(Issue.State.RECTIFIED, Issue.State.ANSWERED))
 ANSWERED = Q(state=Issue.State.ANSWERED)
 
 
 def escalated_condition() -> Exists:
-    """Ever escalated to the provincial level, whatever happened after."""
+    """Ever escalated to the provincial level (a request sent up), whatever happened after."""
     return Exists(Escalation.objects.filter(issue=OuterRef("pk")))
 
 
-def issue_in_period(date_from, date_to) -> Exists:
-    """An issue one of whose opinions (not withdrawn) came from an activity in the period."""
+def decided_condition() -> Exists:
+    """Studied by the provincial meeting (院长办公会研究): a provincial decision was taken
+    on one of the issue's escalations."""
+    return Exists(ProvincialDecision.objects.filter(escalation__issue=OuterRef("pk")))
+
+
+def awaiting_decision_condition() -> Exists:
+    """The issue's latest escalation (by request time, then entry order) has no decision
+    yet: an issue decided, then escalated again, is waiting."""
+    latest = (
+        Escalation.objects.filter(issue=OuterRef("issue"))
+        .order_by("-requested_at", "-id")
+        .values("pk")[:1]
+    )
+    return Exists(
+        Escalation.objects.filter(issue=OuterRef("pk"), decision__isnull=True, pk=Subquery(latest))
+    )
+
+
+def issue_in_period(date_from, date_to) -> Q:
+    """The issue's earliest opinion (not withdrawn) came from an activity in the period.
+
+    An issue falls in exactly one period, that of its earliest opinion, so the problems of
+    two adjacent periods add up to those of both together. Written as "an opinion in the
+    period and none before it" (the earliest date between the bounds).
+    """
     opinions = FeedbackItem.objects.filter(issue=OuterRef("pk"), withdrawn_at__isnull=True)
+    in_period = opinions
     if date_from:
-        opinions = opinions.filter(activity__occurred_on__gte=date_from)
+        in_period = in_period.filter(activity__occurred_on__gte=date_from)
     if date_to:
-        opinions = opinions.filter(activity__occurred_on__lte=date_to)
-    return Exists(opinions)
+        in_period = in_period.filter(activity__occurred_on__lte=date_to)
+    condition = Q(Exists(in_period))
+    if date_from:
+        condition &= ~Exists(opinions.filter(activity__occurred_on__lt=date_from))
+    return condition
 
 
 class IssueEvidenceQuerySet(BranchScopedQuerySet):

@@ -497,3 +497,9 @@ class FeedbackItem(Withdrawable, TimeStamped):
     @property
     def kind_color(self) -> str:
         return self.KIND_COLORS.get(self.kind, "secondary")
+
+
+# The opinions by kind (the 意见建议 figure counts all three).
+PROBLEM = Q(kind=FeedbackItem.Kind.PROBLEM)
+SUGGESTION = Q(kind=FeedbackItem.Kind.SUGGESTION)
+PRAISE = Q(kind=FeedbackItem.Kind.PRAISE)

@@ -14,12 +14,18 @@ from django.views.decorators.http import require_safe
 
 from branches.scoping import scope_of
 
-from .metrics import ACTIVITY_KEYS, FEEDBACK_KEYS, ISSUE_KEYS, Figures, campaign_report
+from .metrics import ACTIVITY_KEYS, FEEDBACK_KEYS, ISSUE_KEYS, KIND_KEYS, Figures, campaign_report
 from .selection import SelectionForm
 
-#: The API's figure keys, in order (docs/metrics.md defines each): what was done, what was
-#: found and fixed, then the promise and the replies.
-API_KEYS = (*ACTIVITY_KEYS, "feedback_items", *ISSUE_KEYS, *FEEDBACK_KEYS[1:])
+#: The API's figure keys, in order (docs/metrics.md defines each): what was done and heard
+#: (the opinions by kind), what was found and fixed, then the promise and the replies.
+HEARD_KEYS = ("feedback_items", *KIND_KEYS)
+API_KEYS = (
+    *ACTIVITY_KEYS,
+    *HEARD_KEYS,
+    *ISSUE_KEYS,
+    *(key for key in FEEDBACK_KEYS if key not in HEARD_KEYS),
+)
 
 
 def figures_json(figures: Figures) -> dict:

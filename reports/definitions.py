@@ -11,17 +11,23 @@ gathers them for the reports.
 from issues.models import (  # noqa: F401 (the issues' figures)
     ANSWERED,
     FIXED_ON_THE_SPOT,
+    FIXED_ON_THE_SPOT_REOPENED,
     RECTIFIED,
 )
+from issues.models import awaiting_decision_condition as awaiting_decision  # noqa: F401
+from issues.models import decided_condition as decided  # noqa: F401
 from issues.models import escalated_condition as escalated  # noqa: F401
 from issues.models import overdue_condition as overdue  # noqa: F401
 from outreach.models import (  # noqa: F401 (the activities' and opinions' figures)
     ENTERPRISE_FORUM,
     ENTERPRISE_PRESENT,
     INTERNAL_FORUM,
+    PRAISE,
+    PROBLEM,
     REPLIED,
     SATISFACTION_RECORDED,
     SATISFIED,
+    SUGGESTION,
     SURVEY,
     UNDISPOSED,
     UNREPLIED,
@@ -30,7 +36,10 @@ from outreach.models import (  # noqa: F401 (the activities' and opinions' figur
 
 # Activities (selected with Activity.objects.active()): VISIT, ENTERPRISE_FORUM,
 # INTERNAL_FORUM, SURVEY; enterprises present at a visit: ENTERPRISE_PRESENT.
-# Opinions (FeedbackItem.objects.active()): UNDISPOSED, REPLIED, UNREPLIED, SATISFIED
-# (the latest recorded satisfaction is positive), SATISFACTION_RECORDED.
-# Issues (Issue.objects.counted()): FIXED_ON_THE_SPOT, RECTIFIED, ANSWERED, escalated()
-# (ever escalated), overdue(today) (past the deadline, not yet rectified).
+# Opinions (FeedbackItem.objects.active()): by kind PROBLEM, SUGGESTION, PRAISE;
+# UNDISPOSED, REPLIED, UNREPLIED, SATISFIED (the latest recorded satisfaction is
+# positive), SATISFACTION_RECORDED.
+# Issues (Issue.objects.counted()): FIXED_ON_THE_SPOT (and not reopened since),
+# FIXED_ON_THE_SPOT_REOPENED, RECTIFIED, ANSWERED, escalated() (ever escalated), decided()
+# (a provincial decision taken), awaiting_decision() (the latest escalation undecided),
+# overdue(today) (past the deadline, not yet rectified).

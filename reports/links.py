@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from branches.models import Branch
 from issues.models import Issue
+from outreach.models import FeedbackItem
 
 from .selection import Selection
 
@@ -26,6 +27,9 @@ FIGURE_LISTS: dict[str, tuple[str, dict[str, str]]] = {
     "forms_sent": (ACTIVITIES, {"kind": "survey"}),
     "forms_returned": (ACTIVITIES, {"kind": "survey"}),
     "feedback_items": (FEEDBACK, {}),
+    "problem_feedback": (FEEDBACK, {"kind": FeedbackItem.Kind.PROBLEM}),
+    "suggestion_feedback": (FEEDBACK, {"kind": FeedbackItem.Kind.SUGGESTION}),
+    "praise_feedback": (FEEDBACK, {"kind": FeedbackItem.Kind.PRAISE}),
     "undisposed_feedback": (FEEDBACK, {"disposition": "open"}),
     "unreplied_feedback": (FEEDBACK, {"replied": "no"}),
     "replied_feedback": (FEEDBACK, {"replied": "yes"}),
@@ -33,7 +37,10 @@ FIGURE_LISTS: dict[str, tuple[str, dict[str, str]]] = {
     "satisfaction_recorded": (FEEDBACK, {"satisfaction": "recorded"}),
     "issues_found": (ISSUES, {}),
     "fixed_on_the_spot": (ISSUES, {"immediate_fix": "yes"}),
+    "fixed_on_the_spot_reopened": (ISSUES, {"immediate_fix": "reopened"}),
     "escalated": (ISSUES, {"escalated": "yes"}),
+    "decided_by_province": (ISSUES, {"provincial": "decided"}),
+    "awaiting_decision": (ISSUES, {"provincial": "waiting"}),
     "rectified": (ISSUES, {"rectified": "yes"}),
     "answered": (ISSUES, {"state": Issue.State.ANSWERED}),
     "overdue": (ISSUES, {"overdue": "yes"}),

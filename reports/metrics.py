@@ -35,8 +35,11 @@ ACTIVITY_KEYS = (
     "forms_sent",
     "forms_returned",
 )
+#: The opinions by kind: together they are all the opinions heard.
+KIND_KEYS = ("problem_feedback", "suggestion_feedback", "praise_feedback")
 FEEDBACK_KEYS = (
     "feedback_items",
+    *KIND_KEYS,
     "undisposed_feedback",
     "unreplied_feedback",
     "replied_feedback",
@@ -46,7 +49,10 @@ FEEDBACK_KEYS = (
 ISSUE_KEYS = (
     "issues_found",
     "fixed_on_the_spot",
+    "fixed_on_the_spot_reopened",
     "escalated",
+    "decided_by_province",
+    "awaiting_decision",
     "rectified",
     "answered",
     "overdue",
@@ -63,6 +69,9 @@ LABELS = {
     "forms_sent": _("Forms sent"),
     "forms_returned": _("Forms returned"),
     "feedback_items": _("Opinions heard"),
+    "problem_feedback": _("Problems raised"),
+    "suggestion_feedback": _("Suggestions"),
+    "praise_feedback": _("Praise"),
     "undisposed_feedback": _("Opinions with no disposition"),
     "unreplied_feedback": _("Opinions with no reply"),
     "replied_feedback": _("Opinions replied"),
@@ -70,7 +79,10 @@ LABELS = {
     "satisfaction_recorded": _("Replies that recorded satisfaction"),
     "issues_found": _("Problems found"),
     "fixed_on_the_spot": _("Fixed on the spot"),
+    "fixed_on_the_spot_reopened": _("Reopened since"),
     "escalated": _("Escalated to the province"),
+    "decided_by_province": _("Studied by the provincial meeting"),
+    "awaiting_decision": _("Waiting for a provincial decision"),
     "rectified": _("Rectified"),
     "answered": _("Answered"),
     "overdue": _("Overdue"),
@@ -310,6 +322,9 @@ def _feedback_counts(user, selection, trunc):
             category__name_en=Min("category__name_en"),
             category__sort_order=Min("category__sort_order"),
             feedback_items=Count("id"),
+            problem_feedback=Count("id", filter=d.PROBLEM),
+            suggestion_feedback=Count("id", filter=d.SUGGESTION),
+            praise_feedback=Count("id", filter=d.PRAISE),
             undisposed_feedback=Count("id", filter=d.UNDISPOSED),
             unreplied_feedback=Count("id", filter=d.UNREPLIED),
             replied_feedback=Count("id", filter=d.REPLIED),
@@ -329,6 +344,7 @@ def _issue_counts(user, selection):
         .annotate(
             issues_found=Count("id"),
             fixed_on_the_spot=Count("id", filter=d.FIXED_ON_THE_SPOT),
+            fixed_on_the_spot_reopened=Count("id", filter=d.FIXED_ON_THE_SPOT_REOPENED),
             rectified=Count("id", filter=d.RECTIFIED),
             answered=Count("id", filter=d.ANSWERED),
             overdue=Count("id", filter=d.overdue(today)),
@@ -339,12 +355,17 @@ def _issue_counts(user, selection):
 
 
 def _escalated_counts(user, selection):
-    """Issues ever escalated, per branch: a join from the few escalations, not a test of
-    every issue (the same set as ``definitions.escalated()``)."""
+    """Issues ever escalated, studied by the provincial meeting and waiting for a decision,
+    per branch: a join from the few escalations, not a test of every issue (the same sets
+    as ``definitions.escalated()``, ``decided()`` and ``awaiting_decision()``)."""
     return (
         selected_issues(user, selection)
         .filter(escalations__isnull=False)
         .values("branch")
-        .annotate(escalated=Count("id", distinct=True))
+        .annotate(
+            escalated=Count("id", distinct=True),
+            decided_by_province=Count("id", distinct=True, filter=Q(d.decided())),
+            awaiting_decision=Count("id", distinct=True, filter=Q(d.awaiting_decision())),
+        )
         .order_by()
     )

@@ -2,8 +2,8 @@
 
 A period or campaign selects activities by their date or campaign, and everything that
 came from them: their opinions, and the issues distilled from those opinions (an issue
-belongs to the campaign of its opinions; it falls in a period when one of its opinions
-came from an activity in that period). The same selection is written into the links of
+belongs to the campaign of its opinions; it falls in the period of its earliest opinion,
+so adjacent periods add up). The same selection is written into the links of
 every figure, so the list behind a number is filtered exactly as the number was counted.
 """
 

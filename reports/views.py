@@ -20,7 +20,7 @@ from outreach import selectors as outreach_selectors
 
 from . import selectors
 from .links import figure_url
-from .metrics import COUNT_KEYS, LABELS, Report, campaign_report, selected_issues
+from .metrics import COUNT_KEYS, KIND_KEYS, LABELS, Report, campaign_report, selected_issues
 from .selection import SelectionForm
 
 
@@ -68,11 +68,18 @@ TABLE_KEYS = (
     "issues_found",
     "fixed_on_the_spot",
     "escalated",
+    "decided_by_province",
     "rectified",
     "answered",
     "overdue",
 )
 RATE_SORT_KEYS = ("reply_rate", "satisfaction_rate")
+#: Figures shown under a headline figure, each with its own list: the opinions by kind,
+#: the issues fixed on the spot that were reopened since (no longer counted as fixed).
+BESIDE = {
+    "feedback_items": KIND_KEYS,
+    "fixed_on_the_spot": ("fixed_on_the_spot_reopened",),
+}
 #: Counts that should be zero: shown in red when they are not.
 WARN_KEYS = {"undisposed_feedback", "unreplied_feedback", "overdue"}
 
@@ -97,6 +104,7 @@ def dashboard(request):
         "total": report.total,
         "link": total_links,
         "label": LABELS,
+        "beside_figures": BESIDE,
         "columns": [(key, LABELS[key]) for key in (*TABLE_KEYS, *RATE_SORT_KEYS)],
         "rows": _table_rows(report, sort),
         "total_cells": _cells(report.total, total_links),
@@ -217,7 +225,7 @@ def attention(request):
         "escalations": issue_selectors.escalations_awaiting_decision(
             user, issues=selected_issues(user, selection), limit=selectors.LIST_LIMIT
         ),
-        "escalations_url": figure_url("state_escalated", selection),
+        "escalations_url": figure_url("awaiting_decision", selection),
         "unsatisfied": selectors.unsatisfied_feedback(user, selection),
         "unsatisfied_url": f"{reverse('outreach:feedback_list')}?{urlencode(unsatisfied_params)}",
     }

@@ -126,15 +126,16 @@ class ChineseWriter(Writer):
             )
         return join(progress, "；") + "。" if progress else ""
 
-    def escalated_summary(self, who: str, escalated: int, decided: int) -> str:
+    def escalated_summary(self, who: str, *, escalated: int, decided: int, waiting: int) -> str:
         whose = "各分院" if who.endswith("个分院") else who
-        text = f"对{whose}收集到的、需要在省院层面研究解决的{escalated}个具体问题进行研究和落实"
-        if decided >= escalated:
-            text += "，均已作出决定"
-        elif decided:
-            text += f"，已作出决定{decided}个，{escalated - decided}个待省院研究"
-        else:
-            text += "，目前均待省院研究"
+        if not decided:
+            return f"{whose}上报省院研究解决的{escalated}个具体问题目前均待省院研究。"
+        text = (
+            f"省院召开院长办公会，对{whose}收集到的、需要在省院层面研究解决的"
+            f"{decided}个具体问题进行研究和落实"
+        )
+        if waiting:
+            text += f"；目前尚有{waiting}个上报问题待省院研究"
         return text + "。"
 
     def overdue_summary(self, overdue: int) -> str:

@@ -118,3 +118,14 @@ def decisions_of(issue: Issue) -> list:
         except Escalation.decision.RelatedObjectDoesNotExist:
             continue
     return result
+
+
+def awaits_decision(issue: Issue) -> bool:
+    """The issue's latest escalation has no decision yet (``awaiting_decision``): also
+    when an earlier one was decided and the issue was escalated again."""
+    latest = issue.briefing_escalations[-1]
+    try:
+        latest.decision  # noqa: B018 (loaded above: reading it asks nothing)
+    except Escalation.decision.RelatedObjectDoesNotExist:
+        return True
+    return False

@@ -199,22 +199,21 @@ class EnglishWriter(Writer):
             )
         return " ".join(sentences)
 
-    def escalated_summary(self, who: str, escalated: int, decided: int) -> str:
+    def escalated_summary(self, who: str, *, escalated: int, decided: int, waiting: int) -> str:
+        if not decided:
+            return (
+                f"{_n(escalated, 'concrete problem')} escalated to the provincial institute "
+                f"{'awaits' if escalated == 1 else 'all await'} a decision."
+            )
         text = (
-            f"{_n(escalated, 'concrete problem')} that needed a decision at the "
-            f"provincial level {'was' if escalated == 1 else 'were'} taken up by the "
-            "provincial institute"
+            "The provincial institute's director meeting studied "
+            f"{_n(decided, 'concrete problem')} that needed a decision at the provincial level"
         )
-        if decided >= escalated:
-            text += ", and all have been decided"
-        elif decided:
-            waiting = escalated - decided
+        if waiting:
             text += (
-                f"; {decided} {_have(decided)} been decided and {waiting} still "
+                f"; {_n(waiting, 'escalated problem')} still "
                 f"{'awaits' if waiting == 1 else 'await'} a decision"
             )
-        else:
-            text += "; all still await a decision"
         return text + "."
 
     def overdue_summary(self, overdue: int) -> str:

@@ -68,11 +68,12 @@ def briefing_document(briefing: Briefing) -> bytes:
             cell.paragraphs[0].add_run(header).bold = True
         for number, item in enumerate(briefing.escalated, start=1):
             decisions = item.decisions
+            said = [d.text for d in decisions] + ([item.pending] if item.waiting else [])
             values = [
                 str(number),
                 item.branch,
                 item.title,
-                "\n".join(d.text for d in decisions) or item.pending,
+                "\n".join(said),
                 "\n".join(f"{d.meeting} {d.held_on}" for d in decisions),
                 "\n".join(d.owner for d in decisions if d.owner),
                 "\n".join(d.deadline for d in decisions if d.deadline),

@@ -17,7 +17,7 @@ from issues.models import Issue
 
 from ..metrics import BranchFigures, Figures, Report
 from ..selection import Selection
-from .data import BriefingData, CategoryCount, decisions_of
+from .data import BriefingData, CategoryCount, awaits_decision, decisions_of
 
 ZH = "zh"
 EN = "en"
@@ -61,7 +61,9 @@ class EscalatedItem:
     branch: str
     title: str
     decisions: list[DecisionLine]
-    #: "待省院研究" / "Awaiting a provincial decision" when no decision was taken yet
+    #: the latest escalation has no decision yet (an earlier one may have been decided)
+    waiting: bool
+    #: "待省院研究" / "Awaiting a provincial decision", said when ``waiting``
     pending: str
 
 
@@ -120,12 +122,11 @@ class Writer:
 
     def write(self, data: BriefingData) -> Briefing:
         report = data.report
-        decided = sum(1 for issue in data.escalated if decisions_of(issue))
         return Briefing(
             language=self.LANGUAGE,
             title=self.title(report.selection),
             date_line=self.day(data.today),
-            summary=self.summary(report, decided),
+            summary=self.summary(report),
             branch_paragraphs=[
                 BranchParagraph(
                     branch=row.branch,
@@ -158,8 +159,8 @@ class Writer:
             return self.branch_name(active[0].branch)
         return self.branch_count(len(active))
 
-    def summary(self, report: Report, decided: int) -> str:
-        """What was done and found; rectified and answered; escalated; overdue."""
+    def summary(self, report: Report) -> str:
+        """What was done and found; rectified and answered; the provincial meeting; overdue."""
         figures = report.total
         opening = self.opening(report.selection)
         if not has_activity(figures):
@@ -170,7 +171,14 @@ class Writer:
             self.progress_summary(figures),
         ]
         if figures["escalated"]:
-            sentences.append(self.escalated_summary(who, figures["escalated"], decided))
+            sentences.append(
+                self.escalated_summary(
+                    who,
+                    escalated=figures["escalated"],
+                    decided=figures["decided_by_province"],
+                    waiting=figures["awaiting_decision"],
+                )
+            )
         if figures["overdue"]:
             sentences.append(self.overdue_summary(figures["overdue"]))
         return join(sentences, self.SENTENCE_SEP)
@@ -214,6 +222,7 @@ class Writer:
             branch=self.branch_name(issue.branch),
             title=issue.title,
             decisions=lines,
+            waiting=awaits_decision(issue),
             pending=self.PENDING,
         )
 
@@ -265,7 +274,11 @@ class Writer:
         """Problems rectified, opinions answered, satisfaction; empty when none applies."""
         raise NotImplementedError
 
-    def escalated_summary(self, who: str, escalated: int, decided: int) -> str:
+    def escalated_summary(self, who: str, *, escalated: int, decided: int, waiting: int) -> str:
+        """The provincial meeting: the problems it studied (``decided_by_province``), then
+        those whose latest escalation still waits (``awaiting_decision``; an issue decided
+        and escalated again is in both); ``escalated`` (requests sent up) when none was
+        studied yet."""
         raise NotImplementedError
 
     def overdue_summary(self, overdue: int) -> str:

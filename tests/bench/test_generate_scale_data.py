@@ -203,9 +203,14 @@ def test_the_app_counts_what_was_loaded(tmp_path):
     assert total["replied_feedback"] == items.replied().count()
     assert total["issues_found"] == counted.count()
     assert total["answered"] == counted.filter(state=State.ANSWERED).count()
-    assert total["fixed_on_the_spot"] == counted.filter(immediate_fix=True).count()
+    fixes = counted.filter(immediate_fix=True)
+    assert total["fixed_on_the_spot"] == fixes.filter(reopen_count=0).count()
+    assert total["fixed_on_the_spot_reopened"] == fixes.filter(reopen_count__gt=0).count()
     assert total["overdue"] == counted.overdue().count()
     assert total["escalated"] == counted.filter(escalations__isnull=False).distinct().count()
+    decided = counted.filter(escalations__decision__isnull=False).distinct()
+    assert total["decided_by_province"] == decided.count()
+    assert total["awaiting_decision"] == counted.filter(state=State.ESCALATED).count()
     assert total["enterprises_visited"] > 0
     assert total.satisfaction_rate.value > 0.8
 

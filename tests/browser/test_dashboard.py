@@ -35,6 +35,12 @@ def test_leader_reads_the_dashboard_follows_a_figure_and_downloads(
     expect(page.get_by_test_id("figure-issues_found")).to_contain_text("116")
     expect(page.get_by_test_id("figure-fixed_on_the_spot")).to_contain_text("73")
     expect(page.get_by_test_id("figure-escalated")).to_contain_text("37")
+    expect(page.get_by_test_id("figure-decided_by_province")).to_contain_text("37")
+    expect(page.get_by_test_id("figure-awaiting_decision")).to_contain_text("0")
+    # Beside the opinions, their kinds: problems, suggestions and praise make all 510.
+    kinds = page.get_by_test_id("figure-feedback_items").locator("[data-figure$=_feedback]")
+    expect(kinds).to_have_count(3)
+    assert sum(int(text) for text in kinds.all_inner_texts()) == 510
     for chart in ("chart-over-time", "chart-funnel", "chart-categories", "chart-branches"):
         expect(page.get_by_test_id(chart)).to_have_attribute("data-rendered", "true")
     # The leader's liaison branches (泉州, 宁德) stand out in the table.
@@ -50,9 +56,20 @@ def test_leader_reads_the_dashboard_follows_a_figure_and_downloads(
         "data-branch", "nanping"
     )
 
-    # A figure is a link to exactly its records: 37 escalated problems.
+    # A figure is a link to exactly its records: 37 escalated problems, the 37 the
+    # provincial meeting studied.
     page.get_by_test_id("figure-escalated").get_by_role("link").click()
     expect(page.get_by_test_id("result-count")).to_contain_text("37")
+    page.go_back()
+    page.get_by_test_id("figure-decided_by_province").get_by_role("link").click()
+    expect(page.get_by_test_id("result-count")).to_contain_text("37")
+    page.go_back()
+
+    # The forms sent lead to the surveys, with the sums of their forms above them.
+    page.get_by_test_id("figure-surveys").locator("[data-figure=forms_sent]").click()
+    expect(page.get_by_test_id("forms-totals")).to_contain_text("106")
+    expect(page.get_by_test_id("forms-totals")).to_contain_text("88")
+    screenshot("survey-list-forms-zh")
     page.go_back()
 
     # 宁德's opinions from the branch row: 92 of them.

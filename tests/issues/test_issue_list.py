@@ -108,13 +108,25 @@ def test_a_user_without_role_lists_nothing(client, world, no_role_user):
         ({"escalated": "yes"}, {"world", "escalated_before"}),
         ({"escalated": "no"}, {"overdue", "fixed", "answered"}),
         ({"immediate_fix": "yes"}, {"fixed"}),
+        ({"immediate_fix": "reopened"}, set()),
         ({"immediate_fix": "no"}, {"world", "overdue", "answered", "escalated_before"}),
+        # The world's escalation was decided; escalated_before's latest one was not.
+        ({"provincial": "decided"}, {"world"}),
+        ({"provincial": "waiting"}, {"escalated_before"}),
         ({"state": "rectifying", "escalated": "yes"}, {"escalated_before"}),
     ],
 )
 def test_filters_narrow_the_list(client, world, issues, staff_a, params, expected):
     client.force_login(staff_a)
     assert listed(client, **params) == {issues[name] for name in expected}
+
+
+def test_a_reopened_fix_is_listed_apart_from_the_fixes(client, world, issues, staff_a):
+    Issue.objects.filter(pk=issues["fixed"]).update(reopen_count=1, state=State.RECTIFYING)
+    client.force_login(staff_a)
+    assert listed(client, immediate_fix="yes") == set()
+    assert listed(client, immediate_fix="reopened") == {issues["fixed"]}
+    assert issues["fixed"] not in listed(client, immediate_fix="no")
 
 
 def test_filters_by_category_responsible_and_campaign(client, world, issues, staff_a, lead_a):

@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.models import Branch, Membership
+from issues.models import Escalation
 from outreach.models import Campaign
 from reports.briefing.data import load_briefing_data
 from reports.briefing.languages import build_briefing
@@ -93,7 +94,7 @@ def test_chinese_summary_says_the_reports_figures(office, campaign):
         "听取各类意见建议510条",
         "查找各类具体问题116个",
         "坚持边查边改、立行立改，及时解决具体问题73项",
-        "需要在省院层面研究解决的37个具体问题进行研究和落实",
+        "省院召开院长办公会，对各分院收集到的、需要在省院层面研究解决的37个具体问题进行研究和落实。",
     ):
         assert phrase in summary, phrase
     # The reply and satisfaction rates show what they are shares of.
@@ -159,9 +160,51 @@ def test_pending_escalation_says_awaiting(office, campaign, quanzhou):
     zh, en = briefings(office, campaign)
     [item] = [i for i in zh.escalated if i.issue == issue]
     assert not item.decisions
-    assert item.pending == "待省院研究"
-    assert "38个具体问题进行研究和落实，已作出决定37个，1个待省院研究" in zh.summary
-    assert "37 have been decided and 1 still awaits a decision" in en.summary
+    assert item.waiting and item.pending == "待省院研究"
+    assert (
+        "需要在省院层面研究解决的37个具体问题进行研究和落实；目前尚有1个上报问题待省院研究。"
+        in zh.summary
+    )
+    assert (
+        "studied 37 concrete problems that needed a decision at the provincial level; "
+        "1 escalated problem still awaits a decision." in en.summary
+    )
+
+
+def test_an_issue_decided_then_escalated_again_is_waiting(office, campaign):
+    """The meeting's sentence counts the problems it studied, and never says "all decided"
+    while an issue it decided was sent up again and waits."""
+    decided = Escalation.objects.filter(issue__campaign=campaign).first().issue
+    EscalationFactory(issue=decided, requested_by=office)
+    zh, en = briefings(office, campaign)
+    assert "37个具体问题进行研究和落实；目前尚有1个上报问题待省院研究。" in zh.summary
+    assert "均已作出决定" not in zh.summary
+    assert "1 escalated problem still awaits a decision" in en.summary
+    [item] = [i for i in zh.escalated if i.issue == decided]
+    assert item.decisions and item.waiting
+    # The others were decided once and wait for nothing.
+    assert sum(item.waiting for item in zh.escalated) == 1
+
+
+def test_escalated_not_yet_studied_all_wait(office):
+    """Before any decision, the sentence says what was sent up and that it all waits."""
+    campaign = CampaignFactory()
+    quanzhou = Branch.objects.get(code="quanzhou")
+    activity = ActivityFactory(branch=quanzhou, campaign=campaign)
+    for _ in range(2):
+        issue = IssueFactory(
+            branch=quanzhou,
+            campaign=campaign,
+            feedback_items=[FeedbackItemFactory(activity=activity)],
+        )
+        EscalationFactory(issue=issue, requested_by=office)
+    zh, en = briefings(office, campaign)
+    assert "泉州分院上报省院研究解决的2个具体问题目前均待省院研究。" in zh.summary
+    assert "院长办公会" not in zh.summary
+    assert (
+        "2 concrete problems escalated to the provincial institute all await a decision."
+        in en.summary
+    )
 
 
 def test_period_opening_and_zero_values(office):

@@ -1,17 +1,18 @@
 """The dashboard and the stats API: every figure a link to exactly its records, scoped,
 and a fixed number of queries whatever the data."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
 
 from reports.links import FIGURE_LISTS, figure_url
-from reports.metrics import ACTIVITY_KEYS, COUNT_KEYS, FEEDBACK_KEYS, ISSUE_KEYS
+from reports.metrics import ACTIVITY_KEYS, COUNT_KEYS, FEEDBACK_KEYS, ISSUE_KEYS, KIND_KEYS
 from reports.selection import Selection
 from tests.factories import ActivityFactory, FeedbackItemFactory, IssueFactory, ReplyFactory
 from tests.reports.figure_links import HEADLINE, TOTAL, FigureLink, by_place, figure_links
-from tests.reports.test_metrics import D2, EXPECTED_A, EXPECTED_B, Dataset
+from tests.reports.test_metrics import D2, EXPECTED_A, EXPECTED_B, WEEK_1, WEEK_2, Dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +30,30 @@ def list_count(client, url: str, key: str) -> int:
     response = client.get(url)
     assert response.status_code == 200, url
     if key in ("forms_sent", "forms_returned"):
-        return response.context["forms_totals"][key.removeprefix("forms_")]
+        # The survey list shows the sums of its surveys' forms, above the surveys.
+        totals = response.context["forms_totals"]
+        sums = re.search(r'data-testid="forms-totals">([^<]*)<', response.content.decode())
+        assert sums and re.findall(r"\d+", sums[1]) == [
+            str(totals["sent"]),
+            str(totals["returned"]),
+        ], url
+        return totals[key.removeprefix("forms_")]
     return response.context["paginator"].count
 
 
 #: What the headline cards link (each rate links its numerator and denominator; the
-#: promise meter links the two figures that must reach zero).
+#: promise meter links the two figures that must reach zero; the opinions by kind and the
+#: reopened fixes sit beside their figure).
 HEADLINE_KEYS = {*ACTIVITY_KEYS, *FEEDBACK_KEYS, *ISSUE_KEYS}
-#: What each row of the branch table links (the forms are only in the headline).
-ROW_KEYS = HEADLINE_KEYS - {"forms_sent", "forms_returned"}
+#: What each row of the branch table links (the forms, the opinions by kind, the reopened
+#: fixes and the escalations waiting are only in the headline).
+ROW_KEYS = HEADLINE_KEYS - {
+    "forms_sent",
+    "forms_returned",
+    *KIND_KEYS,
+    "fixed_on_the_spot_reopened",
+    "awaiting_decision",
+}
 
 
 def rendered_links(client, params) -> dict[str, dict[str, list[FigureLink]]]:
@@ -68,6 +84,10 @@ def test_every_total_links_to_a_list_of_that_many_records(client, data, office):
         shown = {key: link.shown for key, links in places[place].items() for link in links}
         assert shown == {key: total[key] for key in keys}, place
         assert_each_link_lists_what_it_shows(client, places[place])
+    # Each figure is said once in the headline; the opinions twice (their card and the
+    # reply rate's denominator). A card showing figures beside it shows only its own.
+    times = {key: len(links) for key, links in places[HEADLINE].items()}
+    assert times == {key: 2 if key == "feedback_items" else 1 for key in HEADLINE_KEYS}
 
 
 def test_every_branch_cell_links_to_a_list_of_that_many_records(client, data, office):
@@ -88,6 +108,32 @@ def test_figures_of_a_period_link_to_lists_of_that_period(client, data, office):
     assert (headline["feedback_items"][0].shown, headline["issues_found"][0].shown) == (3, 1)
     for place in (HEADLINE, TOTAL, "quanzhou", "zhangzhou"):
         assert_each_link_lists_what_it_shows(client, places[place])
+
+
+def test_adjacent_weeks_link_to_lists_that_add_up(client, data, office, branch_a):
+    """An issue with opinions in two adjacent weeks is listed in the week of its earliest
+    opinion only: the two weeks' lists add up to the fortnight's."""
+    first = ActivityFactory(branch=branch_a, campaign=data.c1, occurred_on=WEEK_1[1])
+    second = ActivityFactory(branch=branch_a, campaign=data.c1, occurred_on=WEEK_2[0])
+    both = [FeedbackItemFactory(activity=first), FeedbackItemFactory(activity=second)]
+    IssueFactory(branch=branch_a, campaign=data.c1, feedback_items=both)
+    IssueFactory(
+        branch=branch_a, campaign=data.c1, feedback_items=[FeedbackItemFactory(activity=second)]
+    )
+    client.force_login(office)
+    shown = {}
+    for name, (date_from, date_to) in (
+        ("week_1", WEEK_1),
+        ("week_2", WEEK_2),
+        ("fortnight", (WEEK_1[0], WEEK_2[1])),
+    ):
+        places = rendered_links(
+            client, {"campaign": "", "date_from": date_from, "date_to": date_to}
+        )
+        for place in (HEADLINE, TOTAL, "quanzhou"):
+            assert_each_link_lists_what_it_shows(client, places[place])
+        shown[name] = places[HEADLINE]["issues_found"][0].shown
+    assert shown == {"week_1": 1, "week_2": 1, "fortnight": 2}
 
 
 def test_branch_staff_figures_link_to_their_own_lists(client, data, staff_a):
@@ -209,8 +255,14 @@ API_KEYS = {
     "forms_returned",
     "feedback_items",
     "issues_found",
+    "problem_feedback",
+    "suggestion_feedback",
+    "praise_feedback",
     "fixed_on_the_spot",
+    "fixed_on_the_spot_reopened",
     "escalated",
+    "decided_by_province",
+    "awaiting_decision",
     "rectified",
     "answered",
     "overdue",

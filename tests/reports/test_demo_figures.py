@@ -11,15 +11,16 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 # The report's figures per branch (see tests/demo/test_seed_demo.py): enterprises visited,
-# enterprise forums, internal forums, opinions, problems, fixed on the spot, escalated.
+# enterprise forums, internal forums, opinions, problems, fixed on the spot (and not
+# reopened since), escalated, studied by the provincial meeting (every escalation decided).
 REPORT = {
-    "泉州": (32, 3, 8, 35, 14, 9, 4),
-    "宁德": (26, 3, 7, 92, 17, 10, 6),
-    "莆田": (64, 2, 7, 13, 9, 6, 2),
-    "南平": (29, 2, 7, 98, 19, 12, 6),
-    "三明": (30, 3, 7, 96, 20, 12, 7),
-    "龙岩": (28, 3, 7, 92, 18, 12, 6),
-    "漳州": (24, 3, 9, 84, 19, 12, 6),
+    "泉州": (32, 3, 8, 35, 14, 9, 4, 4),
+    "宁德": (26, 3, 7, 92, 17, 10, 6, 6),
+    "莆田": (64, 2, 7, 13, 9, 6, 2, 2),
+    "南平": (29, 2, 7, 98, 19, 12, 6, 6),
+    "三明": (30, 3, 7, 96, 20, 12, 7, 7),
+    "龙岩": (28, 3, 7, 92, 18, 12, 6, 6),
+    "漳州": (24, 3, 9, 84, 19, 12, 6, 6),
 }
 KEYS = (
     "enterprises_visited",
@@ -29,8 +30,9 @@ KEYS = (
     "issues_found",
     "fixed_on_the_spot",
     "escalated",
+    "decided_by_province",
 )
-PROVINCE = (233, 19, 52, 510, 116, 73, 37)
+PROVINCE = (233, 19, 52, 510, 116, 73, 37, 37)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -54,6 +56,10 @@ def test_the_dashboard_shows_the_reports_figures(client):
     for name, figures in REPORT.items():
         cells = {cell["key"]: cell.get("value") for cell in rows[name]["cells"]}
         assert tuple(cells[key] for key in KEYS) == figures, name
+    # No fix was reopened, no escalation waits; the opinions by kind make all 510.
+    assert (total["fixed_on_the_spot_reopened"], total["awaiting_decision"]) == (0, 0)
+    kinds = ("problem_feedback", "suggestion_feedback", "praise_feedback")
+    assert sum(total[key] for key in kinds) == 510
     # 莆田 sent 106 survey forms.
     assert total["surveys"] == 1
     assert total["forms_sent"] == 106

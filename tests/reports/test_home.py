@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ActivityFactory, FeedbackItemFactory, IssueFactory
+from branches.models import Membership
+from tests.factories import ActivityFactory, FeedbackItemFactory, IssueFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,32 @@ def test_every_home_figure_links_to_a_list_of_that_many(client, world, personas,
     for name, url in links.items():
         assert f'href="{url}"' in page, name
         assert client.get(url).context["paginator"].count == figures[name], name
+
+
+@pytest.mark.parametrize(
+    ("persona", "heading", "opinions"),
+    [("staff_a", "branch", 1), ("office", "province", 2), ("admin_user", "province", 2)],
+)
+def test_the_heading_names_the_scope_of_the_figures(
+    client, world, personas, persona, heading, opinions
+):
+    client.force_login(personas[persona])
+    response = client.get(reverse("reports:home"))
+    expected = world.a.branch.name if heading == "branch" else "全省概况"
+    assert f'data-testid="home-heading">{expected}</h1>' in response.content.decode()
+    assert response.context["feedback"]["feedback"] == opinions
+
+
+def test_a_system_admin_in_a_branch_is_told_the_figures_are_the_provinces(client, world):
+    """A superuser sees every branch whatever their membership: the heading says so, not
+    the name of the branch they belong to."""
+    admin = member(Membership.Role.STAFF, world.a.branch, is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    response = client.get(reverse("reports:home"))
+    assert response.context["feedback"]["feedback"] == 2
+    page = response.content.decode()
+    assert 'data-testid="home-heading">全省概况</h1>' in page
+    assert world.a.branch.name not in page.split('data-testid="home-heading">')[1][:80]
 
 
 def test_office_home_lists_every_branch_and_waiting_escalations(client, world, office):

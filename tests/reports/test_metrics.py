@@ -2,9 +2,11 @@
 
 The dataset has the edge cases the definitions decide: an enterprise visited twice, an
 enterprise at a forum (not a visit), a withdrawn visit, an anonymous opinion, a withdrawn
-opinion, an opinion replied twice (the latest satisfaction counts), a "not reachable"
-reply, a merged issue, a reopened issue, an overdue escalated issue, and a whole other
-campaign. It runs on SQLite and, in CI, on PostgreSQL.
+opinion, opinions of each kind, an opinion replied twice (the latest satisfaction counts),
+a "not reachable" reply, a merged issue, an issue fixed on the spot then reopened, an
+overdue issue decided by the province then escalated again (studied and waiting), an
+escalation decided, and a whole other campaign. It runs on SQLite and, in CI, on
+PostgreSQL.
 """
 
 from datetime import date, timedelta
@@ -13,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from issues.models import Issue, Reply
-from outreach.models import Activity
+from outreach.models import Activity, FeedbackItem
 from reports.metrics import COUNT_KEYS, campaign_report
 from reports.selection import Selection
 from tests.factories import (
@@ -23,6 +25,7 @@ from tests.factories import (
     EscalationFactory,
     FeedbackItemFactory,
     IssueFactory,
+    ProvincialDecisionFactory,
     ReplyFactory,
 )
 
@@ -30,6 +33,7 @@ pytestmark = pytest.mark.django_db
 
 S = Reply.Satisfaction
 STATE = Issue.State
+KIND = FeedbackItem.Kind
 D1 = date(2026, 9, 10)
 D2 = date(2026, 9, 20)
 D3 = date(2026, 10, 5)
@@ -79,11 +83,12 @@ class Dataset:
                 replied_by=staff_a,
             )
 
-        # Opinions of A in c1: 7 counted (f5 withdrawn).
+        # Opinions of A in c1: 7 counted (f5 withdrawn); problems but f3 (praise) and f4
+        # (a suggestion).
         f1 = item(self.v1, enterprise=e1)
         f2 = item(self.v1, anonymous=True)
-        f3 = item(forum, enterprise=e3, closed=True)
-        item(internal, anonymous=True)  # f4: undisposed, unreplied
+        f3 = item(forum, enterprise=e3, closed=True, kind=KIND.PRAISE)
+        item(internal, anonymous=True, kind=KIND.SUGGESTION)  # f4: undisposed, unreplied
         item(self.v1, enterprise=e2, withdrawn=True)
         f6 = item(self.v2, enterprise=e1)
         f7 = item(self.v2, enterprise=e1)
@@ -105,25 +110,35 @@ class Dataset:
         self.overdue = IssueFactory(
             branch=a, campaign=c1, state=STATE.ESCALATED, deadline=past, feedback_items=[f6]
         )
+        # Decided by the province, then escalated again: studied, and waiting again.
+        first = EscalationFactory(
+            issue=self.overdue,
+            requested_by=staff_a,
+            requested_at=timezone.now() - timedelta(days=20),
+        )
+        ProvincialDecisionFactory(escalation=first)
         EscalationFactory(issue=self.overdue, requested_by=staff_a)
         self.merged = IssueFactory(branch=a, campaign=c1, feedback_items=[f7])
         Issue.objects.filter(pk=self.merged.pk).update(
             merged_into=self.overdue, merged_at=timezone.now()
         )
+        # Fixed on the spot, answered, then reopened: no longer counted as fixed.
         self.reopened = IssueFactory(
             branch=a,
             campaign=c1,
             state=STATE.RECTIFYING,
+            immediate_fix=True,
             reopen_count=1,
             deadline=timezone.localdate() + timedelta(days=10),
             feedback_items=[f8],
         )
-        # B in c1: one opinion, one answered issue.
+        # B in c1: one opinion, one answered issue the province decided.
         fb = item(vb, enterprise=eb)
         reply(fb, S.SATISFIED)
         self.answered = IssueFactory(
             branch=b, campaign=c1, state=STATE.ANSWERED, feedback_items=[fb]
         )
+        ProvincialDecisionFactory(escalation=EscalationFactory(issue=self.answered))
         # The other campaign: a visit, an opinion, an escalated issue. Never in c1's figures.
         f_other = item(v_other, enterprise=e_other)
         other = IssueFactory(branch=a, campaign=self.c2, feedback_items=[f_other])
@@ -138,14 +153,20 @@ EXPECTED_A = {
     "forms_sent": 10,
     "forms_returned": 8,
     "feedback_items": 7,
+    "problem_feedback": 5,  # f1, f2, f6, f7, f8
+    "suggestion_feedback": 1,  # f4
+    "praise_feedback": 1,  # f3
     "undisposed_feedback": 1,  # f4
     "unreplied_feedback": 2,  # f4, f7
     "replied_feedback": 5,  # f1, f2, f3, f6, f8
     "satisfied_feedback": 3,  # f1, f2, f6 (satisfied after unsatisfied)
     "satisfaction_recorded": 4,  # and f3; f8 was not reachable
     "issues_found": 3,  # fixed, overdue, reopened; the merged one is not counted
-    "fixed_on_the_spot": 1,
-    "escalated": 1,
+    "fixed_on_the_spot": 1,  # fixed; reopened was fixed on the spot, then reopened
+    "fixed_on_the_spot_reopened": 1,
+    "escalated": 1,  # overdue, escalated twice
+    "decided_by_province": 1,  # overdue's first escalation
+    "awaiting_decision": 1,  # overdue's second escalation
     "rectified": 1,
     "answered": 0,
     "overdue": 1,
@@ -159,10 +180,13 @@ EXPECTED_B = {
     **dict.fromkeys(COUNT_KEYS, 0),
     "enterprises_visited": 1,
     "feedback_items": 1,
+    "problem_feedback": 1,
     "replied_feedback": 1,
     "satisfied_feedback": 1,
     "satisfaction_recorded": 1,
     "issues_found": 1,
+    "escalated": 1,
+    "decided_by_province": 1,
     "rectified": 1,
     "answered": 1,
     "state_answered": 1,
@@ -259,3 +283,73 @@ def test_the_reply_summary_follows_every_write_to_replies(data, office):
     Reply.objects.filter(feedback_item=item).delete()
     item.refresh_from_db()
     assert (item.last_replied_on, item.satisfaction) == (None, "")
+
+
+# --- figures that say what the report says -----------------------------------------------
+
+
+def test_opinions_by_kind_add_up_to_every_opinion(data, office):
+    report = campaign_report(office, Selection(campaign=data.c1))
+    for figures in [report.total, *(row.figures for row in report.branches)]:
+        kinds = figures["problem_feedback"] + figures["suggestion_feedback"]
+        assert kinds + figures["praise_feedback"] == figures["feedback_items"]
+    assert report.total["praise_feedback"] == 1
+
+
+def test_a_reopened_fix_leaves_fixed_on_the_spot_for_its_own_figure(data, office, branch_a):
+    def figures():
+        a = rows_by_code(campaign_report(office, Selection(campaign=data.c1)))[branch_a.code]
+        return a["fixed_on_the_spot"], a["fixed_on_the_spot_reopened"]
+
+    assert figures() == (1, 1)
+    Issue.objects.filter(pk=data.fixed.pk).update(reopen_count=1, state=STATE.RECTIFYING)
+    assert figures() == (0, 2)
+
+
+def test_decided_then_escalated_again_is_studied_and_waiting(data, office, branch_a, staff_a):
+    def figures():
+        a = rows_by_code(campaign_report(office, Selection(campaign=data.c1)))[branch_a.code]
+        return a["escalated"], a["decided_by_province"], a["awaiting_decision"]
+
+    assert figures() == (1, 1, 1)
+    # The second escalation decided: studied, no longer waiting.
+    waiting = data.overdue.escalations.filter(decision__isnull=True).get()
+    ProvincialDecisionFactory(escalation=waiting)
+    assert figures() == (1, 1, 0)
+    # A new issue escalated once: escalated and waiting, not yet studied.
+    EscalationFactory(issue=IssueFactory(branch=branch_a, campaign=data.c1), requested_by=staff_a)
+    assert figures() == (2, 1, 1)
+
+
+# Two adjacent weeks (Monday to Sunday) and the fortnight they make.
+WEEK_1 = (date(2026, 11, 2), date(2026, 11, 8))
+WEEK_2 = (date(2026, 11, 9), date(2026, 11, 15))
+FORTNIGHT = (WEEK_1[0], WEEK_2[1])
+
+
+def test_adjacent_periods_add_up(data, office, branch_a, branch_b):
+    """An issue with opinions in both weeks falls in the week of its earliest opinion."""
+    a, c1 = branch_a, data.c1
+    first = ActivityFactory(branch=a, campaign=c1, occurred_on=date(2026, 11, 6))
+    second = ActivityFactory(branch=a, campaign=c1, occurred_on=date(2026, 11, 10))
+    in_b = ActivityFactory(branch=branch_b, campaign=c1, occurred_on=date(2026, 11, 15))
+    both = [FeedbackItemFactory(activity=first), FeedbackItemFactory(activity=second)]
+    IssueFactory(branch=a, campaign=c1, immediate_fix=True, feedback_items=both)
+    later = FeedbackItemFactory(activity=second)
+    IssueFactory(branch=a, campaign=c1, feedback_items=[later])
+    IssueFactory(branch=branch_b, campaign=c1, feedback_items=[FeedbackItemFactory(activity=in_b)])
+
+    def counts(period):
+        date_from, date_to = period
+        return campaign_report(office, Selection(date_from=date_from, date_to=date_to))
+
+    week_1, week_2, fortnight = counts(WEEK_1), counts(WEEK_2), counts(FORTNIGHT)
+    assert (week_1.total["issues_found"], week_2.total["issues_found"]) == (1, 2)
+    assert week_1.total["fixed_on_the_spot"] == 1
+    # Distinct enterprises visited need not add up; every other figure does.
+    for key in set(COUNT_KEYS) - {"enterprises_visited"}:
+        assert week_1.total[key] + week_2.total[key] == fortnight.total[key], key
+        for row_1, row_2, row in zip(
+            week_1.branches, week_2.branches, fortnight.branches, strict=True
+        ):
+            assert row_1.figures[key] + row_2.figures[key] == row.figures[key], key
