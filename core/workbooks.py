@@ -51,6 +51,7 @@ _STYLE_LISTS = frozenset(
 _STYLE_ENTRIES = frozenset(
     f"{MAIN} {local}" for local in ("numFmt", "font", "fill", "border", "xf", "cellStyle", "dxf")
 )
+_SNIFF_BYTES = 64
 _REFERENCE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d{1,7})")
 
 
@@ -79,27 +80,37 @@ class _Refused(Exception):
 
 
 def check_workbook(stream, limits: WorkbookLimits) -> None:
-    """Refuse a workbook (already a checked .xlsx package) that passes ``limits``.
+    """Refuse a workbook (already a checked .xlsx package) that goes beyond ``limits``.
 
-    Raises ``ValidationError`` with the code ``too_many_rows``, ``too_many_cells``,
-    ``too_many_strings``, ``too_many_styles``, ``cell_too_long``, ``too_complex`` or
-    ``damaged`` (not well-formed XML, a DTD, rows or cells out of order). The stream is
-    left at its start.
+    Every part that is XML is read: the ``.xml`` and ``.rels`` parts must be well formed;
+    any other part that starts like XML (a sheet may be stored under any name its
+    relationships give) is counted up to its first error, which is as far as a reader of
+    it would get. Raises ``ValidationError`` with the code ``too_many_rows``,
+    ``too_many_cells``, ``too_many_strings``, ``too_many_styles``, ``cell_too_long``,
+    ``too_complex`` or ``damaged`` (not well-formed XML, a DTD, rows or cells out of
+    order). The stream is left at its start.
     """
     counter = _Counter(limits)
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as package:
             for part in package.infolist():
-                if part.filename.lower().endswith((".xml", ".rels")):
-                    with package.open(part) as source:
-                        _Part(counter).parse(source)
+                strict = part.filename.lower().endswith((".xml", ".rels"))
+                with package.open(part) as source:
+                    head = source.read(_SNIFF_BYTES)
+                    if strict or _starts_like_xml(head):
+                        _Part(counter).parse(head, source, strict=strict)
     except _Refused as refused:
         raise refused.error from None
     except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
         raise _damaged() from None
     finally:
         stream.seek(0)
+
+
+def _starts_like_xml(head: bytes) -> bool:
+    """Whether a part's first bytes are those of XML (after a UTF-8 or UTF-16 mark)."""
+    return head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").startswith(b"<")
 
 
 def _damaged() -> ValidationError:
@@ -241,8 +252,15 @@ class _Part:
         self.strings = 0
         self.styles: dict[str, int] = {}
 
-    def parse(self, source) -> None:
-        self.parser.ParseFile(source)
+    def parse(self, head: bytes, source, *, strict: bool) -> None:
+        """Parse ``head`` then the rest of ``source``; a part that need not be XML
+        (``strict`` false) is only counted as far as it is well formed."""
+        try:
+            self.parser.Parse(head, False)
+            self.parser.ParseFile(source)
+        except expat.ExpatError:
+            if strict:
+                raise
 
     def refuse_dtd(self, *args) -> None:
         raise _Refused(_damaged())  # Office XML never has one

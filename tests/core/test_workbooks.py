@@ -141,6 +141,36 @@ def test_more_xml_elements_than_the_bound_are_refused():
     assert refusal(crafted.template(), WorkbookLimits(elements=50)).code == "too_complex"
 
 
+# --- parts under other names ---------------------------------------------------------------
+
+
+def test_a_sheet_stored_under_another_name_is_counted_all_the_same():
+    # openpyxl finds sheets through the workbook's relationships, whatever their names.
+    package = crafted.many_empty_rows(count=60_000)
+    source = zipfile.ZipFile(io.BytesIO(package))
+    rels = source.read("xl/_rels/workbook.xml.rels").replace(b"sheet2.xml", b"sheet2.dat")
+    renamed = io.BytesIO()
+    with zipfile.ZipFile(renamed, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = rels if info.filename == "xl/_rels/workbook.xml.rels" else source.read(info)
+            target.writestr(info.filename.replace("sheet2.xml", "sheet2.dat"), data)
+    assert "xl/worksheets/sheet2.dat" in zipfile.ZipFile(renamed).namelist()
+    assert refusal(renamed.getvalue()).code == "too_many_rows"
+
+
+def test_legacy_vml_drawings_that_are_not_well_formed_xml_pass():
+    # Excel writes VML with HTML-like tags (<br>) for comment shapes; openpyxl does not
+    # read them, and they are only counted as far as they parse.
+    vml = b'<xml xmlns:v="urn:schemas-microsoft-com:vml"><v:shape><br></v:shape></xml>'
+    content = crafted.repack(crafted.template(), {"xl/drawings/commentsDrawing1.vml": vml})
+    check_workbook(io.BytesIO(content), LIMITS)
+
+
+def test_pictures_are_not_read_as_xml():
+    content = crafted.repack(crafted.template(), {"xl/media/image1.png": samples.PNG})
+    check_workbook(io.BytesIO(content), LIMITS)
+
+
 # --- damaged and hostile XML ---------------------------------------------------------------
 
 
