@@ -72,6 +72,13 @@ def giant_dimension(package: bytes | None = None) -> bytes:
     return repack(package, {SHEET: sheet})
 
 
+def huge_sheet() -> bytes:
+    """The file that kept a request busy for 40 to 73 seconds: a sheet claiming all of
+    Excel's rows and columns, with one cell in the last of them (openpyxl then builds
+    every row in between, each 16,384 cells wide)."""
+    return giant_dimension(last_row())
+
+
 def last_row(package: bytes | None = None) -> bytes:
     """One cell in the last row and column Excel has."""
     package = package or template()
