@@ -4,11 +4,11 @@ openpyxl believes what a workbook says and builds everything in it: a sheet whos
 ``<dimension>`` claims ``A1:XFD1048576`` is padded to 16,384 columns a row, a styles part
 with 200,000 formats or a shared-strings table of five million entries is built whole,
 and each kept one request busy for up to a minute. ``check_workbook`` reads every XML part
-of the package once, as a stream (lxml's ``iterparse``, each element dropped as soon as it
-is counted), and counts what openpyxl would build: rows, cells (each row filled up to its
-last cell, as openpyxl fills it), shared strings, styles, characters in a cell, elements in
-all. It stops at the first bound passed, so a refused file costs at most one pass over the
-bytes its package declares, which ``core.files`` bounds first. What a file claims (its
+of the package once, as a stream (expat, which builds nothing), and counts what openpyxl
+would build: rows, cells (each row filled up to its last cell, as openpyxl fills it),
+shared strings, styles, characters in a cell, elements in all. It stops at the first bound
+passed, so a refused file costs at most one pass over the bytes its package declares, which
+``core.files`` bounds first. What a file claims (its
 dimension, the counts of its string table and style lists) is held to the same bounds and
 never used to size anything. Rows and cells must come in order: openpyxl silently drops the
 ones that do not.
@@ -48,6 +48,16 @@ _STYLE_LISTS = frozenset(
         "dxfs",
     )
 )
+# What a cell holds (its value, formula, rich-text runs and their fonts): text inside them
+# adds up to the cell's; any other element starts a new count.
+_CELL_CONTENT = frozenset(
+    f"{MAIN} {local}"
+    for local in (
+        "v", "f", "is", "r", "t", "rPh", "rPr", "rFont", "charset", "family", "b", "i",
+        "strike", "outline", "shadow", "condense", "extend", "color", "sz", "u", "vertAlign",
+        "scheme",
+    )
+)  # fmt: skip
 _STYLE_ENTRIES = frozenset(
     f"{MAIN} {local}" for local in ("numFmt", "font", "fill", "border", "xf", "cellStyle", "dxf")
 )
@@ -293,8 +303,8 @@ class _Part:
         self.count()
 
     def characters(self, data: str) -> None:
-        # Text between a cell's (or shared string's) start and the next one's is that
-        # cell's: its value, formula or pieces of rich text.
+        # The text since a cell (or shared string, or any other element of a sheet) started
+        # is its own: its value, formula or pieces of rich text.
         self.text += len(data)
         if self.text > self.counter.limits.text:
             self.counter.text(self.text)
@@ -306,8 +316,10 @@ class _Part:
         counter.elements += 1
         if counter.elements > counter.limits.elements:
             raise counter.too_complex()
+        if name in _CELL_CONTENT:
+            return
+        self.text = 0
         if name == _CELL:
-            self.text = 0
             reference = _REFERENCE.fullmatch(attributes.get("r") or "")
             column = _column_number(reference.group(1)) if reference else self.column + 1
             if column <= self.column or column > EXCEL_COLUMNS:
@@ -315,7 +327,6 @@ class _Part:
             counter.add_cells(column - self.column)
             self.column = column
         elif name == _ROW:
-            self.text = 0
             number = attributes.get("r") or ""
             row = int(number) if number.isdigit() else self.row + 1
             if row <= self.row:

@@ -137,6 +137,18 @@ def test_a_cell_of_many_rich_text_pieces_counts_them_all():
     assert refusal(with_sheet_rows(row)).code == "cell_too_long"
 
 
+def test_texts_outside_cells_do_not_add_up_to_a_cell():
+    # Data validations, conditional formats and headers after the data each have their text.
+    validations = b"".join(
+        b"<dataValidation><formula1>" + b"x" * 1_000 + b"</formula1></dataValidation>"
+        for _ in range(50)
+    )
+    package = crafted.template()
+    head, tail = crafted.rows_into(package, b"").split(b"</sheetData>")
+    sheet = head + b"</sheetData><dataValidations>" + validations + b"</dataValidations>" + tail
+    check_workbook(io.BytesIO(crafted.repack(package, {crafted.SHEET: sheet})), LIMITS)
+
+
 def test_more_xml_elements_than_the_bound_are_refused():
     assert refusal(crafted.template(), WorkbookLimits(elements=50)).code == "too_complex"
 
