@@ -3,7 +3,11 @@
 Every upload (activity attachments, issue evidence) is checked by ``inspect_upload``
 against an allowlist by extension *and* by content; an upload that must be of one type (an
 import spreadsheet) is checked by ``inspect_content``, the same rules with the same size
-limit (``upload_limit_bytes``). Every download is served by
+limit (``upload_limit_bytes``), and a workbook that will be read by ``inspect_workbook``,
+which also bounds what reading it can cost (``core.workbooks``). Content checks refuse
+images and PDFs carrying HTML, PDFs carrying scripts, launch actions or embedded files
+(``core.pdf``), Office files with macros, and Office files that unpack far beyond their
+size (zip bombs). Every download is served by
 ``private_file_response`` from a view that has checked the user's scope first. Files are
 never served from ``MEDIA_URL``, and a download is never rendered by the browser as a page.
 """
@@ -24,6 +28,8 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from . import pdf, workbooks
 
 JPEG = "image/jpeg"
 PNG = "image/png"
@@ -72,6 +78,16 @@ OFFICE_TYPES = frozenset({DOCX, XLSX})
 MACRO_MARKERS = (b"vbaproject", b"macroenabled", b"vnd.ms-office.vba", b"activex")
 # [Content_Types].xml is a few kilobytes; a bigger one is not a document we want to read.
 CONTENT_TYPES_MAX_BYTES = 1024 * 1024
+#: An Office package may hold at most this many parts, unpack to at most this many bytes in
+#: all, and no part above ``OFFICE_RATIO_FLOOR_BYTES`` may unpack to more than
+#: ``OFFICE_MAX_RATIO`` times its packed size. Real documents pack their XML 3 to 20 times
+#: and their pictures not at all; a zip bomb packs a thousand times. Python's zipfile never
+#: unpacks a part beyond the size the package declares for it, so the declared sizes bound
+#: what any later reader of the file on the server (openpyxl) can be made to unpack.
+OFFICE_MAX_PARTS = 2_000
+OFFICE_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+OFFICE_MAX_RATIO = 100
+OFFICE_RATIO_FLOOR_BYTES = 1024 * 1024
 
 
 def upload_limit_bytes() -> int:
@@ -121,7 +137,9 @@ def inspect_content(stream, expected: str, *, max_bytes: int, size: int | None =
     without macros. Images and PDFs carrying HTML or script are refused. Raises
     ``ValidationError`` with one of the codes ``too_large``, ``empty``, ``mismatch``,
     ``legacy_office`` (an old or password-protected Office file), ``active_content``,
-    ``damaged``, ``trailing_data`` or ``macros``. The stream is left at its start.
+    ``pdf_active`` (scripts, launch actions or embedded files), ``pdf_unchecked``,
+    ``damaged``, ``trailing_data``, ``macros``, ``too_many_parts`` or ``unpacked_too_large``
+    (a zip bomb). The stream is left at its start.
     """
     size = size or 0
     if size > max_bytes:
@@ -152,8 +170,21 @@ def inspect_content(stream, expected: str, *, max_bytes: int, size: int | None =
         )
     if expected == PNG:
         _check_png(content)
+    elif expected == PDF:
+        _check_pdf(content)
     elif expected in OFFICE_TYPES:
         _check_office(content, expected)
+
+
+def inspect_workbook(
+    stream, *, max_bytes: int, size: int | None = None, limits: workbooks.WorkbookLimits
+) -> None:
+    """``inspect_content`` for an .xlsx that will be read, then the bounds on what reading
+    it can cost (``core.workbooks.check_workbook``): its rows, cells, texts and styles, read
+    as a stream before any spreadsheet library builds them. Raises ``ValidationError``
+    with the codes of both. The stream is left at its start."""
+    inspect_content(stream, XLSX, max_bytes=max_bytes, size=size)
+    workbooks.check_workbook(stream, limits)
 
 
 def _mismatch(expected: str, *, code: str = "mismatch") -> ValidationError:
@@ -230,8 +261,66 @@ def _check_png(content: bytes) -> None:
         )
 
 
+def _check_pdf(content: bytes) -> None:
+    """Refuse PDFs with scripts, launch actions or embedded files (``core.pdf``)."""
+    verdict = pdf.find_active_content(content)
+    if verdict == pdf.ACTIVE:
+        raise ValidationError(
+            _(
+                "The PDF contains scripts, actions that open programs, or embedded files, "
+                "which are not accepted. Print it to a new PDF (or scan the paper) and upload "
+                "that."
+            ),
+            code="pdf_active",
+        )
+    if verdict == pdf.UNCHECKED:
+        raise ValidationError(
+            _(
+                "The PDF is encrypted or compressed in a way that cannot be checked. Print it "
+                "to a new PDF and upload that."
+            ),
+            code="pdf_unchecked",
+        )
+
+
+def _check_package_size(package: zipfile.ZipFile, packed: int) -> None:
+    """Refuse a zip bomb: too many parts, or parts unpacking far beyond their packed size."""
+    parts = package.infolist()
+    if len(parts) > OFFICE_MAX_PARTS:
+        raise ValidationError(
+            _("The document has {count} parts; at most {limit} are accepted.").format(
+                count=f"{len(parts):,}", limit=f"{OFFICE_MAX_PARTS:,}"
+            ),
+            code="too_many_parts",
+        )
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > OFFICE_MAX_UNPACKED_BYTES:
+        raise ValidationError(
+            _(
+                "The document would unpack to {unpacked}; at most {limit} is accepted. Save it "
+                "without large embedded pictures, or split it."
+            ).format(
+                unpacked=filesizeformat(unpacked), limit=filesizeformat(OFFICE_MAX_UNPACKED_BYTES)
+            ),
+            code="unpacked_too_large",
+        )
+    if any(
+        part.file_size > OFFICE_RATIO_FLOOR_BYTES
+        and part.file_size > OFFICE_MAX_RATIO * max(part.compress_size, 1)
+        for part in parts
+    ):
+        raise ValidationError(
+            _(
+                "The document would unpack to {unpacked} from a file of {size}, far more than "
+                "a real document does, and cannot be accepted."
+            ).format(unpacked=filesizeformat(unpacked), size=filesizeformat(packed)),
+            code="unpacked_too_large",
+        )
+
+
 def _check_office(content: bytes, expected: str) -> None:
-    """Refuse Office packages with macros (a vbaProject part or a macro content type)."""
+    """Refuse zip bombs (``_check_package_size``) and Office packages with macros (a
+    vbaProject part or a macro content type)."""
     macros = ValidationError(
         _(
             "Documents with macros cannot be uploaded. Save it as a plain .docx or .xlsx "
@@ -240,6 +329,7 @@ def _check_office(content: bytes, expected: str) -> None:
         code="macros",
     )
     with zipfile.ZipFile(io.BytesIO(content)) as package:
+        _check_package_size(package, len(content))
         if any(
             marker in info.filename.lower().encode()
             for info in package.infolist()

@@ -3,16 +3,18 @@
 Reading never evaluates anything: the workbook is opened with ``data_only=False`` and
 ``read_only=True``, so a formula comes back as its text (``"=SUM(A1:A3)"``) and is kept as
 text. Before openpyxl sees a file it passes the checks every upload gets
-(``core.files.inspect_content``: a real .xlsx without macros, within the one upload size
-limit) and a bound on its unpacked size. This module knows about sheets, headers and rows;
-what a row means (which enterprise, which activity) is decided in ``imports.planning``.
+(``core.files.inspect_content``: a real .xlsx without macros or a zip bomb, within the one
+upload size limit) and the bounds of ``WORKBOOK_LIMITS`` on what reading it may cost
+(``core.files.inspect_workbook``): a file is refused within seconds whatever its
+dimension, styles or shared strings claim, never after a minute of openpyxl. openpyxl is
+then told to ignore the dimension a sheet claims (``reset_dimensions``). This module knows
+about sheets, headers and rows; what a row means (which enterprise, which activity) is
+decided in ``imports.planning``.
 """
 
 from __future__ import annotations
 
 import warnings
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO
@@ -23,6 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from core import files
+from core.workbooks import WorkbookLimits
 
 from .cells import cell_text
 from .sheets import MAX_ROWS, SHEET_BY_NAME, SHEETS, SheetSpec, fold, lookup
@@ -30,8 +33,10 @@ from .sheets import MAX_ROWS, SHEET_BY_NAME, SHEETS, SheetSpec, fold, lookup
 #: Rows looked at per sheet, blank ones included, before giving up: bounds the work a
 #: sheet padded with millions of empty rows can cause.
 MAX_SCANNED_ROWS = 5 * MAX_ROWS
-#: The most bytes the workbook's parts may take once unzipped (a defence against zip bombs).
-MAX_UNZIPPED_SIZE = 100 * 1024 * 1024
+#: What an import file may hold before openpyxl reads it (``core.workbooks``): no sheet
+#: beyond ``MAX_SCANNED_ROWS``, and cells, texts and styles far above what three sheets of
+#: ``MAX_ROWS`` rows need (240,000 cells) and far below what keeps a request busy.
+WORKBOOK_LIMITS = WorkbookLimits(rows=MAX_SCANNED_ROWS)
 
 #: Extensions refused with a message saying why (the rest get a generic one).
 MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlsb", ".xlam"}
@@ -114,10 +119,9 @@ def check_file(name: str, size: int, stream: IO[bytes]) -> None:
         raise SpreadsheetRejected(_("Upload an Excel workbook (.xlsx)."))
     limit = files.upload_limit_bytes()
     try:
-        files.inspect_content(stream, files.XLSX, max_bytes=limit, size=size)
+        files.inspect_workbook(stream, max_bytes=limit, size=size, limits=WORKBOOK_LIMITS)
     except ValidationError as error:
         raise SpreadsheetRejected(_refusal(error, size=size, limit=limit)) from None
-    _check_unpacked_size(stream)
 
 
 def _refusal(error: ValidationError, *, size: int, limit: int) -> str:
@@ -141,22 +145,9 @@ def _refusal(error: ValidationError, *, size: int, limit: int) -> str:
     return error.messages[0]
 
 
-def _check_unpacked_size(stream: IO[bytes]) -> None:
-    """Refuse a workbook whose parts would unpack to more than ``MAX_UNZIPPED_SIZE``."""
-    stream.seek(0)
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            unpacked = sum(part.file_size for part in archive.infolist())
-    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, zlib.error):
-        raise SpreadsheetRejected(_("This file is not an Excel workbook (.xlsx).")) from None
-    finally:
-        stream.seek(0)
-    if unpacked > MAX_UNZIPPED_SIZE:
-        raise SpreadsheetRejected(_("This workbook is too large once unpacked."))
-
-
 def read_workbook(stream: IO[bytes]) -> ReadResult:
-    """Read the three sheets of an import file (already passed through ``check_file``).
+    """Read the three sheets of an import file (already passed through ``check_file``;
+    reading a file that has not can take minutes).
 
     Returns the rows found and every problem with the file's structure: missing or
     unknown sheets and columns, values in columns without a header, too many rows.
@@ -168,6 +159,10 @@ def read_workbook(stream: IO[bytes]) -> ReadResult:
             # formats); none of them matters for the values.
             warnings.simplefilter("ignore")
             workbook = load_workbook(stream, read_only=True, data_only=False, keep_links=False)
+        for worksheet in workbook.worksheets:
+            # Rows are read as they are in the file, never padded or cut to what its
+            # <dimension> claims (a sheet claiming less would lose rows silently).
+            worksheet.reset_dimensions()
     except Exception:  # openpyxl raises many kinds of error on a damaged file.
         raise SpreadsheetRejected(
             _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")

@@ -188,12 +188,13 @@ def batch_import(*, actor, batch: ImportBatch) -> Preview:
 # Service field -> column key, to place a service's error on the right cell.
 _ENTERPRISE_FIELDS = {"name": "name", "uscc": "uscc", "county": "county"}
 _ACTIVITY_FIELDS = {
+    "occurred_on": "occurred_on",
     "enterprises": "enterprises",
     "attendee_count": "attendee_count",
     "forms_sent": "forms_sent",
     "forms_returned": "forms_returned",
 }
-_FEEDBACK_FIELDS = {"content": "content", "enterprise": "enterprise"}
+_FEEDBACK_FIELDS = {"content": "content", "enterprise": "enterprise", "received_on": "received_on"}
 
 
 def _problems_from(error: ValidationError, sheet: SheetRows, row: int, fields) -> list[Problem]:

@@ -30,7 +30,12 @@ from .models import (
     FeedbackCategory,
     FeedbackItem,
 )
-from .validators import normalize_uscc, validate_uscc
+from .validators import (
+    activity_date_problem,
+    normalize_uscc,
+    received_date_problem,
+    validate_uscc,
+)
 
 # Characters that differ between two spellings of the same company name.
 _NAME_NOISE = str.maketrans("", "", " \t\u3000()（）[]【】·.,，、-—_\"'“”‘’")
@@ -220,14 +225,9 @@ def _activity_fields(
     kind = Activity.Kind(kind)
     wanted = KIND_FIELDS[kind]
     errors = {}
-    if occurred_on > timezone.localdate():
-        errors["occurred_on"] = _(
-            "An activity is logged after it took place: the date is in the future."
-        )
-    elif occurred_on < campaign.starts_on or (campaign.ends_on and occurred_on > campaign.ends_on):
-        errors["occurred_on"] = _("The date is outside the campaign ({start} – {end}).").format(
-            start=campaign.starts_on, end=campaign.ends_on or "…"
-        )
+    date_problem = activity_date_problem(occurred_on, campaign)
+    if date_problem:
+        errors["occurred_on"] = date_problem
     enterprises = list(enterprises) if "enterprises" in wanted else []
     if kind in KINDS_NEEDING_ENTERPRISES and not enterprises:
         errors["enterprises"] = _("Choose at least one enterprise.")
@@ -415,6 +415,10 @@ def _new_feedback_item(actor, opinion: NewOpinion) -> FeedbackItem:
         errors["content"] = _("Write down what the enterprise said.")
     if enterprise is not None and enterprise.branch_id != activity.branch_id:
         errors["enterprise"] = _("This enterprise belongs to another branch.")
+    if opinion.received_on is not None:
+        date_problem = received_date_problem(opinion.received_on, activity.occurred_on)
+        if date_problem:
+            errors["received_on"] = date_problem
     if errors:
         raise ValidationError(errors)
     return FeedbackItem(

@@ -1,6 +1,16 @@
-"""Validation of the unified social credit code (统一社会信用代码, GB 32100-2015)."""
+"""Rules on single values that every path writing outreach records applies: the unified
+social credit code (统一社会信用代码, GB 32100-2015) and the dates of activities and opinions.
+
+The services refuse a record breaking them; the spreadsheet import's preview checks each
+row against the same functions, so a preview refuses exactly what its confirmation would.
+"""
+
+from __future__ import annotations
+
+from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # The 31 characters the standard allows (no I, O, S, V, Z), in the order of their values.
@@ -57,3 +67,30 @@ def validate_uscc(value: str) -> None:
             ).format(actual=code[17], expected=expected),
             code="uscc_check_digit",
         )
+
+
+def activity_date_problem(occurred_on: date, campaign) -> str | None:
+    """Why an activity of ``campaign`` cannot have taken place on ``occurred_on``, or None.
+
+    An activity is logged after it took place, within its campaign's dates.
+    """
+    if occurred_on > timezone.localdate():
+        return _("An activity is logged after it took place: the date is in the future.")
+    if occurred_on < campaign.starts_on or (campaign.ends_on and occurred_on > campaign.ends_on):
+        return _("The date is outside the campaign ({start} – {end}).").format(
+            start=campaign.starts_on, end=campaign.ends_on or "…"
+        )
+    return None
+
+
+def received_date_problem(received_on: date, occurred_on: date) -> str | None:
+    """Why an opinion heard at an activity of ``occurred_on`` cannot have been received on
+    ``received_on``, or None: it is received on the day of the activity or later (forms
+    come back after a survey), and not in the future."""
+    if received_on > timezone.localdate():
+        return _("An opinion is recorded after it was received: the date is in the future.")
+    if received_on < occurred_on:
+        return _("An opinion is received on the day of its activity ({day}) or later.").format(
+            day=occurred_on
+        )
+    return None

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from branches.models import Branch
 from outreach.models import Activity, Campaign
 from outreach.services import KIND_FIELDS, KINDS_NEEDING_ENTERPRISES, default_activity_title
+from outreach.validators import activity_date_problem
 
 from ..cells import cell_text, split_list
 from ..plans import ActivityPlan
@@ -86,6 +87,13 @@ class ActivitySheet:
                 )
             seen_keys.setdefault(key, row.number)
         match_logged_activities(plans, branch=self.branch, campaign=self.campaign)
+        for plan in plans:
+            # The services' own rule on the date of a new activity (a reused one is not
+            # written), so the preview refuses what the import would.
+            if plan.is_new and plan.occurred_on:
+                problem = activity_date_problem(plan.occurred_on, self.campaign)
+                if problem:
+                    check.error_at(plan.row, "occurred_on", problem)
         return plans
 
     def check_kind_fields(self, row: Row, plan: ActivityPlan) -> None:

@@ -30,8 +30,11 @@ class SheetChecker:
         return self.sheet.rows
 
     def error(self, row: Row, key: str, message: str) -> None:
+        self.error_at(row.number, key, message)
+
+    def error_at(self, row: int, key: str, message: str) -> None:
         header = self.sheet.header(key) if key else ""
-        self.problems.append(Problem(self.sheet.name, row.number, header, message))
+        self.problems.append(Problem(self.sheet.name, row, header, message))
 
     def text(self, row: Row, key: str, max_length: int | None = None, *, required=False) -> str:
         value = cell_text(row[key])

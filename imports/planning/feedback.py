@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from outreach.models import FeedbackCategory
+from outreach.validators import received_date_problem
 
 from ..cells import cell_text
 from ..plans import ActivityPlan, FeedbackPlan
@@ -79,6 +80,12 @@ class FeedbackSheet:
             seen[key] = row.number
             plans.append(plan)
         match_recorded_feedback(plans)
+        for plan in plans:
+            # The services' own rule on the date of a new opinion.
+            if plan.is_new and plan.received_on and plan.activity.occurred_on:
+                problem = received_date_problem(plan.received_on, plan.activity.occurred_on)
+                if problem:
+                    check.error_at(plan.row, "received_on", problem)
         return plans
 
     def category(self, row: Row) -> FeedbackCategory | None:

@@ -14,7 +14,7 @@ from core import files
 from outreach import services
 from outreach.models import ActivityAttachment
 from outreach.views.attachments import MAX_FILES_PER_UPLOAD
-from tests import samples
+from tests import crafted, samples
 from tests.factories import TINY_GIF, ActivityAttachmentFactory, ActivityFactory
 from tests.samples import upload
 
@@ -101,6 +101,8 @@ def test_the_original_name_is_kept_without_any_path(world, staff_a):
         ("report.pdf", samples.EXE),
         ("minutes.docx", samples.docx(extra={"word/vbaProject.bin": b"macro"})),
         ("empty.pdf", b""),
+        ("scan.pdf", crafted.pdf(b"<</S /JavaScript /JS (app.alert(1))>>")),
+        ("minutes.docx", crafted.docx_bomb(unpacked=30 << 20)),
     ],
 )
 def test_nothing_is_saved_when_a_file_is_refused(world, staff_a, settings, name, content):
@@ -193,6 +195,16 @@ def test_a_refused_upload_comes_back_to_the_activity_with_the_reason(client, wor
     assert response.url == reverse("outreach:activity_detail", kwargs={"pk": world.a.activity.pk})
     assert ActivityAttachment.objects.count() == count
     assert messages_of(response) == ["photo.png 未上传：文件中含有网页或脚本内容，不能接收。"]
+
+
+def test_a_pdf_that_would_run_a_script_comes_back_with_the_reason(client, world, staff_a):
+    client.force_login(staff_a)
+    content = crafted.pdf(b"<</S /Launch /F (cmd.exe)>>")
+    response = client.post(add_url(world.a.activity), {"file": upload("scan.pdf", content)})
+    assert response.status_code == 302
+    assert not ActivityAttachment.objects.filter(original_name="scan.pdf").exists()
+    [message] = messages_of(response)
+    assert message.startswith("scan.pdf 未上传：该 PDF 含有脚本")
 
 
 def test_too_many_files_at_once_are_refused_together(client, world, staff_a):
