@@ -55,7 +55,7 @@ def test_an_active_session_is_extended_and_an_idle_one_expires(client, staff_a):
 
 
 def test_axes_locks_for_a_cool_off_not_forever():
-    assert settings.AXES_FAILURE_LIMIT >= 3
+    assert settings.LOGIN_FAILURES_PER_USERNAME >= 3
     assert isinstance(settings.AXES_COOLOFF_TIME, timedelta)
     assert settings.AXES_COOLOFF_TIME > timedelta(0)
 
@@ -63,7 +63,7 @@ def test_axes_locks_for_a_cool_off_not_forever():
 @pytest.mark.django_db
 def test_repeated_wrong_passwords_lock_the_account_then_the_right_one_is_refused(client, staff_a):
     url = reverse("login")
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOGIN_FAILURES_PER_USERNAME):
         response = client.post(url, {"username": staff_a.username, "password": "wrong-guess-1"})
     assert response.status_code in (403, 429)
     assert "登录失败次数过多" in response.content.decode()
