@@ -38,7 +38,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
@@ -46,8 +46,8 @@ format: install-dev
 
 ## messages: refresh and compile the translations (needs gettext)
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --ignore .venv --ignore static/vendor --ignore scripts --ignore tests --no-obsolete
-	$(PY) manage.py compilemessages -l zh_Hans --ignore .venv
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l zh_Hans --ignore .venv --ignore static/vendor --ignore scripts --ignore tests --no-obsolete
+	DJANGO_DEBUG=true $(PY) manage.py compilemessages -l zh_Hans --ignore .venv
 
 ## browser-deps: Debian's Chromium and a CJK font for the browser tests (root)
 browser-deps:

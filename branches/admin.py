@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import NoDeleteMixin
+from core.admin import HistoryAdmin, NoDeleteMixin
 
 from .models import Branch, County, Liaison, Membership
 from .services import membership_set
@@ -18,7 +17,7 @@ class CountyInline(admin.TabularInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class BranchAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = ["name", "short_name", "code", "kind", "parent", "region_code", "sort_order"]
     list_filter = ["kind"]
     search_fields = ["name", "name_en", "short_name", "code"]
@@ -33,7 +32,7 @@ class CountyAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class MembershipAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = ["user", "branch", "role", "job_title", "phone"]
     list_filter = ["role", "branch"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "job_title"]

@@ -1,8 +1,9 @@
 """Settings, all read from the environment (see .env.example).
 
-Development needs nothing set: SQLite in the project folder, debug off unless asked for.
-Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL, and
-`manage.py check --deploy` is then clean.
+Development needs DJANGO_DEBUG=true only (`make run` sets it): SQLite in the project folder and
+a built-in key. Production sets DJANGO_SECRET_KEY (without it, and without debug, the app
+refuses to start), DJANGO_ALLOWED_HOSTS and DATABASE_URL, and `manage.py check --deploy` is then
+clean.
 """
 
 import os
@@ -50,12 +51,18 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-# A fixed key for local use only: production sets DJANGO_SECRET_KEY, and
-# `check --deploy` flags this one because it starts with "django-insecure-".
-SECRET_KEY = env(
-    "DJANGO_SECRET_KEY",
-    "django-insecure-local-development-key-not-for-production-use-0000",
-)
+# Production sets DJANGO_SECRET_KEY. Without it the app refuses to start, unless debugging on a
+# developer's machine (`make run`), where a fixed key published with the code is good enough
+# (`check --deploy` flags it: it starts with "django-insecure-").
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. Set it to a long random string (for example the "
+            'output of `python -c "import secrets; print(secrets.token_urlsafe(50))"`), or set '
+            "DJANGO_DEBUG=true on a developer's machine to use the built-in development key."
+        )
+    SECRET_KEY = "django-insecure-local-development-key-not-for-production-use-0000"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -96,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A NUL character or a form Django cannot parse: a 400 page in the user's language.
+    "core.input_guard.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -165,10 +174,13 @@ LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: its defaults lock an account forever after 3 failures. Here a username
-# from one address is locked for a cool-off after a few failures, then may try again.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# from one address is locked for a cool-off after a few failures, then may try again; an
+# address is locked after more failures, whatever the usernames (core.login_limits).
+LOGIN_FAILURES_PER_USERNAME = env_int("AXES_FAILURE_LIMIT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20)
+AXES_FAILURE_LIMIT = "core.login_limits.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)

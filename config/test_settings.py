@@ -6,6 +6,8 @@ import os
 # from the source folders without collectstatic.
 os.environ.setdefault("DJANGO_SECURE", "false")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
+# Debug stays off as in production, so the tests bring their own key.
+os.environ.setdefault("DJANGO_SECRET_KEY", "django-insecure-test-key-" + "0" * 40)
 
 from config.settings import *  # noqa: F403
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.filters import ScopedFilterSet
 from branches.models import Branch, County
 from branches.selectors import visible_city_branches
+from core.ids import MAX_ID
 from core.widgets import DateInput
 
 from .models import (
@@ -48,6 +49,13 @@ SATISFACTION_CHOICES = [
     (ONLY_POSITIVE, _("Satisfied or basically satisfied")),
     (ANY_RECORDED, _("Any satisfaction recorded")),
 ]
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number a primary key can hold (``min_value``/``max_value``). An id
+    past 64 bits made SQLite raise; a decimal field's step check fails on "1e309"."""
+
+    field_class = forms.IntegerField
 
 
 class FeedbackItemFilter(ScopedFilterSet):
@@ -90,8 +98,12 @@ class FeedbackItemFilter(ScopedFilterSet):
         lookup_expr="lte",
         widget=DateInput,
     )
-    enterprise = django_filters.NumberFilter(
-        label=_("Enterprise"), field_name="enterprise_id", widget=forms.HiddenInput
+    enterprise = IdFilter(
+        label=_("Enterprise"),
+        field_name="enterprise_id",
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=MAX_ID,
     )
     disposition = django_filters.ChoiceFilter(
         label=_("Disposition"), choices=FeedbackItem.Disposition.choices, method="by_disposition"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import County, Membership
+from core.ids import ModelIdsChoiceField, parse_id
 from core.widgets import DateInput
 
 from .models import Activity, Campaign, Enterprise, EquipmentClass, FeedbackCategory, FeedbackItem
@@ -35,6 +36,7 @@ class EnterpriseForm(forms.ModelForm):
             "contact_name",
             "contact_phone",
         ]
+        field_classes = {"equipment_classes": ModelIdsChoiceField}
         widgets = {
             "equipment_classes": forms.CheckboxSelectMultiple,
             "uscc": forms.TextInput(attrs={"autocapitalize": "characters", "spellcheck": "false"}),
@@ -112,6 +114,7 @@ class ActivityForm(forms.ModelForm):
             "staff",
             "minutes",
         ]
+        field_classes = {"enterprises": ModelIdsChoiceField, "staff": ModelIdsChoiceField}
         widgets = {
             "occurred_on": DateInput,
             "minutes": forms.Textarea(attrs={"rows": 4}),
@@ -143,7 +146,8 @@ class ActivityForm(forms.ModelForm):
         self.fields["staff"].label_from_instance = _person_label
         self.fields["staff"].widget.attrs.update({"data-picker": "", **PICKER_TEXTS})
         if "enterprises" in self.fields:
-            chosen = self.data.getlist(self.add_prefix("enterprises")) if self.is_bound else []
+            posted = self.data.getlist(self.add_prefix("enterprises")) if self.is_bound else []
+            chosen = [pk for pk in map(parse_id, posted) if pk is not None]
             initial = [e.pk for e in self.initial.get("enterprises", [])] if self.initial else []
             visible = Enterprise.objects.filter(branch=branch).active()
             # Render only the chosen ones; the picker searches the rest on the server.

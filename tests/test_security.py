@@ -104,7 +104,12 @@ def test_check_deploy_is_clean_with_production_variables():
 
 def test_check_deploy_flags_the_built_in_secret_key():
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_ALLOWED_HOSTS="example.org")
+    # Debugging is the only way to run on the built-in key (tests/test_secret_key.py).
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_ALLOWED_HOSTS="example.org",
+        DJANGO_DEBUG="true",
+    )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from core.files import private_file_response
+from core.ids import parse_id
 
 from .. import rules, selectors, services
 from ..forms import TRANSITION_FORMS, InstructionForm, MergeForm, RectificationForm, ReplyForm
@@ -129,7 +130,7 @@ def reply_add(request, pk: int):
     item = None
     item_pk = request.POST.get("feedback_item") or ""
     if item_pk:
-        item = issue.feedback_items.active().filter(pk=item_pk if item_pk.isdigit() else 0).first()
+        item = issue.feedback_items.active().filter(pk=parse_id(item_pk) or 0).first()
         if item is None:
             messages.error(request, _("This opinion is no longer part of the issue."))
             return _back(issue)

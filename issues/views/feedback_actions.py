@@ -20,6 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from branches import rules as branch_rules
+from branches.scoping import membership_of
+from core.ids import parse_ids
 from outreach.models import FeedbackItem
 
 from .. import selectors, services
@@ -87,10 +89,9 @@ def feedback_dispose(request):
 
 def _chosen_items(request) -> list[FeedbackItem]:
     """The posted opinions, in the user's scope; any id outside it is a 404."""
-    try:
-        ids = {int(value) for value in request.POST.getlist("items")}
-    except ValueError as error:
-        raise Http404 from error
+    ids = parse_ids(request.POST.getlist("items"))
+    if ids is None:
+        raise Http404
     items = list(
         FeedbackItem.objects.visible_to(request.user)
         .filter(pk__in=ids)
@@ -175,7 +176,8 @@ def _report(form, error: ValidationError) -> list[str]:
 def _back_url(request) -> str:
     """Where the opinions were chosen (the filtered list, an activity), if it is ours."""
     url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(
+    # A path of this site only: redirect() would read any other word as a view's name.
+    if url.startswith("/") and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.generic import ListView
 
 from branches.scoping import scope_of
+from core.ids import parse_ids
 
 from .. import rules, selectors, services
 from ..models import Escalation, Issue, ProvincialMeeting
@@ -186,10 +187,9 @@ def _rows(escalations, data=None) -> list[DecisionRow]:
 
 def _posted_rows(request) -> list[DecisionRow]:
     """The rows the page showed, read again (already decided ones included)."""
-    try:
-        ids = {int(value) for value in request.POST.getlist("rows")}
-    except ValueError as error:
-        raise Http404 from error
+    ids = parse_ids(request.POST.getlist("rows"))
+    if ids is None:
+        raise Http404
     escalations = list(
         Escalation.objects.visible_to(request.user)
         .filter(pk__in=ids)

@@ -110,13 +110,13 @@ def fail(client, user, times: int):
 
 
 def test_fewer_wrong_passwords_than_the_limit_do_not_lock(client, staff_a, settings):
-    fail(client, staff_a, settings.AXES_FAILURE_LIMIT - 1)
+    fail(client, staff_a, settings.LOGIN_FAILURES_PER_USERNAME - 1)
     assert log_in(client, staff_a).status_code == 302
     assert is_logged_in(client, staff_a)
 
 
 def test_the_limit_of_wrong_passwords_locks_even_the_right_one_out(client, staff_a, settings):
-    response = fail(client, staff_a, settings.AXES_FAILURE_LIMIT)
+    response = fail(client, staff_a, settings.LOGIN_FAILURES_PER_USERNAME)
     assert response.status_code in (403, 429)
     assert "登录失败次数过多" in response.content.decode()
     response = log_in(client, staff_a)
@@ -132,7 +132,7 @@ def test_the_limit_of_wrong_passwords_locks_even_the_right_one_out(client, staff
 def test_a_lock_out_lasts_the_cool_off_and_no_longer(
     client, staff_a, settings, after_cool_off, logs_in
 ):
-    fail(client, staff_a, settings.AXES_FAILURE_LIMIT)
+    fail(client, staff_a, settings.LOGIN_FAILURES_PER_USERNAME)
     with clock_moved(settings.AXES_COOLOFF_TIME + after_cool_off):
         response = log_in(client, staff_a)
         assert (response.status_code == 302) is logs_in
