@@ -20,7 +20,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from branches import rules as branch_rules
-from branches.scoping import membership_of
 from core.ids import parse_ids
 from outreach.models import FeedbackItem
 
