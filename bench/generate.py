@@ -16,10 +16,10 @@ How it is fast enough (scale 1 in a few minutes on two cores):
   with ``COPY ... FROM STDIN`` in chunks. Ids are assigned here; sequences are reset after.
 * Times are integer minutes (Asia/Shanghai) and dates integer days, turned into text through
   lookup tables.
-* The trigger that keeps ``FeedbackItem.last_replied_on``/``satisfaction`` in step with the
-  replies (issues/migrations/0005) is disabled while replies are copied: the generator writes
-  the two columns itself, and a SQL check at the end proves they equal what the trigger
-  would have written.
+* The row triggers on replies and opinions (``LOAD_TRIGGERS``: issues/migrations/0005,
+  0008, 0009) are disabled while copying: the generator writes ``FeedbackItem.last_replied_on``
+  /``satisfaction`` itself, and a SQL check at the end proves they equal what the trigger
+  would have written; the loading tests check the opinions' links.
 
 Nothing reads the clock: the data ends on ``AS_OF`` whatever day it is generated, so the
 same seed and scale always give the same rows. (Overdue is judged by the app against the
@@ -805,7 +805,8 @@ class Generator:
         last_day, satisfaction, latest = None, "", None
         for rid, moment, channel, text, by, sat in it.replies:
             day = moment // 1440
-            if last_day is None or day > last_day:
+            # As the database's trigger: a "not reachable" attempt is no reply's date.
+            if sat != "not_reachable" and (last_day is None or day > last_day):
                 last_day = day
             if sat in RECORDED and (latest is None or (day, rid) > latest):
                 latest, satisfaction = (day, rid), sat
@@ -1016,12 +1017,17 @@ class Generator:
                 p.rectified_at, lead, "rectified", f"整改完成并经分院负责人验证：{p.rectification}"
             )
 
-        def reply_round(items, satisfaction=None):
+        def reply_round(items, satisfaction=None, reach=False):
+            """A reply to each item; with ``reach`` (the issue is answered next), an item
+            whose call did not reach its enterprise is visited after the attempt."""
             body = self._text(p, "reply", binfo, "分院已完成整改并向企业说明。")
             for it in items:
                 by, sat = self._reply(it, binfo, step(0, 2), body, satisfaction)
                 who = self.ent_name[it.enterprise] if it.enterprise else "背靠背意见"
                 event("reply", now, by, f"答复{who}（{SATISFACTION_LABELS[sat]}）")
+                if reach and sat == "not_reachable":
+                    by, sat = self._reply(it, binfo, step(0, 2), body, "basically_satisfied")
+                    event("reply", now, by, f"答复{who}（{SATISFACTION_LABELS[sat]}）")
 
         def answer():
             p.answered_at = soon()
@@ -1109,7 +1115,7 @@ class Generator:
         named = [it for it in p.items if it.enterprise is not None]
         if reopened and named:
             unhappy = rng.choice(named)
-            reply_round([it for it in p.items if it is not unhappy])
+            reply_round([it for it in p.items if it is not unhappy], reach=True)
             reply_round([unhappy], "unsatisfied")
             answer()
             p.reopen_count = 1
@@ -1133,7 +1139,7 @@ class Generator:
             if target == "answered":
                 answer()
         else:
-            reply_round(p.items)
+            reply_round(p.items, reach=True)
             answer()
         self._finish(p, long_timeline)
 
@@ -1326,10 +1332,20 @@ TABLES = (
     ),
 )
 
+# Row triggers switched off while loading: the generator writes the reply summary itself
+# (checked by SUMMARY_MISMATCH_SQL), links opinions only to counted issues and closes none
+# as unreachable (checked by the loading tests); one lookup per row would slow the load.
+LOAD_TRIGGERS = (
+    ("issues_reply", "issues_reply_refresh_feedback"),
+    ("outreach_feedbackitem", "outreach_feedbackitem_counted_issue"),
+    ("outreach_feedbackitem", "outreach_feedbackitem_unreachable_needs_attempts"),
+)
+
 SUMMARY_MISMATCH_SQL = """
 SELECT count(*) FROM outreach_feedbackitem f
 LEFT JOIN LATERAL (
-    SELECT max(r.replied_on) AS last_day FROM issues_reply r WHERE r.feedback_item_id = f.id
+    SELECT max(r.replied_on) AS last_day FROM issues_reply r
+    WHERE r.feedback_item_id = f.id AND r.satisfaction <> 'not_reachable'
 ) latest ON true
 LEFT JOIN LATERAL (
     SELECT r.satisfaction FROM issues_reply r
@@ -1396,12 +1412,14 @@ def generate(
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET LOCAL synchronous_commit = off")
         loader = Loader(cursor, gen.stats)
-        cursor.execute("ALTER TABLE issues_reply DISABLE TRIGGER issues_reply_refresh_feedback")
+        for table, trigger in LOAD_TRIGGERS:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         try:
             for key, table, columns in TABLES:
                 loader.copy(table, columns, gen.lines.pop(key))
         finally:
-            cursor.execute("ALTER TABLE issues_reply ENABLE TRIGGER issues_reply_refresh_feedback")
+            for table, trigger in LOAD_TRIGGERS:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
         _reset_sequences(cursor)
     gen.timings["load"] = time.monotonic() - load_started
     analyze_started = time.monotonic()

@@ -58,6 +58,12 @@ def works_in_branch(user, branch_id: int | None) -> bool:
     return is_branch_member(user) and membership.branch_id == branch_id
 
 
+def leads_branch(user, branch_id: int | None) -> bool:
+    """The lead of that branch, with an active account: besides what its staff do, closes
+    its opinions as unreachable and withdraws its issues."""
+    return works_in_branch(user, branch_id) and role_of(user) == Role.LEAD
+
+
 def can_log_outreach_in(user, branch) -> bool:
     """Write outreach records of ``branch``: its own staff and lead, nobody else.
 

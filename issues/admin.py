@@ -48,8 +48,13 @@ class IssueAdmin(CoreModelAdmin):
     search_fields = ["title", "description", "measures"]
     list_select_related = ["branch", "category"]
     autocomplete_fields = ["responsible"]
-    # The state and what the workflow records are written only by issues/transitions.py.
+    # The state and what the workflow records are written only by issues/transitions.py;
+    # a withdrawal only on the issue page (issues.services.issue_withdraw returns its
+    # opinions to "no disposition" first).
     readonly_fields = [
+        "withdrawn_at",
+        "withdrawn_by",
+        "withdrawn_reason",
         "state",
         "immediate_fix",
         "rectified_at",

@@ -1,4 +1,5 @@
-"""Forms of the "from feedback to issues" page: one form per way of disposing of opinions.
+"""Forms about opinions: one per way of disposing of them (the "from feedback to issues"
+page), a reply to one or several opinions, and closing one as unreachable.
 
 Each is posted on its own (a ``<form>`` per choice), so the fields one choice needs never
 block another. They collect and clean input; ``issues.services`` writes.
@@ -9,14 +10,16 @@ from __future__ import annotations
 from collections import Counter
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from outreach.models import FeedbackCategory, FeedbackItem
 
-from .models import Issue
+from .models import Issue, Reply
 
 #: The three choices of the page, posted as ``action``.
 CREATE, LINK, CLOSE = "create", "link", "close"
@@ -91,5 +94,65 @@ class CloseFeedbackForm(forms.Form):
     def __init__(self, *args, items: list[FeedbackItem], **kwargs):
         if items and all(item.kind == FeedbackItem.Kind.PRAISE for item in items):
             kwargs.setdefault("initial", {"reason": _("Praise, noted: no issue needed.")})
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+# --- replies to opinions, closing as unreachable ----------------------------------------
+
+
+class OpinionReplyForm(forms.Form):
+    """One answer to the enterprise behind one opinion, or behind several of its opinions.
+
+    ``seen_reply_id`` is the newest reply the page showed: a reply recorded since (another
+    person, a second click) makes the service refuse this one.
+    """
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=Reply.Channel.choices)
+    content = forms.CharField(
+        label=_("What was answered"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+    replied_on = forms.DateField(label=_("Replied on"), widget=DateInput)
+    satisfaction = forms.ChoiceField(
+        label=_("Enterprise's satisfaction"),
+        choices=[("", _("Not recorded")), *Reply.Satisfaction.choices],
+        required=False,
+        help_text=_(
+            "“Not reachable” records an attempt: the opinion still waits for a reply that "
+            "reaches the enterprise."
+        ),
+    )
+    seen_reply_id = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, seen_reply_id: int = 0, **kwargs):
+        initial = {"replied_on": timezone.localdate(), "seen_reply_id": seen_reply_id}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["replied_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.helper = _helper()
+        self.helper.layout = Layout(
+            Div(
+                Div("channel", css_class="col-sm-6"),
+                Div("replied_on", css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Field("content"),
+            Field("satisfaction"),
+            Field("seen_reply_id"),
+        )
+
+
+class UnreachableForm(forms.Form):
+    """The branch lead closes an opinion whose enterprise cannot be reached."""
+
+    reason = forms.CharField(
+        label=_("Why the enterprise cannot be reached"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: the company has moved and its phone is out of service."),
+    )
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()

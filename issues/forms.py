@@ -231,6 +231,10 @@ class ReplyForm(forms.Form):
         label=_("Enterprise's satisfaction"),
         choices=[("", _("Not recorded")), *Reply.Satisfaction.choices],
         required=False,
+        help_text=_(
+            "“Not reachable” records an attempt: the opinion still waits for a reply that "
+            "reaches the enterprise."
+        ),
     )
     only_unreplied = forms.BooleanField(
         label=_("Only opinions that have no reply yet"), required=False, initial=True
@@ -337,6 +341,27 @@ class MergeForm(forms.Form):
                 _("Merge into the chosen issue"),
                 css_class="btn-outline-danger",
                 data_testid="submit-merge",
+            )
+        )
+
+
+class IssueWithdrawForm(forms.Form):
+    """Withdraw an issue opened by mistake; its opinions go back to "no disposition"."""
+
+    reason = forms.CharField(label=_("Reason for withdrawal"), widget=_textarea(2), max_length=500)
+
+    def __init__(self, *args, issue: Issue, **kwargs):
+        kwargs.setdefault("auto_id", "id_withdraw_%s")
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("issues:issue_withdraw", args=[issue.pk])
+        self.helper.attrs = {"data-testid": "withdraw-form"}
+        self.helper.add_input(
+            Submit(
+                "submit",
+                _("Withdraw the issue"),
+                css_class="btn-outline-danger",
+                data_testid="submit-withdraw",
             )
         )
 

@@ -13,12 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from core.templatetags.people import name_from_parts
-from outreach.models import FeedbackItem
+from outreach.models import REPLIED, FeedbackItem
 
 from .models import Escalation, Issue, Reply
 
@@ -93,9 +94,8 @@ def _opinions_of(ids: Iterable[int]) -> dict[int, list[tuple]]:
         FeedbackItem.objects.active()
         .filter(issue_id__in=ids)
         .order_by("received_on", "id")
-        .values_list(
-            "issue_id", "received_on", "last_replied_on", "satisfaction", "enterprise__name"
-        )
+        .annotate(answered=ExpressionWrapper(REPLIED, output_field=BooleanField()))
+        .values_list("issue_id", "received_on", "answered", "satisfaction", "enterprise__name")
     )
     for issue_id, *opinion in rows:
         by_issue[issue_id].append(opinion)
@@ -183,7 +183,7 @@ class _RowContext:
         )
 
     def _replies(self, opinions) -> str:
-        replied = sum(1 for opinion in opinions if opinion[1] is not None)
+        replied = sum(1 for opinion in opinions if opinion[1])
         return self.replies_format % {"replied": replied, "total": len(opinions)}
 
     def _satisfaction(self, opinions) -> str:

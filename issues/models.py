@@ -412,7 +412,8 @@ class ReplyQuerySet(BranchScopedQuerySet):
 
 
 class Reply(TimeStamped):
-    """The answer (答复) given to the enterprise behind one feedback item."""
+    """The answer (答复) given to the enterprise behind one feedback item, or an attempt to
+    give it that did not reach them (satisfaction "not reachable")."""
 
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
@@ -473,6 +474,11 @@ class Reply(TimeStamped):
     @property
     def satisfaction_color(self) -> str:
         return self.SATISFACTION_COLORS.get(self.satisfaction, "secondary")
+
+    @property
+    def is_attempt(self) -> bool:
+        """ "Not reachable" (联系不上): an attempt, shown, but no answer to the enterprise."""
+        return self.satisfaction == Satisfaction.NOT_REACHABLE
 
 
 class InstructionQuerySet(BranchScopedQuerySet):

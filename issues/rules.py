@@ -9,6 +9,21 @@ def works_on(user, issue) -> bool:
     return branch_rules.works_in_branch(user, issue.branch_id)
 
 
+def can_withdraw(user, issue) -> bool:
+    """The lead of the issue's branch withdraws it; its opinions go back to no disposition."""
+    return branch_rules.leads_branch(user, issue.branch_id)
+
+
+def can_reply(user, item) -> bool:
+    """Staff and lead of the opinion's branch record replies to it (from any screen)."""
+    return branch_rules.works_in_branch(user, item.branch_id)
+
+
+def can_close_unreachable(user, item) -> bool:
+    """The lead of the opinion's branch closes it as unreachable (after two attempts)."""
+    return branch_rules.leads_branch(user, item.branch_id)
+
+
 def can_write_instruction(user) -> bool:
     """Institute leaders write instructions (批示) on any issue."""
     return user.is_authenticated and user.is_active and branch_rules.is_institute_leader(user)

@@ -16,6 +16,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -28,7 +29,7 @@ from django.utils import timezone
 
 from branches.models import Membership
 from branches.scoping import membership_of
-from outreach.models import FeedbackItem
+from outreach.models import UNDISPOSED, UNREPLIED, FeedbackItem
 
 from .models import (
     Escalation,
@@ -120,7 +121,7 @@ def _with_row_details(issues: QuerySet[Issue]) -> QuerySet[Issue]:
     opinions (not withdrawn) and how many of them have no reply yet."""
     return issues.select_related("branch", "category", "responsible", "campaign").annotate(
         opinion_count=_count_of(_active_items()),
-        unreplied_count=_count_of(_active_items().filter(last_replied_on__isnull=True)),
+        unreplied_count=_count_of(_active_items().filter(UNREPLIED)),
     )
 
 
@@ -161,12 +162,25 @@ def rectifications_to_verify(user) -> QuerySet[Issue]:
 
 
 def rectified_issues_awaiting_replies(user) -> QuerySet[Issue]:
-    """Rectified issues of the user's branch with an opinion that has no reply yet."""
-    unreplied = _active_items().filter(replies__isnull=True)
+    """Rectified issues of the user's branch with an opinion not answered yet."""
+    unreplied = _active_items().filter(UNREPLIED)
     return _most_urgent_first(
         _issue_rows(user)
         .filter(branch_id=_branch_id(user), state=Issue.State.RECTIFIED)
         .filter(Exists(unreplied))
+    )
+
+
+def opinions_awaiting_action(user) -> QuerySet[FeedbackItem]:
+    """Opinions of the user's branch (not withdrawn) that still lack a disposition or an
+    answer (the promise meter's two queues), the longest waiting first."""
+    return (
+        FeedbackItem.objects.visible_to(user)
+        .active()
+        .filter(branch_id=_branch_id(user))
+        .filter(UNDISPOSED | UNREPLIED)
+        .select_related("enterprise", "category", "issue")
+        .order_by("received_on", "id")
     )
 
 
@@ -279,6 +293,41 @@ def issue_page_rows(issue: Issue) -> IssuePageRows:
             .order_by("created_at", "id")
         ),
     )
+
+
+# --- one opinion --------------------------------------------------------------------------
+
+
+def opinions_for_page(user) -> QuerySet[FeedbackItem]:
+    """Opinions in scope (withdrawn ones too, shown as such) with what the opinion page's
+    header shows: where it was heard, who said it, where it went."""
+    return FeedbackItem.objects.visible_to(user).select_related(
+        "branch",
+        "enterprise",
+        "activity",
+        "activity__campaign",
+        "category",
+        "issue",
+        "closed_by",
+        "unreachable_by",
+        "withdrawn_by",
+        "created_by",
+    )
+
+
+def opinion_replies(item: FeedbackItem) -> list[Reply]:
+    """The replies and attempts of ``item`` (read through ``opinions_for_page``), oldest
+    first."""
+    return list(item.replies.select_related("replied_by").order_by("replied_on", "id"))
+
+
+def newest_reply_id(items: Iterable[FeedbackItem]) -> int:
+    """The newest reply to ``items`` (0 for none): a reply form carries it, so that a reply
+    recorded meanwhile (or by a double click) refuses the form's."""
+    newest = Reply.objects.filter(feedback_item__in=[item.pk for item in items]).aggregate(
+        newest=Max("pk")
+    )
+    return newest["newest"] or 0
 
 
 # --- feedback → issue ---------------------------------------------------------------------

@@ -13,10 +13,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from branches import rules as branch_rules
 from core import files
-from outreach.models import FeedbackCategory, FeedbackItem
+from outreach.models import UNREPLIED, FeedbackCategory, FeedbackItem
 
 from . import rules, signals
 from .models import Instruction, Issue, IssueEvent, IssueEvidence, ProvincialMeeting, Reply
@@ -311,8 +312,8 @@ def reply_record_for_issue(
     """One answer sent to every enterprise behind an issue: a reply on each opinion."""
     issue = Issue.objects.visible_to(actor).get(pk=issue.pk)
     items = issue.feedback_items.active()
-    if only_unreplied:
-        items = items.filter(replies__isnull=True)
+    if only_unreplied:  # no answer yet: attempts ("not reachable") are not answers
+        items = items.filter(UNREPLIED)
     items = list(items)
     if not items:
         raise ValidationError(_("Every opinion of this issue already has a reply."))
@@ -327,6 +328,168 @@ def reply_record_for_issue(
         )
         for item in items
     ]
+
+
+def refuse_unless_one_enterprise(items: Sequence[FeedbackItem]) -> None:
+    """One reply answers one enterprise: opinions of several, or an anonymous opinion
+    among others (each is answered on its own), are refused with a message saying so."""
+    if len(items) > 1 and any(item.enterprise_id is None for item in items):
+        raise ValidationError(
+            _(
+                "Anonymous opinions are answered one at a time: tick only opinions of one "
+                "enterprise, or reply to an anonymous opinion on its own page."
+            ),
+            code="anonymous_together",
+        )
+    if len({item.enterprise_id for item in items}) > 1:
+        raise ValidationError(
+            _(
+                "One reply goes to one enterprise, and these opinions come from several. "
+                "Tick opinions of a single enterprise."
+            ),
+            code="mixed_enterprises",
+        )
+
+
+@transaction.atomic
+def feedback_reply(
+    *,
+    actor,
+    feedback_items: Iterable[FeedbackItem],
+    channel: str,
+    content: str,
+    replied_on: date | None = None,
+    satisfaction: str = "",
+    seen_reply_id: int | None = None,
+) -> list[Reply]:
+    """One answer given to one enterprise about one or several of its opinions: a reply on
+    each (from the opinion page, or ticked on a list), whatever their disposition.
+
+    ``seen_reply_id`` is the newest reply to these opinions the user's page showed (0 for
+    none): a reply recorded since (by someone else, or by a second click) refuses this one.
+    """
+    items = _lock_items(actor, feedback_items)
+    if not all(rules.can_reply(actor, item) for item in items):
+        raise PermissionDenied(_("Only the branch's staff record its replies."))
+    if any(item.withdrawn_at for item in items):
+        raise ValidationError(_("This opinion was withdrawn."), code="withdrawn")
+    refuse_unless_one_enterprise(items)
+    if (
+        seen_reply_id is not None
+        and Reply.objects.filter(
+            feedback_item__in=[item.pk for item in items], pk__gt=seen_reply_id
+        ).exists()
+    ):
+        raise ValidationError(
+            _(
+                "A reply was recorded for these opinions after your page was drawn (another "
+                "person, or a second click). Nothing was recorded; look at them again."
+            ),
+            code="stale",
+        )
+    return [
+        reply_record(
+            actor=actor,
+            feedback_item=item,
+            channel=channel,
+            content=content,
+            replied_on=replied_on,
+            satisfaction=satisfaction,
+        )
+        for item in items
+    ]
+
+
+#: Attempts ("not reachable") on this many different days let the lead close an opinion.
+UNREACHABLE_AFTER_DAYS = 2
+
+
+def attempt_days(item: FeedbackItem) -> int:
+    """On how many different days a "not reachable" attempt was recorded for ``item``."""
+    attempts = Reply.objects.filter(
+        feedback_item=item, satisfaction=Reply.Satisfaction.NOT_REACHABLE
+    )
+    return attempts.values("replied_on").distinct().count()
+
+
+@transaction.atomic
+def feedback_close_unreachable(*, actor, feedback_item: FeedbackItem, reason: str) -> FeedbackItem:
+    """The branch lead closes an opinion whose enterprise could not be reached, after
+    attempts on at least two different days: it then counts as answered (``REPLIED``)."""
+    item = _lock_items(actor, [feedback_item])[0]
+    if not rules.can_close_unreachable(actor, item):
+        raise PermissionDenied(_("Only the branch lead closes an opinion as unreachable."))
+    if item.withdrawn_at:
+        raise ValidationError(_("This opinion was withdrawn."), code="withdrawn")
+    if item.unreachable_at:
+        raise ValidationError(_("This opinion was already closed as unreachable."), code="stale")
+    if item.last_replied_on:
+        raise ValidationError(
+            _("This opinion already has a reply that reached the enterprise."), code="answered"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the enterprise cannot be reached.")})
+    days = attempt_days(item)
+    if days < UNREACHABLE_AFTER_DAYS:
+        raise ValidationError(
+            _(
+                "An opinion is closed as unreachable only after “not reachable” attempts on "
+                "at least two different days; this one has attempts on {days}."
+            ).format(days=days),
+            code="too_few_attempts",
+        )
+    item.unreachable_at = timezone.now()
+    item.unreachable_by = actor
+    item.unreachable_reason = reason
+    item._change_reason = reason
+    item.save(
+        update_fields=["unreachable_at", "unreachable_by", "unreachable_reason", "updated_at"]
+    )
+    if item.issue_id:
+        note = _("Opinion #{pk} closed as unreachable: {reason}").format(pk=item.pk, reason=reason)
+        _event(Issue(pk=item.issue_id), IssueEvent.Kind.COMMENT, actor, note)
+    return item
+
+
+@transaction.atomic
+def issue_withdraw(*, actor, issue: Issue, reason: str) -> Issue:
+    """The branch lead withdraws an issue opened by mistake. It leaves every figure, and
+    its opinions go back to "no disposition" so that the branch decides them again: an
+    opinion never counts as disposed by an issue that no longer counts."""
+    issue = Issue.objects.select_for_update().visible_to(actor).filter(pk=issue.pk).first()
+    if issue is None:
+        raise PermissionDenied(_("This issue is outside your scope."))
+    if not rules.can_withdraw(actor, issue):
+        raise PermissionDenied(_("Only the branch lead withdraws its issues."))
+    if issue.withdrawn_at or issue.merged_into_id:
+        raise ValidationError(_("This issue was already withdrawn or merged."), code="stale")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why this issue is withdrawn.")})
+    items = list(FeedbackItem.objects.select_for_update().filter(issue=issue).order_by("pk"))
+    note = reason
+    if items:
+        note = _("{reason} Opinions back to “no disposition”: {ids}").format(
+            reason=reason, ids="、".join(f"#{item.pk}" for item in items)
+        )
+        now = timezone.now()
+        for item in items:
+            item.issue, item.updated_at = None, now
+        bulk_update_with_history(
+            items,
+            FeedbackItem,
+            ["issue", "updated_at"],
+            default_user=actor,
+            default_change_reason=note,
+        )
+    issue.withdrawn_at = timezone.now()
+    issue.withdrawn_by = actor
+    issue.withdrawn_reason = reason
+    issue._change_reason = reason
+    issue.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"])
+    _event(issue, IssueEvent.Kind.WITHDRAWN, actor, note)
+    return issue
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from branches import rules as branch_rules
 from branches.models import Membership
 from branches.scoping import membership_of, scope_of
+from outreach.models import UNREPLIED
 
 from . import signals
 from .models import Escalation, Issue, IssueEvent, ProvincialDecision
@@ -59,8 +60,9 @@ class Transition:
 
 
 def unreplied_items(issue: Issue):
-    """Linked, not withdrawn feedback items that have no reply yet."""
-    return issue.feedback_items.active().filter(replies__isnull=True).order_by("id")
+    """Linked, not withdrawn feedback items not answered yet (``UNREPLIED``: no reply
+    reached the enterprise, attempts aside, and not closed as unreachable)."""
+    return issue.feedback_items.active().filter(UNREPLIED).order_by("id")
 
 
 def _items_with_latest_reply_unsatisfied(issue: Issue):

@@ -1,8 +1,9 @@
-"""Issue routes: the pages, the workflow actions, feedback → issue, and the province's work."""
+"""Issue routes: the pages, the workflow actions, opinions (their page, replies, feedback →
+issue), and the province's work."""
 
 from django.urls import path
 
-from .views import actions, feedback_actions, issue_pages, ledger, province
+from .views import actions, feedback_actions, issue_pages, ledger, opinions, province
 
 app_name = "issues"
 
@@ -28,8 +29,18 @@ urlpatterns = [
         name="instruction_acknowledge",
     ),
     path("<int:pk>/merge/", actions.issue_merge, name="issue_merge"),
-    # Feedback → issue
+    path("<int:pk>/withdraw/", actions.issue_withdraw, name="issue_withdraw"),
+    # Opinions: the page, a reply to one, closing one as unreachable (POSTs back to it)
+    path("opinions/<int:pk>/", opinions.feedback_detail, name="feedback_detail"),
+    path("opinions/<int:pk>/reply/", opinions.feedback_reply, name="feedback_reply"),
+    path(
+        "opinions/<int:pk>/unreachable/",
+        opinions.feedback_close_unreachable,
+        name="feedback_close_unreachable",
+    ),
+    # Opinions ticked on a list: dispose of them, or one reply to those of one enterprise
     path("from-feedback/", feedback_actions.feedback_dispose, name="feedback_dispose"),
+    path("opinions/reply/", feedback_actions.feedback_reply_bulk, name="feedback_reply_bulk"),
     # Province
     path(
         "province/escalations/",

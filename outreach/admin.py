@@ -124,5 +124,17 @@ class FeedbackItemAdmin(CoreModelAdmin):
     search_fields = ["content", "contact", "enterprise__name"]
     date_hierarchy = "received_on"
     list_select_related = ["branch", "category", "enterprise", "issue"]
-    autocomplete_fields = ["activity", "enterprise", "issue"]
-    readonly_fields = ["branch", "created_by", "created_at", "updated_at"]
+    autocomplete_fields = ["activity", "enterprise"]
+    # Where an opinion went and whether it was answered are written by the screens' services,
+    # which check what the database would refuse (an issue that no longer counts, closing
+    # as unreachable without attempts on two days).
+    readonly_fields = [
+        "branch",
+        "issue",
+        "unreachable_at",
+        "unreachable_by",
+        "unreachable_reason",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]

@@ -319,9 +319,12 @@ POSITIVE_SATISFACTION = (Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIE
 
 #: Neither linked to an issue nor closed with a reason (条条有落实 not yet kept).
 UNDISPOSED = Q(issue__isnull=True, closed_at__isnull=True)
-#: No reply recorded yet (件件有反馈 not yet kept).
-UNREPLIED = Q(last_replied_on__isnull=True)
-REPLIED = Q(last_replied_on__isnull=False)
+#: Answered (件件有反馈 kept): a reply reached the enterprise (``last_replied_on`` counts no
+#: "not reachable" attempt), or the branch lead closed the opinion as unreachable after
+#: attempts on at least two days.
+REPLIED = Q(last_replied_on__isnull=False) | Q(unreachable_at__isnull=False)
+#: Not answered yet: no reply reached the enterprise and it was not closed as unreachable.
+UNREPLIED = Q(last_replied_on__isnull=True, unreachable_at__isnull=True)
 #: The latest reply that recorded a satisfaction said satisfied or basically satisfied.
 SATISFIED = Q(satisfaction__in=POSITIVE_SATISFACTION)
 #: A reply recorded a satisfaction ("not reachable" records none).
@@ -416,9 +419,25 @@ class FeedbackItem(Withdrawable, TimeStamped):
         blank=True,
         related_name="+",
     )
-    # Kept by a database trigger on issues_reply (issues/migrations/0005), never by
+    # Closed as unreachable (联系不上) by the branch lead after attempts on two days or more
+    # (issues.services.feedback_close_unreachable): counts as answered (REPLIED). The reason
+    # has a database default too, for loaders that list their columns (bench's COPY).
+    unreachable_reason = models.TextField(
+        _("reason for closing as unreachable"), blank=True, default="", db_default=""
+    )
+    unreachable_at = models.DateTimeField(_("closed as unreachable at"), null=True, blank=True)
+    unreachable_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed as unreachable by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Kept by a database trigger on issues_reply (issues/migrations/0005, 0008), never by
     # Python: the dashboard counts replies and satisfaction over a million opinions
-    # from this one table instead of joining every reply.
+    # from this one table instead of joining every reply. "Not reachable" attempts do not
+    # count in ``last_replied_on``: it is the date of the latest reply that reached them.
     last_replied_on = models.DateField(_("last replied on"), null=True, blank=True, editable=False)
     satisfaction = models.CharField(
         _("enterprise's satisfaction"),
@@ -445,6 +464,10 @@ class FeedbackItem(Withdrawable, TimeStamped):
                 condition=Q(closed_at__isnull=True) | ~Q(closed_reason=""),
                 name="feedback_closed_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(unreachable_at__isnull=True) | ~Q(unreachable_reason=""),
+                name="feedback_unreachable_has_reason",
+            ),
         ]
         indexes = [
             models.Index(fields=["branch", "received_on"], name="feedback_branch_date"),
@@ -458,12 +481,20 @@ class FeedbackItem(Withdrawable, TimeStamped):
             # The promise's two queues, read from their own small indexes.
             models.Index(
                 fields=["branch", "-received_on"],
-                condition=Q(withdrawn_at__isnull=True, last_replied_on__isnull=True),
+                condition=Q(
+                    withdrawn_at__isnull=True,
+                    last_replied_on__isnull=True,
+                    unreachable_at__isnull=True,
+                ),
                 name="feedback_unreplied",
             ),
             models.Index(
                 fields=["category", "-received_on"],
-                condition=Q(withdrawn_at__isnull=True, last_replied_on__isnull=True),
+                condition=Q(
+                    withdrawn_at__isnull=True,
+                    last_replied_on__isnull=True,
+                    unreachable_at__isnull=True,
+                ),
                 name="feedback_unreplied_category",
             ),
             models.Index(
@@ -483,8 +514,9 @@ class FeedbackItem(Withdrawable, TimeStamped):
         return self.content[:40]
 
     @property
-    def has_reply(self) -> bool:
-        return self.last_replied_on is not None
+    def is_answered(self) -> bool:
+        """The same as ``REPLIED``: a reply reached the enterprise, or closed as unreachable."""
+        return self.last_replied_on is not None or self.unreachable_at is not None
 
     @property
     def disposition(self) -> str:

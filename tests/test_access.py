@@ -197,6 +197,17 @@ ROUTES = {
         POST_ONLY,
     ),
     "issues:issue_merge": ("get", lambda world: {"pk": world.a.issue.pk}, POST_ONLY),
+    "issues:issue_withdraw": ("get", lambda world: {"pk": world.a.issue.pk}, POST_ONLY),
+    # An opinion's page: for those who see A, a 404 for everyone else; its actions (a
+    # reply, closing as unreachable) are POSTs, like one reply to opinions ticked on a list.
+    "issues:feedback_detail": ("get", lambda world: {"pk": world.a.feedback.pk}, SEEN_BY_A),
+    "issues:feedback_reply": ("get", lambda world: {"pk": world.a.feedback.pk}, POST_ONLY),
+    "issues:feedback_close_unreachable": (
+        "get",
+        lambda world: {"pk": world.a.feedback.pk},
+        POST_ONLY,
+    ),
+    "issues:feedback_reply_bulk": ("get", {}, POST_ONLY),
     # From feedback to issues: a POST from the lists (its page answers the POST).
     "issues:feedback_dispose": ("get", {}, POST_ONLY),
     # The province: the queue for the office and leaders (and administrators, who see every

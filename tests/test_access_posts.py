@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from tests import samples
 from tests.db_state import database_rows
-from tests.factories import ActivityFactory, FeedbackItemFactory
+from tests.factories import ActivityFactory, FeedbackItemFactory, ReplyFactory
 from tests.issues.screens import issue_in
 from tests.test_access import LOGIN, assert_answer, log_in_as
 
@@ -98,6 +99,43 @@ def _merge(world):
     return {"pk": duplicate.pk}, {"into": survivor.pk, "note": "重复问题"}
 
 
+def _withdraw_issue(world):
+    return {"pk": issue_in(world, "collected").pk}, {"reason": "重复立项"}
+
+
+def _reply_data(seen: int) -> dict:
+    return {
+        "channel": "phone",
+        "content": "已电话答复企业",
+        "replied_on": _today(),
+        "seen_reply_id": seen,
+    }
+
+
+def _opinion_reply(world):
+    return {"pk": world.a.feedback.pk}, _reply_data(world.a.reply.pk)
+
+
+def _unreachable(world):
+    item = FeedbackItemFactory(activity=world.a.activity, enterprise=world.a.enterprise)
+    today = timezone.localdate()
+    for day in (today - timedelta(days=2), today - timedelta(days=1)):
+        ReplyFactory(
+            feedback_item=item,
+            replied_by=world.a.activity.staff.first(),
+            satisfaction="not_reachable",
+            replied_on=day,
+        )
+    return {"pk": item.pk}, {"reason": "企业已搬迁，电话停机"}
+
+
+def _bulk_reply(world):
+    items = FeedbackItemFactory.create_batch(
+        2, activity=world.a.activity, enterprise=world.a.enterprise
+    )
+    return {}, {"items": [item.pk for item in items], "action": "reply", **_reply_data(0)}
+
+
 def _dispose(world):
     item = FeedbackItemFactory(activity=world.a.activity, anonymous=True)
     return {}, {"items": [item.pk], "action": "close", "reason": "表扬，无需立项"}
@@ -142,6 +180,12 @@ ACTIONS: dict[str, Action] = {
     "issues:issue_merge": Action(_merge, BY_A),
     # Disposing of opinions asks the role before reading any opinion: no role, a 403.
     "issues:feedback_dispose": Action(_dispose, {**BY_A, "no_role_user": 403}),
+    # Withdrawing an issue and closing an opinion as unreachable are the branch lead's.
+    "issues:issue_withdraw": Action(_withdraw_issue, {**BY_A, "staff_a": 403}),
+    "issues:feedback_close_unreachable": Action(_unreachable, {**BY_A, "staff_a": 403}),
+    "issues:feedback_reply": Action(_opinion_reply, BY_A),
+    # One reply to ticked opinions asks the role first too, like disposing of them.
+    "issues:feedback_reply_bulk": Action(_bulk_reply, {**BY_A, "no_role_user": 403}),
     # Everyone marks their own notifications read; only the staff of A and B have one.
     "notifications:mark_all_read": Action(
         lambda world: ({}, {}),

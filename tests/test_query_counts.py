@@ -247,10 +247,11 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
 
 
 # session, user, membership; one query per section, each row's issue, branch, category,
-# responsible and counts joined or annotated (staff: responsible, replies, instructions;
+# responsible and counts joined or annotated (staff: responsible, replies, opinions still
+# lacking a disposition or a reply (enterprise, category, issue joined), instructions;
 # the lead also verify; the office: escalations; the leader: their own instructions);
 # the bell's unread count.
-MY_WORK = {"staff_a": 7, "lead_a": 8, "office": 5, "leader": 5}
+MY_WORK = {"staff_a": 8, "lead_a": 9, "office": 5, "leader": 5}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -388,6 +389,40 @@ def test_a_typical_issue_page_stays_under_the_target(
     assert len(response.context["events"]) == rows
     assert response.context["escalations"] == []
     assert response.context["merged_issues"] == []
+
+
+# --- issues: one opinion ---------------------------------------------------------------------
+
+
+def opinion_with(world, rows: int):
+    """World A's opinion (in its issue) with ``rows`` more replies, every other one an
+    attempt ("not reachable"), each by another person."""
+    item = world.a.feedback
+    for n in range(rows):
+        ReplyFactory(
+            feedback_item=item,
+            replied_by=UserFactory(),
+            satisfaction="not_reachable" if n % 2 else "satisfied",
+            replied_on=today() - timedelta(days=n),
+        )
+    return item
+
+
+# session, user, membership; the opinion (branch, enterprise, activity, campaign, category,
+# issue, the people who recorded, closed and withdrew it joined); its replies (who replied
+# joined); the bell's unread count. The same for every reader.
+OPINION_DETAIL = {"staff_a": 6, "lead_a": 6, "office": 6, "leader": 6}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("persona", list(OPINION_DETAIL))
+def test_opinion_detail(client, world, personas, persona, rows, django_assert_num_queries):
+    item = opinion_with(world, rows)
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(OPINION_DETAIL[persona]):
+        response = client.get(reverse("issues:feedback_detail", kwargs={"pk": item.pk}))
+    assert response.status_code == 200
+    assert len(response.context["replies"]) == rows + 1
 
 
 # --- issues: a provincial meeting ----------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import date
 
 from demo.data import content as C
 from demo.data import opinions as O
+from issues.models import Reply
 from outreach.models import Activity, FeedbackItem
 
 from .plans import BranchContext, ItemPlan
@@ -258,4 +259,6 @@ class FeedbackPlanner:
                     clock.next(0, 2),
                     satisfaction=self.replies.closed_satisfaction(kind),
                 )
+                if item.reply.satisfaction == Reply.Satisfaction.NOT_REACHABLE:
+                    self.replies.second_attempt(item)
         ctx.anonymous_left = 0

@@ -71,6 +71,8 @@ class ItemPlan:
     closed_at: datetime | None = None
     closed_by: object = None
     reply: ReplyPlan | None = None
+    #: Replies besides ``reply``: "not reachable" attempts before or after it.
+    attempts: list = field(default_factory=list)
     obj: FeedbackItem | None = None
 
 

@@ -1,19 +1,24 @@
 """The demo's replies to enterprises: channel, wording and how satisfied they said they were.
 
 Used for opinions closed without an issue (``feedback``) and for the opinions behind each
-answered issue (``workflow``, which also records each reply on the issue's timeline).
+answered issue (``workflow``, which also records each reply on the issue's timeline). A
+"not reachable" reply is an attempt, not an answer: an answered issue's opinion that was
+not reached by phone is visited the next day; an opinion closed without an issue whose
+enterprise was not reached gets a second attempt two days later (the branch lead may then
+close it as unreachable on its page).
 """
 
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from demo.data import opinions as O
 from issues.models import IssueEvent, Reply
 from outreach.models import Activity
 
 from .plans import ReplyPlan
-from .story import weighted
+from .story import CUTOFF, at, weighted
 
 SAT = Reply.Satisfaction
 # Fixed Chinese words for the timeline notes, whatever language the command runs in.
@@ -78,9 +83,37 @@ class ReplyPlanner:
         )
         return ReplyPlan(channel, text, moment, by, satisfaction)
 
-    def reply_items(self, issue, clock, items, *, unsatisfied=None):
+    def second_attempt(self, item) -> None:
+        """Call again two days after a first attempt that did not reach the enterprise."""
+        first = item.reply
+        moment = at(first.moment.date() + timedelta(days=2), 15, 0)
+        if moment <= CUTOFF:
+            item.attempts.append(
+                ReplyPlan(Reply.Channel.PHONE, first.content, moment, first.by, first.satisfaction)
+            )
+
+    def _reached_after(self, issue, clock, item) -> None:
+        """The attempt stays on record; the enterprise is visited the next day (or later
+        that day), and that reply reaches them."""
+        attempt = item.reply
+        moment = at(attempt.moment.date() + timedelta(days=1), 10, 0)
+        if moment > CUTOFF:
+            moment = attempt.moment + timedelta(hours=2)
+        text = (
+            O.REPLY_LEADS[Reply.Channel.VISIT].format(contact=item.enterprise.contact_name)
+            + issue.text("reply")
+            + O.SATISFACTION_TAILS[SAT.BASICALLY_SATISFIED][0]
+        )
+        item.attempts.append(attempt)
+        item.reply = ReplyPlan(
+            Reply.Channel.VISIT, text, moment, attempt.by, SAT.BASICALLY_SATISFIED
+        )
+        clock.jump_to(moment)
+
+    def reply_items(self, issue, clock, items, *, unsatisfied=None, reach=False):
         """Reply to each of ``items`` with the issue's answer, and note it on the timeline;
-        ``unsatisfied`` is the one enterprise that was not satisfied (and so reopened it)."""
+        ``unsatisfied`` is the one enterprise that was not satisfied (and so reopened it);
+        with ``reach`` (the issue is then answered) every reply reaches its enterprise."""
         for item in items:
             satisfaction = SAT.UNSATISFIED if item is unsatisfied else None
             if item is unsatisfied:
@@ -102,11 +135,11 @@ class ReplyPlanner:
                     clock.next(0, 2),
                     satisfaction=satisfaction,
                 )
-            label = SATISFACTION_LABELS[item.reply.satisfaction]
+            if reach and item.reply.satisfaction == SAT.NOT_REACHABLE:
+                self._reached_after(issue, clock, item)
             who = item.enterprise.name if item.enterprise else "背靠背意见"
-            issue.event(
-                IssueEvent.Kind.REPLY,
-                item.reply.moment,
-                item.reply.by,
-                note=f"答复{who}（{label}）",
-            )
+            for reply in (*item.attempts, item.reply):
+                label = SATISFACTION_LABELS[reply.satisfaction]
+                issue.event(
+                    IssueEvent.Kind.REPLY, reply.moment, reply.by, note=f"答复{who}（{label}）"
+                )

@@ -125,7 +125,7 @@ class TimelinePlanner:
     def _fix_timeline(self, ctx, issue, clock):
         self._rectify(issue, clock, clock.next(0, 2), S.COLLECTED, "立行立改：")
         if issue.state == S.ANSWERED:
-            self.replies.reply_items(issue, clock, issue.items)
+            self.replies.reply_items(issue, clock, issue.items, reach=True)
             self._answer(issue, clock)
         else:
             self.replies.reply_items(
@@ -190,7 +190,7 @@ class TimelinePlanner:
             return
         self._rectify(issue, clock, clock.next(5, 14), S.RECTIFYING, "整改完成并经分院负责人验证：")
         if issue.state == S.ANSWERED:
-            self.replies.reply_items(issue, clock, issue.items)
+            self.replies.reply_items(issue, clock, issue.items, reach=True)
             self._answer(issue, clock)
         else:
             self.replies.reply_items(
@@ -218,7 +218,7 @@ class TimelinePlanner:
             return
         self._rectify(issue, clock, clock.next(7, 10), S.RECTIFYING, "整改完成并经分院负责人验证：")
         unsatisfied = next(i for i in issue.items if i.enterprise is not None)
-        self.replies.reply_items(issue, clock, issue.items, unsatisfied=unsatisfied)
+        self.replies.reply_items(issue, clock, issue.items, unsatisfied=unsatisfied, reach=True)
         self._answer(issue, clock)
         issue.transition(
             clock.next(1, 3),

@@ -279,8 +279,10 @@ class PlanWriter:
 
     def _replies(self, items):
         replies = []
-        for plan in sorted((i for i in items if i.reply), key=lambda i: i.reply.moment):
-            reply = plan.reply
+        planned = [(plan, reply) for plan in items for reply in (*plan.attempts, plan.reply)]
+        for plan, reply in sorted(
+            ((plan, reply) for plan, reply in planned if reply), key=lambda pair: pair[1].moment
+        ):
             obj = Reply(
                 feedback_item=plan.obj,
                 channel=reply.channel,

@@ -24,7 +24,14 @@ from core.files import private_file_response
 from core.ids import parse_id
 
 from .. import rules, selectors, services
-from ..forms import TRANSITION_FORMS, InstructionForm, MergeForm, RectificationForm, ReplyForm
+from ..forms import (
+    TRANSITION_FORMS,
+    InstructionForm,
+    IssueWithdrawForm,
+    MergeForm,
+    RectificationForm,
+    ReplyForm,
+)
 from ..models import Instruction, Issue, IssueEvidence, Reply
 from ..transitions import TRANSITIONS, StaleTransition, apply_transition, role_may
 from .issue_pages import render_issue_page
@@ -310,3 +317,35 @@ def issue_merge(request, pk: int):
         ),
     )
     return redirect("issues:issue_detail", pk=survivor.pk)
+
+
+# --- withdrawal -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def issue_withdraw(request, pk: int):
+    """The branch lead withdraws an issue opened by mistake; its opinions go back to
+    "no disposition" (the service records which on the timeline)."""
+    issue = _issue_in_scope(request, pk)
+    if not rules.can_withdraw(request.user, issue):
+        raise PermissionDenied
+    if issue.withdrawn_at or issue.merged_into_id:  # a second tab, a double click
+        messages.error(request, _("This issue was already withdrawn or merged."))
+        return _back(issue)
+    form = IssueWithdrawForm(request.POST, issue=issue)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return render_issue_page(request, issue, bound={"withdraw": form})
+    try:
+        services.issue_withdraw(actor=request.user, issue=issue, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        if _add_service_errors(form, error):
+            _form_errors(request, form)
+            return render_issue_page(request, issue, bound={"withdraw": form})
+        return _refusal(request, issue, error)
+    messages.success(
+        request,
+        _("Issue withdrawn. Its opinions are back among those with no disposition."),
+    )
+    return _back(issue)

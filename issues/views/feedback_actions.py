@@ -1,9 +1,11 @@
-"""From feedback to issues: dispose of opinions chosen on the feedback list or an activity.
+"""Opinions ticked on the feedback list, an activity or an enterprise: dispose of them, or
+give their enterprise one reply.
 
 The list posts the chosen ids here; the page lists them again (read through the user's
-scope) and offers three ways on: open a new issue, attach them to an open issue of the
-branch, or close them with a reason. The services refuse what changed meanwhile (an
-opinion linked by someone else), and then nothing is done.
+scope). Disposing offers three ways on: open a new issue, attach them to an open issue of
+the branch, or close them with a reason. Replying records one answer on each opinion, for
+opinions of one enterprise. The services refuse what changed meanwhile (an opinion linked
+or answered by someone else, a second click), and then nothing is done.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from branches import rules as branch_rules
 from core.ids import parse_ids
 from outreach.models import FeedbackItem
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..feedback_forms import (
     CLOSE,
     CREATE,
@@ -31,7 +33,9 @@ from ..feedback_forms import (
     AttachToIssueForm,
     CloseFeedbackForm,
     IssueFromFeedbackForm,
+    OpinionReplyForm,
 )
+from .opinions import reply_recorded_message
 
 
 @login_required
@@ -80,6 +84,70 @@ def feedback_dispose(request):
             "link_form": forms[LINK],
             "close_form": forms[CLOSE],
             "active": action if action in forms else _default_action(pending),
+            "errors": errors,
+            "back_url": back_url,
+        },
+    )
+
+
+#: The bulk reply page's submit button value (its first display carries none).
+REPLY = "reply"
+
+
+@login_required
+@require_POST
+def feedback_reply_bulk(request):
+    """Show the chosen opinions with one reply form; record it on each when submitted."""
+    user = request.user
+    if not branch_rules.can_dispose_feedback(user):
+        raise PermissionDenied
+    back_url = _back_url(request)
+    items = _chosen_items(request)
+    if not items:
+        messages.error(request, _("Choose at least one opinion."))
+        return redirect(back_url)
+    if not all(rules.can_reply(user, item) for item in items):
+        raise PermissionDenied
+    try:
+        services.refuse_unless_one_enterprise(items)
+    except ValidationError as error:
+        return _reply_page(request, items, None, list(error.messages), back_url)
+    submitted = request.POST.get("action") == REPLY
+    form = OpinionReplyForm(
+        request.POST if submitted else None, seen_reply_id=selectors.newest_reply_id(items)
+    )
+    if submitted and form.is_valid():
+        data = form.cleaned_data
+        try:
+            replies = services.feedback_reply(
+                actor=user,
+                feedback_items=items,
+                channel=data["channel"],
+                content=data["content"],
+                replied_on=data["replied_on"],
+                satisfaction=data["satisfaction"],
+                seen_reply_id=data["seen_reply_id"],
+            )
+        except ValidationError as error:
+            # A refusal about no field (a reply recorded meanwhile, a second click): the
+            # page shows it without the form, so that nothing is sent twice by mistake.
+            errors = _report(form, error)
+            if errors:
+                return _reply_page(request, _chosen_items(request), None, errors, back_url)
+        else:
+            messages.success(request, reply_recorded_message(replies[0].is_attempt, len(replies)))
+            return redirect(back_url)
+    return _reply_page(request, items, form, [], back_url)
+
+
+def _reply_page(request, items, form, errors, back_url):
+    return render(
+        request,
+        "issues/feedback_reply.html",
+        {
+            "items": items,
+            "enterprise": items[0].enterprise,
+            "form": form,
             "errors": errors,
             "back_url": back_url,
         },

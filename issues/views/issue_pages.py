@@ -23,6 +23,7 @@ from ..filters import IssueFilter
 from ..forms import (
     TRANSITION_FORMS,
     InstructionForm,
+    IssueWithdrawForm,
     MergeForm,
     RectificationForm,
     ReplyForm,
@@ -104,6 +105,13 @@ def my_work(request):
             selectors.rectified_issues_awaiting_replies(user),
         )
         section(
+            "opinions",
+            _("Opinions still lacking a disposition or a reply"),
+            _("Every opinion of the branch is disposed of and answered."),
+            selectors.opinions_awaiting_action(user),
+            kind="opinions",
+        )
+        section(
             "instructions",
             _("Leader instructions to acknowledge"),
             _("No instruction waits for acknowledgement."),
@@ -147,7 +155,7 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
     """The issue page; ``bound`` holds a posted form that failed (shown open, with errors).
 
     Keys of ``bound``: a transition name, ``"rectification"``, ``"instruction"``,
-    ``"merge"``, ``"reply_all"`` or ``("reply", item_pk)``.
+    ``"merge"``, ``"withdraw"``, ``"reply_all"`` or ``("reply", item_pk)``.
     """
     user = request.user
     bound = bound or {}
@@ -189,7 +197,7 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
         "issue": issue,
         "actions": actions,
         "items": items,
-        "unreplied_count": sum(1 for item in items if not item.replies.all()),
+        "unreplied_count": sum(1 for item in items if not item.is_answered),
         "reply_all_form": (
             (bound.get("reply_all") or ReplyForm(issue=issue))
             if may_reply and len(items) > 1
@@ -212,6 +220,12 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
         "rectification_open": "rectification" in bound,
         "merge_form": merge_form,
         "merge_open": "merge" in bound,
+        "withdraw_form": (
+            (bound.get("withdraw") or IssueWithdrawForm(issue=issue))
+            if is_open and rules.can_withdraw(user, issue)
+            else None
+        ),
+        "withdraw_open": "withdraw" in bound,
         "merged_issues": rows.merged_issues,
         "events": rows.events,
     }

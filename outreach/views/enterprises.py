@@ -54,6 +54,11 @@ class EnterpriseDetailView(ScopedQuerysetMixin, DetailView):
         context["activities"] = selectors.enterprise_activities(self.request.user, enterprise)
         context["feedback_items"] = selectors.enterprise_opinions(self.request.user, enterprise)
         context["can_write"] = rules.can_log_outreach_in(self.request.user, enterprise.branch)
+        # Ticks to reply to opinions: for the staff and lead of the opinions' own branch.
+        membership = membership_of(self.request.user)
+        context["reply_branch_id"] = (
+            membership.branch_id if rules.can_dispose_feedback(self.request.user) else None
+        )
         context["withdraw_form"] = WithdrawForm(
             action=reverse("outreach:enterprise_withdraw", args=[enterprise.pk])
         )

@@ -227,7 +227,7 @@ def _export_row(item: FeedbackItem) -> list[object]:
         FeedbackItem.Disposition(item.disposition).label,
         item.issue.title if item.issue_id else "",
         item.closed_reason,
-        _("Replied") if item.has_reply else _("Not replied"),
+        _("Replied") if item.is_answered else _("Not replied"),
     ]
 
 

@@ -90,7 +90,9 @@ def test_staff_opens_an_issue_from_two_opinions_and_closes_a_praise(
     page.wait_for_url("**/outreach/feedback/?kind=praise")
     expect(page.get_by_role("alert").first).to_contain_text("1")
     expect(page.get_by_test_id("disposition")).to_contain_text("表扬意见，已转告检验员")
-    expect(page.get_by_test_id("tick")).to_have_count(0)
+    # Disposed of, but not yet answered: it can still be ticked, for a reply.
+    expect(page.get_by_test_id("tick")).to_have_count(1)
+    expect(page.get_by_test_id("reply-status")).to_have_text("未答复")
     praise.refresh_from_db()
     assert praise.closed_by == staff_a
 

@@ -23,7 +23,7 @@ from issues.models import (
     ProvincialMeeting,
     Reply,
 )
-from outreach.models import Activity, Campaign, Enterprise, FeedbackItem
+from outreach.models import REPLIED, UNREPLIED, Activity, Campaign, Enterprise, FeedbackItem
 from outreach.validators import validate_uscc
 
 pytestmark = pytest.mark.django_db
@@ -235,8 +235,22 @@ def test_immediate_fixes_are_mostly_answered():
 def test_answered_issues_have_a_reply_on_every_item():
     answered = FeedbackItem.objects.filter(issue__state=STATE.ANSWERED)
     assert answered.exists()
-    assert not answered.filter(replies__isnull=True).exists()
+    # A reply that reached the enterprise: a "not reachable" call is followed by a visit.
+    assert not answered.filter(UNREPLIED).exists()
+    assert answered.filter(replies__satisfaction=Reply.Satisfaction.NOT_REACHABLE).exists()
     assert not Issue.objects.filter(state=STATE.ANSWERED, answered_at__isnull=True).exists()
+
+
+def test_unreached_enterprises_were_called_again_on_another_day():
+    """Opinions closed without an issue whose enterprise was not reached: still unanswered,
+    most with attempts on two days, which lets their branch lead close them as unreachable."""
+    attempted = FeedbackItem.objects.filter(
+        closed_at__isnull=False, replies__satisfaction=Reply.Satisfaction.NOT_REACHABLE
+    ).distinct()
+    assert attempted.exists()
+    assert not attempted.filter(REPLIED).exists()
+    days = attempted.annotate(days=Count("replies__replied_on", distinct=True))
+    assert days.filter(days__gte=2).exists()
 
 
 def test_rectified_issues_wait_for_some_replies():

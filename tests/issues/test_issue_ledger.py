@@ -144,6 +144,7 @@ def issues(world, staff_a, lead_a):
         title="已合并问题",
         merged_into=made["overdue"],
         merged_at=timezone.now(),
+        items=0,
     )
     made["withdrawn"] = issue_in(
         world,
@@ -151,6 +152,7 @@ def issues(world, staff_a, lead_a):
         title="已撤回问题",
         withdrawn_at=timezone.now(),
         withdrawn_reason="重复",
+        items=0,
     )
     return made
 

@@ -72,7 +72,7 @@ def issues(world, staff_a, lead_a):
     escalated_before = issue_in(world, State.RECTIFYING, category=speed, responsible=lead_a)
     EscalationFactory(issue=escalated_before)
     issue_in(world, State.COLLECTED, merged_into=overdue, merged_at=timezone.now(), items=0)
-    issue_in(world, State.COLLECTED, withdrawn_at=timezone.now(), withdrawn_reason="重复")
+    issue_in(world, State.COLLECTED, withdrawn_at=timezone.now(), withdrawn_reason="重复", items=0)
     return {
         "world": world.a.issue.pk,
         "overdue": overdue.pk,

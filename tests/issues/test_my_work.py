@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Issue
+from outreach.models import FeedbackItem
 from tests.factories import EscalationFactory, InstructionFactory, ReplyFactory
 from tests.issues.screens import issue_in
 
@@ -19,13 +20,22 @@ State = Issue.State
 
 
 def sections(client) -> dict[str, set[int]]:
-    """Section key -> the issue ids it lists."""
+    """Section key -> the issue ids it lists (the opinion ids, for the opinions)."""
     response = client.get(MINE)
     assert response.status_code == 200
     return {
-        section["key"]: {getattr(entry, "issue_id", entry.pk) for entry in section["items"]}
+        section["key"]: {
+            entry.pk if section["kind"] == "opinions" else getattr(entry, "issue_id", entry.pk)
+            for entry in section["items"]
+        }
         for section in response.context["sections"]
     }
+
+
+def unanswered(*issue_ids) -> set[int]:
+    """The opinions of these issues that have no reply yet."""
+    items = FeedbackItem.objects.filter(issue__in=issue_ids, replies__isnull=True)
+    return set(items.values_list("pk", flat=True))
 
 
 @pytest.fixture
@@ -66,6 +76,9 @@ def test_branch_staff_see_their_issues_replies_and_instructions(client, world, w
     assert sections(client) == {
         "responsible": {work["mine"]},
         "replies": {work["unreplied"]},
+        "opinions": unanswered(
+            work["mine"], work["reported"], work["unreplied"], work["escalated"]
+        ),
         "instructions": {world.a.issue.pk},
     }
 
@@ -76,6 +89,9 @@ def test_branch_lead_also_verifies(client, world, work, lead_a):
         "responsible": {work["reported"], work["unreplied"], work["replied"], work["escalated"]},
         "verify": {work["reported"]},
         "replies": {work["unreplied"]},
+        "opinions": unanswered(
+            work["mine"], work["reported"], work["unreplied"], work["escalated"]
+        ),
         "instructions": {world.a.issue.pk},
     }
 
@@ -106,6 +122,7 @@ def test_other_branches_work_is_not_shown(client, world, work, staff_b):
     assert sections(client) == {
         "responsible": set(),
         "replies": set(),
+        "opinions": unanswered(work["escalated_b"]),
         "instructions": {world.b.issue.pk},
     }
 

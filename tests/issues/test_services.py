@@ -62,10 +62,11 @@ def open_issue(actor, items, category, title="检验预约排队时间长"):
 
 def issue_of(activity, state=State.COLLECTED, items=1, **fields):
     linked = items_of(activity, items)
+    if linked:
+        fields.setdefault("category", linked[0].category)
     return IssueFactory(
         branch=activity.branch,
         campaign=activity.campaign,
-        category=linked[0].category,
         state=state,
         feedback_items=linked,
         **fields,
@@ -183,9 +184,11 @@ def test_opinions_cannot_join_a_finished_issue(staff_a, activity_a, closed):
     if closed == "answered":
         issue = issue_of(activity_a, state=State.ANSWERED)
     elif closed == "merged":
-        issue = issue_of(activity_a, merged_into=issue_of(activity_a), merged_at=timezone.now())
+        issue = issue_of(
+            activity_a, merged_into=issue_of(activity_a), merged_at=timezone.now(), items=0
+        )
     else:
-        issue = issue_of(activity_a, withdrawn=True)
+        issue = issue_of(activity_a, withdrawn=True, items=0)
     extra = items_of(activity_a, 1)
     with pytest.raises(ValidationError) as refused:
         services.feedback_link(actor=staff_a, issue=issue, feedback_items=extra)
@@ -332,7 +335,7 @@ def test_issues_of_two_branches_cannot_be_merged(personas, persona, activity_a, 
 def test_nothing_merges_into_an_answered_or_merged_issue(staff_a, activity_a):
     answered = issue_of(activity_a, state=State.ANSWERED)
     survivor = issue_of(activity_a)
-    merged = issue_of(activity_a, merged_into=survivor, merged_at=timezone.now())
+    merged = issue_of(activity_a, merged_into=survivor, merged_at=timezone.now(), items=0)
     duplicate = issue_of(activity_a)
     before = snapshot(answered, merged, duplicate)
     for target in (answered, merged):

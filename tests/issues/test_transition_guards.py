@@ -46,10 +46,11 @@ def activity(branch_a):
 def make_issue(activity, state=State.COLLECTED, items=1, **fields):
     """An issue of the activity's branch with ``items`` linked opinions."""
     linked = [FeedbackItemFactory(activity=activity) for _ in range(items)]
+    if linked:
+        fields.setdefault("category", linked[0].category)
     return IssueFactory(
         branch=activity.branch,
         campaign=activity.campaign,
-        category=linked[0].category,
         state=state,
         feedback_items=linked,
         **fields,
@@ -441,12 +442,13 @@ def test_an_unknown_action_is_refused(activity, staff_a):
 @pytest.fixture
 def merged_issue(activity, staff_a):
     survivor = make_issue(activity)
-    return make_issue(activity, merged_into=survivor, merged_at=timezone.now())
+    # A merged or withdrawn issue holds no opinion (the database refuses it).
+    return make_issue(activity, merged_into=survivor, merged_at=timezone.now(), items=0)
 
 
 @pytest.fixture
 def withdrawn_issue(activity):
-    return make_issue(activity, withdrawn=True)
+    return make_issue(activity, withdrawn=True, items=0)
 
 
 @pytest.mark.parametrize("which", ["merged_issue", "withdrawn_issue"])

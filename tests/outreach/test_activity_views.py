@@ -90,8 +90,8 @@ def test_activity_page_shows_each_opinion_with_disposition_and_reply(client, wor
     client.force_login(staff_a)
     response = client.get(reverse("outreach:activity_detail", args=[world.a.activity.pk]))
     items = {item.pk: item for item in response.context["feedback_items"]}
-    assert items[world.a.feedback.pk].has_reply is True
-    assert items[open_item.pk].has_reply is False
+    assert items[world.a.feedback.pk].is_answered is True
+    assert items[open_item.pk].is_answered is False
     body = response.content.decode()
     assert "报检系统经常卡顿" in body
     assert "未处置" in body

@@ -281,7 +281,7 @@ def test_api_returns_every_key_in_total_and_per_branch(client, data, office):
         key: EXPECTED_A[key] + EXPECTED_B[key]
         for key in API_KEYS - {"reply_rate", "satisfaction_rate"}
     }
-    assert body["reply_rate"] == 0.75
+    assert body["reply_rate"] == 0.625
     assert body["satisfaction_rate"] == 0.8
     branches = {row["branch"]: row for row in body["branches"]}
     assert set(branches) == {"泉州分院", "漳州分院"}

@@ -3,10 +3,10 @@
 The dataset has the edge cases the definitions decide: an enterprise visited twice, an
 enterprise at a forum (not a visit), a withdrawn visit, an anonymous opinion, a withdrawn
 opinion, opinions of each kind, an opinion replied twice (the latest satisfaction counts),
-a "not reachable" reply, a merged issue, an issue fixed on the spot then reopened, an
-overdue issue decided by the province then escalated again (studied and waiting), an
-escalation decided, and a whole other campaign. It runs on SQLite and, in CI, on
-PostgreSQL.
+a "not reachable" attempt (no answer), a merged issue (its opinion moved to the survivor),
+an issue fixed on the spot then reopened, an overdue issue decided by the province then
+escalated again (studied and waiting), an escalation decided, and a whole other campaign. It
+runs on SQLite and, in CI, on PostgreSQL.
 """
 
 from datetime import date, timedelta
@@ -98,7 +98,7 @@ class Dataset:
         reply(f3, S.UNSATISFIED)
         reply(f6, S.UNSATISFIED, on=D2)
         reply(f6, S.SATISFIED, on=D3)  # the latest recorded satisfaction counts
-        reply(f8, S.NOT_REACHABLE)  # replied, but no satisfaction recorded
+        reply(f8, S.NOT_REACHABLE)  # an attempt: not answered, no satisfaction recorded
         past = timezone.localdate() - timedelta(days=3)
         self.fixed = IssueFactory(
             branch=a,
@@ -107,8 +107,9 @@ class Dataset:
             immediate_fix=True,
             feedback_items=[f1, f2],
         )
+        # f7 came with the merged duplicate (merging moves the opinions to the survivor).
         self.overdue = IssueFactory(
-            branch=a, campaign=c1, state=STATE.ESCALATED, deadline=past, feedback_items=[f6]
+            branch=a, campaign=c1, state=STATE.ESCALATED, deadline=past, feedback_items=[f6, f7]
         )
         # Decided by the province, then escalated again: studied, and waiting again.
         first = EscalationFactory(
@@ -118,7 +119,7 @@ class Dataset:
         )
         ProvincialDecisionFactory(escalation=first)
         EscalationFactory(issue=self.overdue, requested_by=staff_a)
-        self.merged = IssueFactory(branch=a, campaign=c1, feedback_items=[f7])
+        self.merged = IssueFactory(branch=a, campaign=c1)
         Issue.objects.filter(pk=self.merged.pk).update(
             merged_into=self.overdue, merged_at=timezone.now()
         )
@@ -157,8 +158,8 @@ EXPECTED_A = {
     "suggestion_feedback": 1,  # f4
     "praise_feedback": 1,  # f3
     "undisposed_feedback": 1,  # f4
-    "unreplied_feedback": 2,  # f4, f7
-    "replied_feedback": 5,  # f1, f2, f3, f6, f8
+    "unreplied_feedback": 3,  # f4, f7, f8 (only attempted)
+    "replied_feedback": 4,  # f1, f2, f3, f6
     "satisfied_feedback": 3,  # f1, f2, f6 (satisfied after unsatisfied)
     "satisfaction_recorded": 4,  # and f3; f8 was not reachable
     "issues_found": 3,  # fixed, overdue, reopened; the merged one is not counted
@@ -212,8 +213,8 @@ def test_every_figure_of_the_campaign_per_branch_and_in_total(data, office, bran
 
 def test_rates_keep_their_numerator_and_denominator(data, office):
     total = campaign_report(office, Selection(campaign=data.c1)).total
-    assert (total.reply_rate.numerator, total.reply_rate.denominator) == (6, 8)
-    assert total.reply_rate.percent == "75.0%"
+    assert (total.reply_rate.numerator, total.reply_rate.denominator) == (5, 8)
+    assert total.reply_rate.percent == "62.5%"
     assert (total.satisfaction_rate.numerator, total.satisfaction_rate.denominator) == (4, 5)
     assert total.satisfaction_rate.value == pytest.approx(0.8)
 
@@ -241,7 +242,7 @@ def test_a_period_selects_activities_by_date_and_what_came_from_them(data, offic
     assert a["enterprises_visited"] == 1
     assert a["enterprise_forums"] == 1
     assert a["feedback_items"] == 3
-    # The overdue issue holds f6; the merged one (f7) is not counted.
+    # The overdue issue holds f6 and f7; the merged one is not counted.
     assert a["issues_found"] == 1
     assert a["overdue"] == 1
     assert report.total["feedback_items"] == 3
