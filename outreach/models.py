@@ -1,5 +1,7 @@
 """Outreach: campaigns, the enterprises met, the activities held, and what was heard."""
 
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -91,15 +93,33 @@ class FeedbackCategory(TranslatedNameMixin, models.Model):
         ordering = ["sort_order", "id"]
 
 
+# Characters that differ between two spellings of the same company name.
+_NAME_NOISE = str.maketrans("", "", " \t\u3000()（）[]【】·.,，、-—_\"'“”‘’")
+
+
+def enterprise_name_key(name: str) -> str:
+    """The form of a name used to spot duplicates: full-width folded, no spaces or brackets."""
+    return unicodedata.normalize("NFKC", name or "").lower().translate(_NAME_NOISE)
+
+
 class EnterpriseQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
     branch_path = "branch"
+
+    def update(self, **fields):
+        """A new name brings its matching key (the database cannot fold names on SQLite)."""
+        if "name" in fields and "name_key" not in fields:
+            if not isinstance(fields["name"], str):
+                raise TypeError("update() of an enterprise's name needs the name itself")
+            fields["name_key"] = enterprise_name_key(fields["name"])
+        return super().update(**fields)
 
 
 class Enterprise(Withdrawable, TimeStamped):
     """An enterprise using special equipment, registered with its home branch."""
 
     name = models.CharField(_("name"), max_length=200)
-    # The name folded for duplicate checks (see services.enterprise_name_key).
+    # The name folded for duplicate checks: always enterprise_name_key(name), set by save()
+    # and by the queryset's update().
     name_key = models.CharField(_("name for matching"), max_length=200, blank=True, editable=False)
     uscc = models.CharField(
         _("unified social credit code"),
@@ -162,6 +182,13 @@ class Enterprise(Withdrawable, TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = enterprise_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
 
 class ActivityQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):

@@ -6,7 +6,6 @@ and writes inside a transaction. Views and the spreadsheet import both call thes
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,16 +28,9 @@ from .models import (
     EquipmentClass,
     FeedbackCategory,
     FeedbackItem,
+    enterprise_name_key,
 )
 from .validators import normalize_uscc, validate_uscc
-
-# Characters that differ between two spellings of the same company name.
-_NAME_NOISE = str.maketrans("", "", " \t\u3000()（）[]【】·.,，、-—_\"'“”‘’")
-
-
-def enterprise_name_key(name: str) -> str:
-    """The form of a name used to spot duplicates: full-width folded, no spaces or brackets."""
-    return unicodedata.normalize("NFKC", name or "").lower().translate(_NAME_NOISE)
 
 
 def ensure_can_log(actor, branch: Branch) -> None:

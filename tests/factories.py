@@ -39,8 +39,8 @@ from outreach.models import (
     EquipmentClass,
     FeedbackCategory,
     FeedbackItem,
+    enterprise_name_key,
 )
-from outreach.services import enterprise_name_key
 from outreach.validators import uscc_check_digit
 
 User = get_user_model()
