@@ -393,8 +393,9 @@ class FeedbackItem(Withdrawable, TimeStamped):
         on_delete=models.PROTECT,
         related_name="feedback_items",
     )
-    # Always the activity's branch (set by the service that creates the item): kept on the
-    # row so the feedback list can filter a million rows by branch with one index.
+    # Always the activity's branch, kept on the row so the feedback list can filter a million
+    # rows by branch with one index. The database moves it with the activity and refuses any
+    # other value (outreach/migrations/0011; docs/derived-data.md).
     branch = models.ForeignKey(
         Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="feedback_items"
     )
