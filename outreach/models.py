@@ -444,9 +444,9 @@ class FeedbackItem(Withdrawable, TimeStamped):
         blank=True,
         related_name="+",
     )
-    # Kept by a database trigger on issues_reply (issues/migrations/0005), never by
-    # Python: the dashboard counts replies and satisfaction over a million opinions
-    # from this one table instead of joining every reply.
+    # Kept by database triggers (issues/migrations/0005 on replies, 0009 on the opinion),
+    # never by Python: the dashboard counts replies and satisfaction over a million
+    # opinions from this one table instead of joining every reply.
     last_replied_on = models.DateField(_("last replied on"), null=True, blank=True, editable=False)
     satisfaction = models.CharField(
         _("enterprise's satisfaction"),
