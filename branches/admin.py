@@ -4,9 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import NoDeleteMixin
+from core.admin import NoDeleteMixin, ReadOnlyHistoryAdmin
 
 from .models import Branch, County, Liaison, Membership
 from .services import membership_set
@@ -20,7 +19,7 @@ class CountyInline(admin.TabularInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class BranchAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = ["name", "short_name", "code", "kind", "parent", "region_code", "sort_order"]
     list_filter = ["kind"]
     search_fields = ["name", "name_en", "short_name", "code"]
@@ -35,7 +34,7 @@ class CountyAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class MembershipAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = ["user", "branch", "role", "job_title", "phone"]
     list_filter = ["role", "branch"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "job_title"]

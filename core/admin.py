@@ -1,6 +1,7 @@
 """Admin building blocks shared by the apps' admin modules."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 
@@ -23,7 +24,20 @@ class ScopedAdminMixin:
         return super().get_queryset(request).visible_to(request.user)
 
 
-class CoreModelAdmin(NoDeleteMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History to read, not to restore: reverting writes every field of the old row back
+    (an issue's state, copies kept by the database) past the services and their checks."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class CoreModelAdmin(NoDeleteMixin, ScopedAdminMixin, ReadOnlyHistoryAdmin):
     """Admin for a core model: scoped, history kept, no deletion."""
 
     list_per_page = 50
