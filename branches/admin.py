@@ -33,6 +33,17 @@ class CountyAdmin(NoDeleteMixin, admin.ModelAdmin):
     search_fields = ["name", "name_en", "code"]
 
 
+def save_membership(user, data) -> Membership:
+    """Save a membership form's data through the service (both admin pages that edit one)."""
+    return membership_set(
+        user=user,
+        branch=data["branch"],
+        role=data["role"],
+        job_title=data.get("job_title", ""),
+        phone=data.get("phone", ""),
+    )
+
+
 @admin.register(Membership)
 class MembershipAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
     list_display = ["user", "branch", "role", "job_title", "phone"]
@@ -52,16 +63,6 @@ class MembershipAdmin(NoDeleteMixin, ReadOnlyHistoryAdmin):
         saved = save_membership(obj.user, form.cleaned_data)
         obj.pk = saved.pk
         obj._state.adding = False
-
-
-def save_membership(user, data) -> Membership:
-    return membership_set(
-        user=user,
-        branch=data["branch"],
-        role=data["role"],
-        job_title=data.get("job_title", ""),
-        phone=data.get("phone", ""),
-    )
 
 
 @admin.register(Liaison)
