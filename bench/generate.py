@@ -49,7 +49,8 @@ from demo.builder.enterprises import org_code_check
 from demo.builder.organisation import ensure_organisation, ensure_user, reference_data
 from demo.data import content as C
 from demo.data import opinions as O
-from outreach.models import EquipmentClass, FeedbackCategory, enterprise_name_key
+from outreach.models import EquipmentClass, FeedbackCategory
+from outreach.names import enterprise_name_key
 from outreach.validators import uscc_check_digit
 
 BENCH_PASSWORD = "Bench#2026"  # noqa: S105 - printed for every benchmark to log in with

@@ -1,7 +1,5 @@
 """Outreach: campaigns, the enterprises met, the activities held, and what was heard."""
 
-import unicodedata
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +12,7 @@ from branches.scoping import BranchScopedQuerySet, scope_of
 from core.models import TimeStamped, Withdrawable
 from core.uploads import RandomUploadPath
 
+from .names import enterprise_name_key
 from .validators import validate_uscc
 
 
@@ -91,15 +90,6 @@ class FeedbackCategory(TranslatedNameMixin, models.Model):
         verbose_name = _("feedback category")
         verbose_name_plural = _("feedback categories")
         ordering = ["sort_order", "id"]
-
-
-# Characters that differ between two spellings of the same company name.
-_NAME_NOISE = str.maketrans("", "", " \t\u3000()（）[]【】·.,，、-—_\"'“”‘’")
-
-
-def enterprise_name_key(name: str) -> str:
-    """The form of a name used to spot duplicates: full-width folded, no spaces or brackets."""
-    return unicodedata.normalize("NFKC", name or "").lower().translate(_NAME_NOISE)
 
 
 class EnterpriseQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):

@@ -28,8 +28,8 @@ from .models import (
     EquipmentClass,
     FeedbackCategory,
     FeedbackItem,
-    enterprise_name_key,
 )
+from .names import enterprise_name_key
 from .validators import normalize_uscc, validate_uscc
 
 

@@ -23,7 +23,8 @@ from issues.models import (
     ProvincialMeeting,
     Reply,
 )
-from outreach.models import Activity, Campaign, Enterprise, FeedbackItem, enterprise_name_key
+from outreach.models import Activity, Campaign, Enterprise, FeedbackItem
+from outreach.names import enterprise_name_key
 
 from .organisation import ReferenceData
 from .plans import BranchContext

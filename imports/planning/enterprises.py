@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from branches.models import Branch, County
-from outreach.models import Enterprise, EquipmentClass, enterprise_name_key
+from outreach.models import Enterprise, EquipmentClass
+from outreach.names import enterprise_name_key
 from outreach.validators import normalize_uscc, validate_uscc
 
 from ..cells import cell_text, split_list

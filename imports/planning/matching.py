@@ -24,8 +24,8 @@ from outreach.models import (
     EquipmentClass,
     FeedbackCategory,
     FeedbackItem,
-    enterprise_name_key,
 )
+from outreach.names import enterprise_name_key
 from outreach.validators import USCC_ALPHABET, normalize_uscc
 
 from ..cells import cell_text, split_list

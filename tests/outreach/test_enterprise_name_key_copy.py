@@ -13,7 +13,8 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
-from outreach.models import Enterprise, enterprise_name_key
+from outreach.models import Enterprise
+from outreach.names import enterprise_name_key
 from outreach.services import enterprise_update
 from tests.admin_forms import form_errors, post_admin_form
 

@@ -3,7 +3,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from outreach.models import Enterprise, enterprise_name_key
+from outreach.models import Enterprise
+from outreach.names import enterprise_name_key
 from outreach.services import enterprise_create, enterprise_update
 from tests.factories import CountyFactory, EnterpriseFactory
 
