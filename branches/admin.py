@@ -1,3 +1,5 @@
+"""Admin of the organisation: branches, counties, accounts with their membership, liaisons."""
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -31,6 +33,17 @@ class CountyAdmin(NoDeleteMixin, admin.ModelAdmin):
     search_fields = ["name", "name_en", "code"]
 
 
+def save_membership(user, data) -> Membership:
+    """Save a membership form's data through the service (both admin pages that edit one)."""
+    return membership_set(
+        user=user,
+        branch=data["branch"],
+        role=data["role"],
+        job_title=data.get("job_title", ""),
+        phone=data.get("phone", ""),
+    )
+
+
 @admin.register(Membership)
 class MembershipAdmin(NoDeleteMixin, HistoryAdmin):
     list_display = ["user", "branch", "role", "job_title", "phone"]
@@ -38,11 +51,18 @@ class MembershipAdmin(NoDeleteMixin, HistoryAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "job_title"]
     list_select_related = ["user", "branch"]
     autocomplete_fields = ["user"]
+    fields = ["user", "branch", "role", "job_title", "phone"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A membership is one account's: another account gets its own.
+        return ["user"] if obj else []
 
     def save_model(self, request, obj, form, change):
-        # Through the service, so the role group follows the role.
-        membership_set(user=obj.user, branch=obj.branch, role=obj.role, job_title=obj.job_title)
-        obj.refresh_from_db()
+        # Through the service, as every write of a membership (Membership.clean, which the
+        # form ran, already refused a role in the wrong kind of branch).
+        saved = save_membership(obj.user, form.cleaned_data)
+        obj.pk = saved.pk
+        obj._state.adding = False
 
 
 @admin.register(Liaison)
@@ -54,15 +74,14 @@ class LiaisonAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.StackedInline):
-    model = Membership
-    can_delete = False
-    extra = 0
-    max_num = 1
-    # Editing happens on the membership page, which goes through membership_set.
-    readonly_fields = ["branch", "role", "job_title", "phone"]
+    """The account's branch and role, given on the account's own page (new accounts too);
+    saved through ``membership_set`` like the membership page."""
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    model = Membership
+    fields = ["branch", "role", "job_title", "phone"]
+    can_delete = False
+    extra = 1
+    max_num = 1
 
 
 admin.site.unregister(User)
@@ -84,10 +103,25 @@ class InstituteUserAdmin(UserAdmin):
         return f"{membership.branch} · {membership.get_role_display()}" if membership else "—"
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
+        # The role groups follow the membership (branches/migrations/0003): never by hand.
+        readonly = [*super().get_readonly_fields(request, obj), "groups"]
         if not request.user.is_superuser:
             readonly += [*self.PRIVILEGE_FIELDS, "last_login", "date_joined"]
-        return readonly
+        return list(dict.fromkeys(readonly))
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline in formset.forms:
+            if not inline.has_changed():
+                continue
+            membership = save_membership(form.instance, inline.cleaned_data)
+            if inline.instance.pk:
+                formset.changed_objects.append((membership, inline.changed_data))
+            else:
+                formset.new_objects.append(membership)
+        return None
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -1,6 +1,7 @@
 """The institute's organisation: branches, who works where in which role, leaders' liaisons."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -103,7 +104,8 @@ class Membership(models.Model):
         OFFICE = "office", _("Provincial office")
         LEADER = "leader", _("Institute leader")
 
-    # The Django group each role's permissions live in (created by migration).
+    # The Django group each role's permissions live in (created by migration 0002); the
+    # database keeps each user in their role's group (migration 0003).
     GROUP_NAMES = {
         Role.STAFF: "branch staff",
         Role.LEAD: "branch lead",
@@ -139,6 +141,24 @@ class Membership(models.Model):
     @property
     def is_provincial(self) -> bool:
         return self.role in self.PROVINCIAL_ROLES
+
+    def clean(self):
+        """Provincial roles belong to the provincial institute, branch roles to a city branch."""
+        if not self.role or self.branch_id is None:
+            return
+        if self.is_provincial and not self.branch.is_province:
+            raise ValidationError(
+                _(
+                    "The provincial office and institute leaders belong to the "
+                    "provincial institute."
+                ),
+                code="provincial_role_in_city_branch",
+            )
+        if not self.is_provincial and self.branch.is_province:
+            raise ValidationError(
+                _("Branch staff and branch leads belong to a city branch."),
+                code="branch_role_in_province",
+            )
 
 
 class Liaison(models.Model):

@@ -1,6 +1,5 @@
 """Writes to the organisation: a user's membership and a leader's liaisons."""
 
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,33 +9,22 @@ from .scoping import forget_cached_scope, membership_of
 
 
 @transaction.atomic
-def membership_set(*, user, branch: Branch, role: str, job_title: str = "") -> Membership:
-    """Place ``user`` in ``branch`` with ``role`` and keep their role group in step.
+def membership_set(
+    *, user, branch: Branch, role: str, job_title: str = "", phone: str = ""
+) -> Membership:
+    """Place ``user`` in ``branch`` with ``role``.
 
     Provincial roles belong to the provincial institute, branch roles to a city branch.
+    The database puts the user in their role's group and makes the provincial office admin
+    staff (branches/migrations/0003), whatever writes the membership.
     """
     role = Membership.Role(role)
-    provincial = role in Membership.PROVINCIAL_ROLES
-    if provincial and not branch.is_province:
-        raise ValidationError(
-            _("The provincial office and institute leaders belong to the provincial institute."),
-            code="provincial_role_in_city_branch",
-        )
-    if not provincial and branch.is_province:
-        raise ValidationError(
-            _("Branch staff and branch leads belong to a city branch."),
-            code="branch_role_in_province",
-        )
+    Membership(user=user, branch=branch, role=role).clean()
     membership, _created = Membership.objects.update_or_create(
-        user=user, defaults={"branch": branch, "role": role, "job_title": job_title}
+        user=user, defaults={"branch": branch, "role": role, "job_title": job_title, "phone": phone}
     )
-    role_groups = Group.objects.filter(name__in=Membership.GROUP_NAMES.values())
-    user.groups.remove(*role_groups)
-    user.groups.add(Group.objects.get(name=Membership.GROUP_NAMES[role]))
-    # The provincial office manages users in the Django admin.
-    if role == Membership.Role.OFFICE and not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+    if role == Membership.Role.OFFICE:
+        user.is_staff = True  # as the database made it: the office manages users in the admin
     forget_cached_scope(user)
     return membership
 

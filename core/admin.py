@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -31,11 +32,16 @@ class ScopedAdminMixin:
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's admin, with the ids in its history addresses checked first.
+    """django-simple-history's admin, to read history, not to restore it.
 
-    It hands them to the database as they come, so ``/²/history/`` answered 500 where
-    Django's own admin pages answer an odd id with a message.
+    Reverting writes every field of the old row back (an issue's state, copies kept by the
+    database) past the services and their checks, so a version page only displays. The ids
+    in its addresses are checked first: it hands them to the database as they come, so
+    ``/²/history/`` answered 500 where Django's own admin pages answer an odd id with a message.
     """
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
     def _names_no_row(self, *ids: str) -> bool:
         if not isinstance(self.model._meta.pk, models.IntegerField):
@@ -50,6 +56,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if self._names_no_row(object_id, version_id):
             raise Http404
+        if request.method == "POST":
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

@@ -1,3 +1,5 @@
+"""Admin of issues and what hangs off them; the workflow's fields are read-only here."""
+
 from django.contrib import admin
 
 from core.admin import CoreModelAdmin, NoDeleteMixin, ReadOnlyInline
@@ -69,6 +71,11 @@ class IssueAdmin(CoreModelAdmin):
     ]
     inlines = [IssueFeedbackInline, EscalationInline, EvidenceInline, IssueEventInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An issue's branch and campaign are its opinions' (the database refuses a change).
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "branch", "campaign"] if obj else readonly
+
 
 @admin.register(Escalation)
 class EscalationAdmin(NoDeleteMixin, admin.ModelAdmin):
@@ -124,6 +131,12 @@ class ReplyAdmin(CoreModelAdmin):
     list_select_related = ["feedback_item", "replied_by"]
     autocomplete_fields = ["feedback_item"]
     readonly_fields = ["created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A reply answers the opinion it was recorded for: moving it could leave an answered
+        # issue's opinion without a reply.
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "feedback_item"] if obj else readonly
 
 
 @admin.register(Instruction)

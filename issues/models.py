@@ -70,6 +70,8 @@ class Issue(Withdrawable, TimeStamped):
         SERIOUS = "serious", _("Serious")
         CRITICAL = "critical", _("Critical")
 
+    # The branch and campaign of its opinions: the database refuses any write that would
+    # make them differ (issues/migrations/0010; docs/derived-data.md).
     branch = models.ForeignKey(
         Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="issues"
     )

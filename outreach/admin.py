@@ -1,3 +1,6 @@
+"""Admin of outreach records; copies of other rows (an opinion's branch) are never typed."""
+
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +15,7 @@ from .models import (
     FeedbackCategory,
     FeedbackItem,
 )
+from .services import activity_move_check
 
 
 @admin.register(Campaign)
@@ -72,8 +76,20 @@ class ActivityFeedbackInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ActivityAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        branch, campaign = cleaned.get("branch"), cleaned.get("campaign")
+        if self.instance.pk and branch and campaign:
+            # Its opinions follow it to another branch (a database trigger moves them),
+            # unless they are in issues, which keep their opinions' branch and campaign.
+            activity_move_check(self.instance, branch=branch, campaign=campaign)
+        return cleaned
+
+
 @admin.register(Activity)
 class ActivityAdmin(CoreModelAdmin):
+    form = ActivityAdminForm
     list_display = ["title", "kind", "branch", "campaign", "occurred_on", "attendee_count"]
     list_filter = ["campaign", "branch", "kind", WithdrawnFilter]
     search_fields = ["title", "place", "minutes"]
@@ -117,8 +133,22 @@ class DispositionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FeedbackItemAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        activity, issue = cleaned.get("activity"), cleaned.get("issue")
+        # An issue and its opinions share a branch and a campaign (as issues/services.py
+        # checks, and the database refuses otherwise).
+        if activity and issue and issue.branch_id != activity.branch_id:
+            self.add_error("issue", _("An issue gathers opinions of its own branch."))
+        elif activity and issue and issue.campaign_id != activity.campaign_id:
+            self.add_error("issue", _("An issue gathers opinions of one campaign."))
+        return cleaned
+
+
 @admin.register(FeedbackItem)
 class FeedbackItemAdmin(CoreModelAdmin):
+    form = FeedbackItemAdminForm
     list_display = ["__str__", "kind", "category", "branch", "enterprise", "received_on", "issue"]
     list_filter = ["branch", "kind", "category", DispositionFilter, WithdrawnFilter]
     search_fields = ["content", "contact", "enterprise__name"]
@@ -138,3 +168,8 @@ class FeedbackItemAdmin(CoreModelAdmin):
         "created_at",
         "updated_at",
     ]
+
+    def save_model(self, request, obj, form, change):
+        # The branch is a copy of the activity's: the database refuses any other value.
+        obj.branch_id = obj.activity.branch_id
+        super().save_model(request, obj, form, change)

@@ -12,6 +12,7 @@ from branches.scoping import BranchScopedQuerySet, scope_of
 from core.models import TimeStamped, Withdrawable
 from core.uploads import RandomUploadPath
 
+from .names import enterprise_name_key
 from .validators import validate_uscc
 
 
@@ -94,12 +95,21 @@ class FeedbackCategory(TranslatedNameMixin, models.Model):
 class EnterpriseQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
     branch_path = "branch"
 
+    def update(self, **fields):
+        """A new name brings its matching key (the database cannot fold names on SQLite)."""
+        if "name" in fields and "name_key" not in fields:
+            if not isinstance(fields["name"], str):
+                raise TypeError("update() of an enterprise's name needs the name itself")
+            fields["name_key"] = enterprise_name_key(fields["name"])
+        return super().update(**fields)
+
 
 class Enterprise(Withdrawable, TimeStamped):
     """An enterprise using special equipment, registered with its home branch."""
 
     name = models.CharField(_("name"), max_length=200)
-    # The name folded for duplicate checks (see services.enterprise_name_key).
+    # The name folded for duplicate checks: always enterprise_name_key(name), set by save()
+    # and by the queryset's update().
     name_key = models.CharField(_("name for matching"), max_length=200, blank=True, editable=False)
     uscc = models.CharField(
         _("unified social credit code"),
@@ -162,6 +172,13 @@ class Enterprise(Withdrawable, TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = enterprise_name_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
 
 class ActivityQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
@@ -369,8 +386,9 @@ class FeedbackItem(Withdrawable, TimeStamped):
         on_delete=models.PROTECT,
         related_name="feedback_items",
     )
-    # Always the activity's branch (set by the service that creates the item): kept on the
-    # row so the feedback list can filter a million rows by branch with one index.
+    # Always the activity's branch, kept on the row so the feedback list can filter a million
+    # rows by branch with one index. The database moves it with the activity and refuses any
+    # other value (outreach/migrations/0011; docs/derived-data.md).
     branch = models.ForeignKey(
         Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="feedback_items"
     )
@@ -434,8 +452,8 @@ class FeedbackItem(Withdrawable, TimeStamped):
         blank=True,
         related_name="+",
     )
-    # Kept by a database trigger on issues_reply (issues/migrations/0005, 0008), never by
-    # Python: the dashboard counts replies and satisfaction over a million opinions
+    # Kept by database triggers (issues/migrations/0005 and 0008 on replies, 0011 on the
+    # opinion), never by Python: the dashboard counts replies and satisfaction over a million opinions
     # from this one table instead of joining every reply. "Not reachable" attempts do not
     # count in ``last_replied_on``: it is the date of the latest reply that reached them.
     last_replied_on = models.DateField(_("last replied on"), null=True, blank=True, editable=False)

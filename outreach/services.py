@@ -6,7 +6,6 @@ and writes inside a transaction. Views and the spreadsheet import both call thes
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,20 +29,13 @@ from .models import (
     FeedbackCategory,
     FeedbackItem,
 )
+from .names import enterprise_name_key
 from .validators import (
     activity_date_problem,
     normalize_uscc,
     received_date_problem,
     validate_uscc,
 )
-
-# Characters that differ between two spellings of the same company name.
-_NAME_NOISE = str.maketrans("", "", " \t\u3000()（）[]【】·.,，、-—_\"'“”‘’")
-
-
-def enterprise_name_key(name: str) -> str:
-    """The form of a name used to spot duplicates: full-width folded, no spaces or brackets."""
-    return unicodedata.normalize("NFKC", name or "").lower().translate(_NAME_NOISE)
 
 
 def ensure_can_log(actor, branch: Branch) -> None:
@@ -295,6 +287,30 @@ def activity_create(
     return activity
 
 
+def activity_move_check(activity: Activity, *, branch: Branch, campaign: Campaign) -> None:
+    """Refuse moving an activity to another branch or campaign while its opinions are in
+    issues: an issue keeps the branch and campaign of its opinions (the database refuses it
+    too, issues/migrations/0010). Without issues, its opinions follow it."""
+    moves_branch = branch.pk != activity.branch_id
+    moves_campaign = campaign.pk != activity.campaign_id
+    if not (moves_branch or moves_campaign):
+        return
+    if not activity.feedback_items.filter(issue__isnull=False).exists():
+        return
+    errors = {}
+    if moves_branch:
+        errors["branch"] = _(
+            "Opinions of this activity are already in issues of its branch: "
+            "the branch can no longer change."
+        )
+    if moves_campaign:
+        errors["campaign"] = _(
+            "Opinions of this activity are already in issues of its campaign: "
+            "the campaign can no longer change."
+        )
+    raise ValidationError(errors)
+
+
 @transaction.atomic
 def activity_update(
     *,
@@ -314,19 +330,7 @@ def activity_update(
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     ensure_can_log(actor, activity.branch)
     _refuse_if_withdrawn(activity)
-    if (
-        campaign.pk != activity.campaign_id
-        and activity.feedback_items.filter(issue__isnull=False).exists()
-    ):
-        # An issue belongs to the campaign of its opinions; moving them would leave it behind.
-        raise ValidationError(
-            {
-                "campaign": _(
-                    "Opinions of this activity are already in issues of its campaign: "
-                    "the campaign can no longer change."
-                )
-            }
-        )
+    activity_move_check(activity, branch=activity.branch, campaign=campaign)
     enterprises, numbers = _activity_fields(
         branch=activity.branch,
         campaign=campaign,

@@ -40,7 +40,7 @@ from outreach.models import (
     FeedbackCategory,
     FeedbackItem,
 )
-from outreach.services import enterprise_name_key
+from outreach.names import enterprise_name_key
 from outreach.validators import uscc_check_digit
 
 User = get_user_model()
@@ -133,7 +133,8 @@ class CountyFactory(DjangoModelFactory):
         model = County
 
     branch = factory.SubFactory(BranchFactory)
-    code = factory.Sequence(lambda n: f"{350100 + n:06d}")
+    # Codes no real division has (9xxxxx), so they never meet a fixture's real one.
+    code = factory.Sequence(lambda n: f"{900000 + n % 100000:06d}")
     name = factory.LazyAttribute(lambda o: f"{o.district}区")
     name_en = ""
 

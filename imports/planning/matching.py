@@ -25,7 +25,7 @@ from outreach.models import (
     FeedbackCategory,
     FeedbackItem,
 )
-from outreach.services import enterprise_name_key
+from outreach.names import enterprise_name_key
 from outreach.validators import USCC_ALPHABET, normalize_uscc
 
 from ..cells import cell_text, split_list

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from bench.generate import SCALE_1, SUMMARY_MISMATCH_SQL
+from bench.generate import COPIES_MISMATCH_SQL, SCALE_1, SUMMARY_MISMATCH_SQL
 from issues.models import Escalation, Issue, IssueEvent, ProvincialDecision, Reply
 from outreach.models import UNREPLIED, Activity, Campaign, Enterprise, FeedbackItem
 from outreach.validators import validate_uscc
@@ -167,12 +167,22 @@ def test_loads_a_consistent_province(tmp_path):
         cursor.execute(SUMMARY_MISMATCH_SQL)
         assert cursor.fetchone()[0] == 0
     assert data["reply_summary_mismatches"] == 0
-    # ...and the trigger that keeps it is back on.
+    # So are the opinions' copies of their activity's branch and their issue's branch and
+    # campaign...
+    with connection.cursor() as cursor:
+        cursor.execute(COPIES_MISMATCH_SQL)
+        assert cursor.fetchone()[0] == 0
+    assert data["copy_mismatches"] == 0
+    # ...and the triggers that keep them are back on.
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tgenabled FROM pg_trigger WHERE tgname = 'issues_reply_refresh_feedback'"
+            "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN"
+            " ('issues_reply'::regclass, 'outreach_feedbackitem'::regclass)"
         )
-        assert cursor.fetchone()[0] == "O"
+        triggers = dict(cursor.fetchall())
+    assert "issues_reply_refresh_feedback" in triggers
+    assert "outreach_feedbackitem_branch_is_activitys" in triggers
+    assert set(triggers.values()) == {"O"}
     assert FeedbackItem.objects.replied().count() > 0.8 * FeedbackItem.objects.count()
 
     # The timeline: every issue starts with "created"; one has a long one.

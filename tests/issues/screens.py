@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from issues.models import Issue
 from tests.factories import (
+    ActivityFactory,
     EnterpriseFactory,
     FeedbackItemFactory,
     IssueFactory,
@@ -41,9 +42,13 @@ def issue_in(world, state: str, *, branch="a", items: int = 1, replied: bool = F
     if state == Issue.State.ANSWERED:
         values["answered_at"] = timezone.now()
     values.update(fields)
+    activity = rows.activity
+    if values["campaign"] != world.campaign:
+        # An issue and its opinions share a campaign (the database holds them to it).
+        activity = ActivityFactory(branch=rows.branch, campaign=values["campaign"], staff=[staff])
     feedback = [
         FeedbackItemFactory(
-            activity=rows.activity,
+            activity=activity,
             enterprise=EnterpriseFactory(branch=rows.branch),
             category=values["category"],
         )

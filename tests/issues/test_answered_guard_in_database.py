@@ -94,7 +94,9 @@ def test_an_opinion_of_another_issue_does_not_block_answered(issue, staff_a, bra
     for item in issue.feedback_items.all():
         ReplyFactory(feedback_item=item, replied_by=staff_a)
     other = IssueFactory(branch=branch_a, campaign=issue.campaign, state=State.RECTIFIED)
-    FeedbackItemFactory(activity=ActivityFactory(branch=branch_a), issue=other)
+    FeedbackItemFactory(
+        activity=ActivityFactory(branch=branch_a, campaign=issue.campaign), issue=other
+    )
     with transaction.atomic():
         answer_directly(issue)
     assert stored_state(issue) == State.ANSWERED

@@ -150,7 +150,11 @@ def test_decision_tells_each_person_once_whatever_their_parts(issue_a, staff_a, 
 def test_reopening_tells_the_responsible_person(branch_a, staff_a, lead_a):
     item = FeedbackItemFactory(activity__branch=branch_a)
     issue = IssueFactory(
-        branch=branch_a, state=State.ANSWERED, responsible=staff_a, feedback_items=[item]
+        branch=branch_a,
+        campaign=item.activity.campaign,
+        state=State.ANSWERED,
+        responsible=staff_a,
+        feedback_items=[item],
     )
     ReplyFactory(
         feedback_item=item, replied_by=staff_a, satisfaction=Reply.Satisfaction.UNSATISFIED

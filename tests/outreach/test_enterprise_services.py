@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from outreach.models import Enterprise
-from outreach.services import enterprise_create, enterprise_name_key, enterprise_update
+from outreach.names import enterprise_name_key
+from outreach.services import enterprise_create, enterprise_update
 from tests.factories import CountyFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db

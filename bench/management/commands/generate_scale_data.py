@@ -56,4 +56,12 @@ class Command(BaseCommand):
                 f"{data['reply_summary_mismatches']} opinions have a reply summary that differs "
                 "from their replies."
             )
+        if data["copy_mismatches"]:
+            raise CommandError(
+                f"{data['copy_mismatches']} opinions differ from their activity or their issue "
+                "in branch or campaign."
+            )
         self.stdout.write(self.style.SUCCESS("Reply summaries match the replies (0 differences)."))
+        self.stdout.write(
+            self.style.SUCCESS("Opinions match their activities and issues (0 differences).")
+        )
