@@ -454,8 +454,8 @@ class FeedbackItem(Withdrawable, TimeStamped):
     )
     # Kept by database triggers (issues/migrations/0005 and 0008 on replies, 0011 on the
     # opinion), never by Python: the dashboard counts replies and satisfaction over a
-    # million opinions from this one table instead of joining every reply. "Not reachable" attempts do not
-    # count in ``last_replied_on``: it is the date of the latest reply that reached them.
+    # million opinions from this one table instead of joining every reply. "Not reachable"
+    # attempts do not count in ``last_replied_on``: the latest reply that reached them does.
     last_replied_on = models.DateField(_("last replied on"), null=True, blank=True, editable=False)
     satisfaction = models.CharField(
         _("enterprise's satisfaction"),
