@@ -19,7 +19,8 @@ How it is fast enough (scale 1 in a few minutes on two cores):
 * The row triggers on replies and opinions (``TRIGGERED_TABLES``: issues/migrations/0005,
   0008-0011, outreach/migrations/0012) are disabled while copying: the generator writes
   ``FeedbackItem.last_replied_on``/``satisfaction`` itself, and a SQL check at the end
-  proves they equal what the trigger would have written; the loading tests check the opinions' links.
+  proves they equal what the trigger would have written; the loading tests check the
+  opinions' links.
 
 Nothing reads the clock: the data ends on ``AS_OF`` whatever day it is generated, so the
 same seed and scale always give the same rows. (Overdue is judged by the app against the
