@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from core.files import private_file_response
+from core.submissions import once_per_submission
 
 from .. import rules, selectors, services
 from ..forms import TRANSITION_FORMS, InstructionForm, MergeForm, RectificationForm, ReplyForm
@@ -73,6 +74,7 @@ def _stale_message(issue: Issue) -> str:
 
 @login_required
 @require_POST
+@once_per_submission
 def issue_transition(request, pk: int, name: str):
     """Make transition ``name`` with the posted form, if the issue is still as shown."""
     issue = _issue_in_scope(request, pk)
@@ -121,6 +123,7 @@ def issue_transition(request, pk: int, name: str):
 
 @login_required
 @require_POST
+@once_per_submission
 def reply_add(request, pk: int):
     """A reply to one opinion of the issue (``feedback_item``), or to every enterprise."""
     issue = _issue_in_scope(request, pk)
@@ -184,6 +187,7 @@ def _already_recorded(actor, item, fields) -> bool:
 
 @login_required
 @require_POST
+@once_per_submission
 def rectification_report(request, pk: int):
     """What was done, with evidence files: all kept together, or nothing."""
     issue = _issue_in_scope(request, pk)
@@ -241,6 +245,7 @@ def evidence_download(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def instruction_add(request, pk: int):
     issue = _issue_in_scope(request, pk)
     if not rules.can_write_instruction(request.user):
@@ -261,6 +266,7 @@ def instruction_add(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def instruction_acknowledge(request, pk: int):
     instruction = get_object_or_404(
         Instruction.objects.visible_to(request.user).select_related("issue"), pk=pk
@@ -281,6 +287,7 @@ def instruction_acknowledge(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def issue_merge(request, pk: int):
     """Merge this issue, a duplicate, into another open issue of its branch."""
     issue = _issue_in_scope(request, pk)

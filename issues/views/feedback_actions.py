@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from branches import rules as branch_rules
+from core.submissions import once_per_submission
 from outreach.models import FeedbackItem
 
 from .. import selectors, services
@@ -35,6 +36,7 @@ from ..feedback_forms import (
 
 @login_required
 @require_POST
+@once_per_submission
 def feedback_dispose(request):
     """Show the chosen opinions with the three ways on; do the one that was submitted."""
     user = request.user
