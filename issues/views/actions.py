@@ -4,8 +4,10 @@ go back to the issue page.
 The order of refusals is the same everywhere: outside the user's scope, a 404 (the issue
 is looked up through ``visible_to``); in scope but the role may not, a 403; a form that
 does not validate, the issue page again with the form open and its errors; a stale
-submission (the issue moved on since the page was drawn, or a double click), a message
-and nothing changed; success, a redirect to the issue page with a message.
+submission (the issue moved on since the page was drawn, in another tab or by someone
+else), a message and nothing changed; success, a redirect to the issue page with a message.
+The same form sent twice (a double click) is done once: ``once_per_submission`` sends the
+copy to the first one's result.
 """
 
 from __future__ import annotations
