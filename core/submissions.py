@@ -67,7 +67,8 @@ def once_per_submission(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method != "POST":
+        if request.method != "POST" or not request.user.is_authenticated:
+            # Only a person's submissions are kept; the view sends anyone else to log in.
             return view(request, *args, **kwargs)
         key = posted_key(request)
         if key is None:
