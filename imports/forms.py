@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import files
+from core.submissions import submission_key_input
 from outreach import selectors as outreach_selectors
 from outreach.models import Campaign
 
@@ -56,6 +57,7 @@ class UploadForm(forms.Form):
             self.fields["campaign"].initial = outreach_selectors.current_campaign(user)
         self.helper = FormHelper()
         self.helper.attrs = {"data-testid": "upload-form"}
+        self.helper.add_input(submission_key_input())
         self.helper.layout = Layout(
             "campaign",
             "file",
@@ -78,6 +80,7 @@ class ConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.attrs = {"data-testid": "confirm-form"}
+        self.helper.add_input(submission_key_input())
         self.helper.layout = Layout(
             _button(_("Import now"), "confirm", "btn-success", "bi-box-arrow-in-down")
         )

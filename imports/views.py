@@ -7,6 +7,7 @@ import io
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
@@ -15,6 +16,7 @@ from branches.mixins import OutreachWriterMixin
 from branches.models import County
 from branches.scoping import membership_of
 from core import files
+from core.submissions import once_per_submission
 from outreach.models import FeedbackCategory
 
 from . import services
@@ -50,6 +52,7 @@ def _user_branch(user):
     return membership_of(user).branch
 
 
+@method_decorator(once_per_submission, name="post")
 class UploadView(OutreachWriterMixin, FormView):
     """Upload a file: errors are listed here; a clean file goes on to its preview page."""
 
@@ -90,6 +93,7 @@ class UploadView(OutreachWriterMixin, FormView):
         return redirect(batch)
 
 
+@method_decorator(once_per_submission, name="post")
 class BatchView(OutreachWriterMixin, TemplateView):
     """A kept file: its preview and the button that imports it, or what it imported.
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Membership
 from core import files
+from core.submissions import submission_key_input
 from core.templatetags.people import person_name
 from core.widgets import DateInput
 
@@ -101,6 +102,7 @@ class TransitionForm(forms.Form):
         self.user = user
         self.transition = TRANSITIONS[self.name]
         self.helper = FormHelper()
+        self.helper.add_input(submission_key_input())
         self.helper.form_action = reverse("issues:issue_transition", args=[issue.pk, self.name])
         self.helper.attrs = {"data-testid": f"form-{self.name}"}
         self.helper.add_input(
@@ -249,6 +251,7 @@ class ReplyForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["replied_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.helper = FormHelper()
+        self.helper.add_input(submission_key_input())
         self.helper.form_action = reverse("issues:reply_add", args=[issue.pk])
         self.helper.attrs = {"data-testid": f"reply-form-{key}"}
         fields = ["channel", "replied_on"]
@@ -278,6 +281,7 @@ class RectificationForm(forms.Form):
         kwargs.setdefault("initial", {"rectification": issue.rectification})
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.add_input(submission_key_input())
         self.helper.form_action = reverse("issues:rectification_report", args=[issue.pk])
         self.helper.attrs = {"data-testid": "rectification-form"}
         self.helper.add_input(
@@ -315,6 +319,7 @@ class InstructionForm(forms.Form):
     def __init__(self, *args, issue: Issue, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.add_input(submission_key_input())
         self.helper.form_action = reverse("issues:instruction_add", args=[issue.pk])
         self.helper.attrs = {"data-testid": "instruction-form"}
         self.helper.add_input(
@@ -333,6 +338,7 @@ class MergeForm(forms.Form):
         self.fields["into"].queryset = merge_candidates(issue, user)
         self.fields["into"].label_from_instance = lambda other: f"#{other.pk} {other.title}"
         self.helper = FormHelper()
+        self.helper.add_input(submission_key_input())
         self.helper.form_action = reverse("issues:issue_merge", args=[issue.pk])
         self.helper.attrs = {"data-testid": "merge-form"}
         self.helper.add_input(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import County, Membership
 from core.ids import ModelIdsChoiceField, parse_id
+from core.submissions import submission_key_input
 from core.widgets import DateInput
 
 from .models import Activity, Campaign, Enterprise, EquipmentClass, FeedbackCategory, FeedbackItem
@@ -215,6 +216,7 @@ class WithdrawForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_action = action
+        self.helper.add_input(submission_key_input())
         self.helper.add_input(
             Submit("withdraw", _("Withdraw"), field_classes="btn btn-outline-danger")
         )

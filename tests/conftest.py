@@ -37,6 +37,7 @@ from tests.factories import (
     UserFactory,
     member,
 )
+from tests.submissions import KeyedClient
 
 Role = Membership.Role
 
@@ -46,6 +47,12 @@ def pytest_collection_modifyitems(config, items):
     leave emptied tables behind (Django flushes after each), which the tests that run
     inside a rolled-back transaction must not inherit."""
     items.sort(key=lambda item: "tests/browser/" in str(item.path))
+
+
+@pytest.fixture
+def client():
+    """A test client that posts like the app's pages: each form with a fresh one-time key."""
+    return KeyedClient()
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,10 @@ go back to the issue page.
 The order of refusals is the same everywhere: outside the user's scope, a 404 (the issue
 is looked up through ``visible_to``); in scope but the role may not, a 403; a form that
 does not validate, the issue page again with the form open and its errors; a stale
-submission (the issue moved on since the page was drawn, or a double click), a message
-and nothing changed; success, a redirect to the issue page with a message.
+submission (the issue moved on since the page was drawn, in another tab or by someone
+else), a message and nothing changed; success, a redirect to the issue page with a message.
+The same form sent twice (a double click) is done once: ``once_per_submission`` sends the
+copy to the first one's result.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.files import private_file_response
 from core.ids import parse_id
+from core.submissions import once_per_submission
 
 from .. import rules, selectors, services
 from ..forms import (
@@ -81,6 +84,7 @@ def _stale_message(issue: Issue) -> str:
 
 @login_required
 @require_POST
+@once_per_submission
 def issue_transition(request, pk: int, name: str):
     """Make transition ``name`` with the posted form, if the issue is still as shown."""
     issue = _issue_in_scope(request, pk)
@@ -129,6 +133,7 @@ def issue_transition(request, pk: int, name: str):
 
 @login_required
 @require_POST
+@once_per_submission
 def reply_add(request, pk: int):
     """A reply to one opinion of the issue (``feedback_item``), or to every enterprise."""
     issue = _issue_in_scope(request, pk)
@@ -192,6 +197,7 @@ def _already_recorded(actor, item, fields) -> bool:
 
 @login_required
 @require_POST
+@once_per_submission
 def rectification_report(request, pk: int):
     """What was done, with evidence files: all kept together, or nothing."""
     issue = _issue_in_scope(request, pk)
@@ -249,6 +255,7 @@ def evidence_download(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def instruction_add(request, pk: int):
     issue = _issue_in_scope(request, pk)
     if not rules.can_write_instruction(request.user):
@@ -269,6 +276,7 @@ def instruction_add(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def instruction_acknowledge(request, pk: int):
     instruction = get_object_or_404(
         Instruction.objects.visible_to(request.user).select_related("issue"), pk=pk
@@ -289,6 +297,7 @@ def instruction_acknowledge(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def issue_merge(request, pk: int):
     """Merge this issue, a duplicate, into another open issue of its branch."""
     issue = _issue_in_scope(request, pk)

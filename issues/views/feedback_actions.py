@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from branches import rules as branch_rules
 from core.ids import parse_ids
+from core.submissions import once_per_submission
 from outreach.models import FeedbackItem
 
 from .. import rules, selectors, services
@@ -40,6 +41,7 @@ from .opinions import reply_recorded_message
 
 @login_required
 @require_POST
+@once_per_submission
 def feedback_dispose(request):
     """Show the chosen opinions with the three ways on; do the one that was submitted."""
     user = request.user

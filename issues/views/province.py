@@ -24,6 +24,7 @@ from django.views.generic import ListView
 
 from branches.scoping import scope_of
 from core.ids import parse_ids
+from core.submissions import once_per_submission
 
 from .. import rules, selectors, services
 from ..models import Escalation, Issue, ProvincialMeeting
@@ -97,6 +98,7 @@ class MeetingListView(LoginRequiredMixin, ListView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def meeting_create(request):
     """The provincial office records a meeting, then decides escalations on its page."""
     if not rules.can_record_meetings(request.user):
@@ -131,6 +133,7 @@ class DecisionRow:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def meeting_detail(request, pk: int):
     """A meeting with its decisions; the office decides several escalations at once.
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView
@@ -18,6 +19,7 @@ from django_filters.views import FilterView
 from branches import rules
 from branches.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
 from branches.scoping import membership_of
+from core.submissions import once_per_submission
 
 from .. import selectors, services
 from ..filters import ActivityFilter
@@ -62,6 +64,7 @@ def activity_kind_choice(request):
     return render(request, "outreach/activity_kind_choice.html", {"kinds": Activity.Kind})
 
 
+@method_decorator(once_per_submission, name="post")
 class ActivityFormView(OutreachWriterMixin, FormView):
     """Log an activity of one kind (``kind`` in the URL), or edit one (``pk``)."""
 
@@ -179,6 +182,7 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
 
 @login_required
 @require_POST
+@once_per_submission
 def activity_withdraw(request, pk):
     activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
     return withdraw_from_post(

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from branches import rules
 from core.files import clean_filename, private_file_response
+from core.submissions import once_per_submission
 
 from .. import services
 from ..models import Activity, ActivityAttachment
@@ -25,6 +26,7 @@ MAX_FILES_PER_UPLOAD = 10
 
 @login_required
 @require_POST
+@once_per_submission
 def attachment_add(request, activity_pk: int):
     """Attach the posted files (field ``file``, one or more) to the activity."""
     activity = get_object_or_404(

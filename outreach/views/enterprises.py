@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView
@@ -15,6 +16,7 @@ from django_filters.views import FilterView
 from branches import rules
 from branches.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
 from branches.scoping import membership_of
+from core.submissions import once_per_submission
 
 from .. import selectors, services
 from ..filters import EnterpriseFilter
@@ -65,6 +67,7 @@ class EnterpriseDetailView(ScopedQuerysetMixin, DetailView):
         return context
 
 
+@method_decorator(once_per_submission, name="post")
 class EnterpriseFormView(OutreachWriterMixin, FormView):
     """Register (no pk) or edit (pk) an enterprise of the user's branch."""
 
@@ -152,6 +155,7 @@ class EnterpriseFormView(OutreachWriterMixin, FormView):
 
 @login_required
 @require_POST
+@once_per_submission
 def enterprise_withdraw(request, pk):
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
     return withdraw_from_post(

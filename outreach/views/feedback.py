@@ -19,6 +19,7 @@ from branches import rules
 from branches.mixins import ScopedFilterMixin
 from core.chips import filter_chips
 from core.excel import xlsx_response
+from core.submissions import once_per_submission
 
 from .. import selectors, services
 from ..filters import FeedbackItemFilter
@@ -57,6 +58,7 @@ def _withdrawn_refusal(request, activity: Activity):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def feedback_entry(request, activity_pk: int):
     """Record many opinions heard at one activity in one go: all rows are saved, or none."""
     activity = _activity_for_entry(request, activity_pk)
@@ -236,6 +238,7 @@ def _export_row(item: FeedbackItem) -> list[object]:
 
 @login_required
 @require_POST
+@once_per_submission
 def feedback_withdraw(request, pk: int):
     """Withdraw one opinion with a reason (it stays in the history, out of lists and counts)."""
     item = get_object_or_404(FeedbackItem.objects.visible_to(request.user), pk=pk)

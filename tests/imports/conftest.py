@@ -83,3 +83,17 @@ def batch_of(counties_a, campaign):
         )
 
     return make
+
+
+def example_batch(actor, branch):
+    """The example file kept for ``actor`` of ``branch``, previewed and waiting for the
+    confirmation (its counties and campaign made here): for tests outside this folder."""
+    CountyFactory(branch=branch, code="350503", name="丰泽区")
+    CountyFactory(branch=branch, code="350582", name="晋江市")
+    campaign = CampaignFactory(code="second-batch")
+    content = xlsx(example_rows())
+    preview = preview_of(content, actor=actor, branch=branch, campaign=campaign)
+    assert preview.problems == []
+    return services.batch_create(
+        actor=actor, branch=branch, campaign=campaign, upload=upload(content), preview=preview
+    )

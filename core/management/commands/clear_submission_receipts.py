@@ -1,0 +1,31 @@
+"""``manage.py clear_submission_receipts [--days N]``: forget old form submissions.
+
+A receipt (``core.SubmissionReceipt``) lets a repeated form submission find the first
+one's result; after ``core.submissions.KEPT_FOR`` (30 days) nobody repeats a form any
+more, so its receipt can go. Safe to run at any time, daily from cron.
+"""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from core.models import SubmissionReceipt
+from core.submissions import KEPT_FOR
+
+
+class Command(BaseCommand):
+    help = "Delete the receipts of form submissions older than --days (default 30)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=KEPT_FOR.days)
+
+    def handle(self, *args, **options):
+        days = options["days"]
+        if days < 1:
+            raise CommandError("--days must be at least 1.")
+        cutoff = timezone.now() - timedelta(days=days)
+        deleted, _ = SubmissionReceipt.objects.filter(created_at__lt=cutoff).delete()
+        self.stdout.write(
+            self.style.SUCCESS(f"Submission receipts older than {days} days: {deleted} deleted.")
+        )

@@ -1,0 +1,154 @@
+"""Every form that writes is sent once: its view is ``once_per_submission`` and every page
+that draws it puts a one-time key in it.
+
+A new route of outreach, issues or imports fails ``test_every_writing_route_is_once``
+until its view is wrapped or it is named here as one that only reads; a form drawn
+without its key fails the page walk (and would answer 400 in the browser).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from imports.models import ImportBatch
+from tests.factories import ActivityFactory
+from tests.imports.conftest import example_batch
+from tests.issues.screens import issue_in
+from tests.url_routes import every_route
+
+pytestmark = pytest.mark.django_db
+
+APPS = {"outreach", "issues", "imports"}
+#: Routes of those apps that only read (lists, pages, downloads, the picker, the htmx row).
+READ_ONLY = {
+    "outreach:enterprise_list",
+    "outreach:enterprise_autocomplete",
+    "outreach:enterprise_detail",
+    "outreach:activity_list",
+    "outreach:activity_kind_choice",
+    "outreach:activity_detail",
+    "outreach:feedback_list",
+    "outreach:feedback_export",
+    "outreach:feedback_entry_row",
+    "outreach:attachment_download",
+    "issues:issue_list",
+    "issues:issue_ledger",
+    "issues:my_work",
+    "issues:issue_detail",
+    "issues:evidence_download",
+    "issues:escalation_queue",
+    "issues:meeting_list",
+    "imports:template",
+}
+#: Forms of other apps that the pages draw: they create nothing.
+NOT_OURS = {"/accounts/logout/", "/i18n/setlang/", "/notifications/read/"}
+
+FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.DOTALL | re.IGNORECASE)
+KEY = re.compile(r'name="submission_key"\s+value="[0-9a-f-]{36}"')
+
+
+def is_once(callback) -> bool:
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None:
+        return getattr(getattr(view_class, "post", None), "once_per_submission", False)
+    return getattr(callback, "once_per_submission", False)
+
+
+def test_every_writing_route_is_once():
+    routes = [route for route in every_route() if route.namespace in APPS]
+    names = {route.name for route in routes}
+    assert READ_ONLY <= names, READ_ONLY - names
+    for route in routes:
+        if route.name in READ_ONLY:
+            assert not is_once(route.callback), f"{route.name} reads only: no key needed"
+        else:
+            assert is_once(route.callback), (
+                f"{route.name} writes: wrap its view in core.submissions.once_per_submission"
+            )
+
+
+def post_forms(html: str, page: str) -> list[tuple[str, str]]:
+    """(action, body) of every POST form of the page; action "" is the page itself."""
+    forms = []
+    for match in FORM.finditer(html):
+        attrs = match["attrs"]
+        if re.search(r'method="post"', attrs, re.IGNORECASE):
+            action = re.search(r'action="([^"]*)"', attrs)
+            forms.append((action[1] if action and action[1] else page, match["body"]))
+    return forms
+
+
+def assert_every_form_keyed(client, url: str, method: str = "get", data=None) -> int:
+    response = getattr(client, method)(url, data) if data else getattr(client, method)(url)
+    assert response.status_code == 200, (url, response.status_code)
+    checked = 0
+    for action, body in post_forms(response.content.decode(), url):
+        if action.split("?")[0] in NOT_OURS:
+            continue
+        assert len(KEY.findall(body)) == 1, f"a form on {url} posting to {action} has no key"
+        checked += 1
+    return checked
+
+
+def test_every_form_on_the_branch_pages_carries_a_key(client, world, staff_a, lead_a):
+    activity = ActivityFactory(branch=world.a.branch, campaign=world.campaign)
+    pages = [
+        reverse("outreach:enterprise_create"),
+        reverse("outreach:enterprise_update", args=[world.a.enterprise.pk]),
+        reverse("outreach:enterprise_detail", args=[world.a.enterprise.pk]),
+        reverse("outreach:activity_create", args=["visit"]),
+        reverse("outreach:activity_create", args=["survey"]),
+        reverse("outreach:activity_update", args=[world.a.activity.pk]),
+        reverse("outreach:activity_detail", args=[world.a.activity.pk]),
+        reverse("outreach:activity_detail", args=[activity.pk]),
+        reverse("outreach:feedback_entry", args=[world.a.activity.pk]),
+        reverse("outreach:feedback_list"),
+        reverse("imports:upload"),
+    ]
+    checked = 0
+    for user in (staff_a, lead_a):
+        client.force_login(user)
+        for state in ("collected", "rectifying", "rectified", "answered"):
+            issue = issue_in(world, state, items=2)
+            checked += assert_every_form_keyed(
+                client, reverse("issues:issue_detail", args=[issue.pk])
+            )
+        checked += assert_every_form_keyed(
+            client, reverse("issues:issue_detail", args=[world.a.issue.pk])
+        )
+        for url in pages:
+            checked += assert_every_form_keyed(client, url)
+    # The page the ticked opinions lead to: open an issue, attach, or close.
+    checked += assert_every_form_keyed(
+        client,
+        reverse("issues:feedback_dispose"),
+        "post",
+        {"items": [issue_in(world, "collected").feedback_items.get().pk]},
+    )
+    assert checked > 30
+
+
+def test_every_form_on_the_province_pages_carries_a_key(client, world, office, leader):
+    client.force_login(office)
+    checked = assert_every_form_keyed(client, reverse("issues:meeting_create"))
+    checked += assert_every_form_keyed(
+        client, reverse("issues:meeting_detail", args=[world.a.meeting.pk])
+    )
+    checked += assert_every_form_keyed(
+        client, reverse("issues:issue_detail", args=[world.a.issue.pk])
+    )
+    client.force_login(leader)
+    checked += assert_every_form_keyed(
+        client, reverse("issues:issue_detail", args=[world.a.issue.pk])
+    )
+    assert checked >= 4
+
+
+def test_the_import_confirmation_carries_a_key(client, staff_a, branch_a):
+    batch = example_batch(staff_a, branch_a)
+    assert batch.status == ImportBatch.Status.PREVIEWED
+    client.force_login(staff_a)
+    assert assert_every_form_keyed(client, reverse("imports:confirm", args=[batch.pk])) == 1
