@@ -362,6 +362,7 @@ class IssueWithdrawForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_action = reverse("issues:issue_withdraw", args=[issue.pk])
         self.helper.attrs = {"data-testid": "withdraw-form"}
+        self.helper.add_input(submission_key_input())
         self.helper.add_input(
             Submit(
                 "submit",

@@ -38,6 +38,7 @@ READ_ONLY = {
     "issues:issue_ledger",
     "issues:my_work",
     "issues:issue_detail",
+    "issues:feedback_detail",
     "issues:evidence_download",
     "issues:escalation_queue",
     "issues:meeting_list",
@@ -106,6 +107,7 @@ def test_every_form_on_the_branch_pages_carries_a_key(client, world, staff_a, le
         reverse("outreach:activity_detail", args=[activity.pk]),
         reverse("outreach:feedback_entry", args=[world.a.activity.pk]),
         reverse("outreach:feedback_list"),
+        reverse("issues:feedback_detail", args=[world.a.feedback.pk]),
         reverse("imports:upload"),
     ]
     checked = 0
@@ -127,6 +129,11 @@ def test_every_form_on_the_branch_pages_carries_a_key(client, world, staff_a, le
         reverse("issues:feedback_dispose"),
         "post",
         {"items": [issue_in(world, "collected").feedback_items.get().pk]},
+    )
+    # The bulk reply the ticked opinions of one enterprise lead to.
+    item = world.a.feedback
+    checked += assert_every_form_keyed(
+        client, reverse("issues:feedback_reply_bulk"), "post", {"items": [item.pk]}
     )
     assert checked > 30
 

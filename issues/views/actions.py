@@ -333,6 +333,7 @@ def issue_merge(request, pk: int):
 
 @login_required
 @require_POST
+@once_per_submission
 def issue_withdraw(request, pk: int):
     """The branch lead withdraws an issue opened by mistake; its opinions go back to
     "no disposition" (the service records which on the timeline)."""

@@ -98,6 +98,7 @@ REPLY = "reply"
 
 @login_required
 @require_POST
+@once_per_submission
 def feedback_reply_bulk(request):
     """Show the chosen opinions with one reply form; record it on each when submitted."""
     user = request.user

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from branches import rules as branch_rules
+from core.submissions import once_per_submission
 from outreach.models import FeedbackItem
 
 from .. import rules, selectors, services
@@ -95,6 +96,7 @@ def _field_errors(form, error: ValidationError) -> bool:
 
 @login_required
 @require_POST
+@once_per_submission
 def feedback_reply(request, pk: int):
     """Record a reply, or an attempt, to one opinion."""
     item = _opinion_in_scope(request, pk)
@@ -139,6 +141,7 @@ def reply_recorded_message(attempt: bool, count: int) -> str:
 
 @login_required
 @require_POST
+@once_per_submission
 def feedback_close_unreachable(request, pk: int):
     """The branch lead closes the opinion as unreachable, after attempts on two days."""
     item = _opinion_in_scope(request, pk)
