@@ -26,6 +26,7 @@ SEGMENT_ROWS = {
     "activities": "activity",
     "attachments": "attachment",
     "feedback": "feedback",
+    "opinions": "feedback",
     "issues": "issue",
     "evidence": "evidence",
     "instructions": "instruction",

@@ -17,7 +17,9 @@ from django.contrib import messages
 from django.db import connection, transaction
 
 #: Apps whose tables hold what users write. Sessions and django-axes' login records are
-#: written by refused requests on purpose (a failed login is counted), so they are left out.
+#: written by refused requests on purpose (a failed login is counted), so they are left out,
+#: and so is a submission's receipt (``core.SubmissionReceipt``): a refusal that redirects
+#: keeps one, so that the same form sent again gets the same answer.
 DOMAIN_APPS = (
     "auth",
     "admin",
@@ -34,7 +36,9 @@ def _count_query() -> str:
     tables = sorted(
         model._meta.db_table
         for model in apps.get_models()
-        if model._meta.app_label in DOMAIN_APPS and model._meta.managed
+        if model._meta.app_label in DOMAIN_APPS
+        and model._meta.managed
+        and model._meta.model_name != "submissionreceipt"
     )
     quote = connection.ops.quote_name
     # Table names from the models, not from input.
