@@ -3,6 +3,8 @@ cases seen in use, and each 500 the fuzz test (tests/fuzz) found, one test each.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +29,10 @@ def _multipart(file_name: str, content: bytes) -> tuple[bytes, str]:
     boundary = "----OutreachBoundary7MA4YWxkTrZu0gW"
     body = (
         (
+            # The one-time key every form carries (core/submissions.py).
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="submission_key"\r\n\r\n'
+            f"{uuid.uuid4()}\r\n"
             f"--{boundary}\r\n"
             f'Content-Disposition: form-data; name="file"; filename="{file_name}"\r\n'
             "Content-Type: image/png\r\n\r\n"
