@@ -137,11 +137,11 @@ def enterprise_with(world, rows: int):
     return enterprise
 
 
-# session, user, membership; the enterprise (branch, county, created_by joined); its
-# equipment classes; the bell's unread count; its opinions (category, activity, issue
-# joined); their replies; the people who replied; its activities (opinions counted). The
-# same for every reader.
-ENTERPRISE_DETAIL = {"staff_a": 10, "office": 10, "leader": 10}
+# session, user, membership; the enterprise (branch, county, created_by, merged_into
+# joined); the records merged into it; its equipment classes; the bell's unread count; its
+# opinions (category, activity, issue joined); their replies; the people who replied; its
+# activities (opinions counted). The same for every reader.
+ENTERPRISE_DETAIL = {"staff_a": 11, "office": 11, "leader": 11}
 
 
 @pytest.mark.parametrize("rows", ROWS)
