@@ -50,8 +50,7 @@ from demo.builder.organisation import ensure_organisation, ensure_user, referenc
 from demo.data import content as C
 from demo.data import opinions as O
 from outreach.models import EquipmentClass, FeedbackCategory
-from outreach.registry import enterprise_name_key
-from outreach.validators import uscc_check_digit
+from outreach.validators import enterprise_name_key, uscc_check_digit
 
 BENCH_PASSWORD = "Bench#2026"  # noqa: S105 - printed for every benchmark to log in with
 AS_OF = date(2026, 11, 20)

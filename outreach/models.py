@@ -12,7 +12,7 @@ from branches.scoping import BranchScopedQuerySet, scope_of
 from core.models import TimeStamped, Withdrawable
 from core.uploads import RandomUploadPath
 
-from .validators import validate_uscc
+from .validators import enterprise_name_key, validate_uscc
 
 
 class ActiveQuerySetMixin:
@@ -105,7 +105,7 @@ class Enterprise(Withdrawable, TimeStamped):
     (with the provincial office); see ``branches.rules.can_edit_enterprise``."""
 
     name = models.CharField(_("name"), max_length=200)
-    # The name folded for duplicate checks (see registry.enterprise_name_key).
+    # The name folded for duplicate checks (see validators.enterprise_name_key).
     name_key = models.CharField(_("name for matching"), max_length=200, blank=True, editable=False)
     uscc = models.CharField(
         _("unified social credit code"),
@@ -208,6 +208,13 @@ class Enterprise(Withdrawable, TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived from the name on every path that saves a row (the admin included).
+        self.name_key = enterprise_name_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class ActivityQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):

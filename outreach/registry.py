@@ -8,7 +8,6 @@ branch records about an enterprise (activities, opinions) is written by ``servic
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,15 +21,7 @@ from branches import rules
 from branches.models import Branch, County
 
 from .models import Activity, Enterprise, EquipmentClass, FeedbackItem
-from .validators import normalize_uscc, validate_uscc
-
-# Characters that differ between two spellings of the same company name.
-_NAME_NOISE = str.maketrans("", "", " \t\u3000()（）[]【】·.,，、-—_\"'“”‘’")
-
-
-def enterprise_name_key(name: str) -> str:
-    """The form of a name used to spot duplicates: full-width folded, no spaces or brackets."""
-    return unicodedata.normalize("NFKC", name or "").lower().translate(_NAME_NOISE)
+from .validators import enterprise_name_key, normalize_uscc, validate_uscc
 
 
 def ensure_can_edit_enterprise(actor, enterprise: Enterprise) -> None:

@@ -1,4 +1,7 @@
-"""Validation of the unified social credit code (统一社会信用代码, GB 32100-2015)."""
+"""What identifies an enterprise, normalised and checked: the unified social credit code
+(统一社会信用代码, GB 32100-2015) and the name as duplicate checks compare it."""
+
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -7,6 +10,15 @@ from django.utils.translation import gettext as _
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 USCC_LENGTH = 18
+
+
+# Characters that differ between two spellings of the same company name.
+_NAME_NOISE = str.maketrans("", "", " \t\u3000()（）[]【】·.,，、-—_\"'“”‘’")
+
+
+def enterprise_name_key(name: str) -> str:
+    """The form of a name used to spot duplicates: full-width folded, no spaces or brackets."""
+    return unicodedata.normalize("NFKC", name or "").lower().translate(_NAME_NOISE)
 
 
 def normalize_uscc(value: str) -> str:

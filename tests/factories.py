@@ -40,8 +40,7 @@ from outreach.models import (
     FeedbackCategory,
     FeedbackItem,
 )
-from outreach.registry import enterprise_name_key
-from outreach.validators import uscc_check_digit
+from outreach.validators import enterprise_name_key, uscc_check_digit
 
 User = get_user_model()
 Role = Membership.Role

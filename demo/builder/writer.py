@@ -24,7 +24,7 @@ from issues.models import (
     Reply,
 )
 from outreach.models import Activity, Campaign, Enterprise, FeedbackItem
-from outreach.registry import enterprise_name_key
+from outreach.validators import enterprise_name_key
 
 from .organisation import ReferenceData
 from .plans import BranchContext

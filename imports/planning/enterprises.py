@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 
 from branches.models import Branch, County
 from outreach.models import Enterprise, EquipmentClass
-from outreach.registry import enterprise_name_key
-from outreach.validators import normalize_uscc, validate_uscc
+from outreach.validators import enterprise_name_key, normalize_uscc, validate_uscc
 
 from ..cells import cell_text, split_list
 from ..plans import EnterprisePlan

@@ -25,8 +25,7 @@ from outreach.models import (
     FeedbackCategory,
     FeedbackItem,
 )
-from outreach.registry import enterprise_name_key
-from outreach.validators import USCC_ALPHABET, normalize_uscc
+from outreach.validators import USCC_ALPHABET, enterprise_name_key, normalize_uscc
 
 from ..cells import cell_text, split_list
 from ..plans import ActivityPlan, FeedbackPlan

@@ -1,7 +1,7 @@
 """Mark the active enterprises that already share a county and normalised name.
 
 Rows saved before 0004 have no ``name_key``: it is filled first, folded as
-``outreach.registry.enterprise_name_key`` folds it today (copied here, so this migration
+``outreach.validators.enterprise_name_key`` folds it today (copied here, so this migration
 means the same whatever that function becomes).
 
 Until now the duplicate guard let a second one in only when the user confirmed it was

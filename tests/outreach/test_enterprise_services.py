@@ -7,8 +7,9 @@ from django.db import IntegrityError, transaction
 
 from outreach import registry
 from outreach.models import Enterprise
-from outreach.registry import enterprise_create, enterprise_name_key, enterprise_update
+from outreach.registry import enterprise_create, enterprise_update
 from outreach.services import record_withdraw
+from outreach.validators import enterprise_name_key
 from tests.factories import ActivityFactory, CountyFactory, EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
