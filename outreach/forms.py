@@ -243,6 +243,7 @@ class EnterpriseMergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.duplicate = duplicate
         field = self.fields["survivor"]
+        field.queryset = Enterprise.objects.select_related("branch")  # the check names it
         chosen = _record_id(self.data.get("survivor") if self.is_bound else into)
         if chosen is not None and not self.is_bound:
             self.initial["survivor"] = chosen

@@ -157,6 +157,31 @@ def test_enterprise_detail(client, world, personas, persona, rows, django_assert
     assert len(response.context["activities"]) == rows + 1
 
 
+# --- outreach: merging two records of one company (the office) ----------------------------
+
+# session, user, membership; the record (branch, county, merged_into joined); its activities
+# and opinions counted (two); the records that look like it (branch, county joined); the bell.
+# With a record chosen: the chosen one twice (the picker's choice; the form's, its branch
+# joined), both counts, the bell.
+ENTERPRISE_MERGE = 8
+ENTERPRISE_MERGE_CHECK = 9
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_enterprise_merge(client, world, office, rows, django_assert_num_queries):
+    duplicate = enterprise_with(world, rows)
+    EnterpriseFactory.create_batch(rows, branch=world.b.branch, name=duplicate.name, county=None)
+    url = reverse("outreach:enterprise_merge", kwargs={"pk": duplicate.pk})
+    warm_up(client, office)
+    with django_assert_num_queries(ENTERPRISE_MERGE):
+        response = client.get(url)
+    assert len(response.context["lookalikes"]) == min(rows, 10)
+    survivor = response.context["lookalikes"][0]
+    with django_assert_num_queries(ENTERPRISE_MERGE_CHECK):
+        response = client.post(url, {"survivor": survivor.pk, "reason": "重复登记"})
+    assert response.context["preview"]["survivor"] == survivor
+
+
 # --- issues: the list ----------------------------------------------------------------------
 
 

@@ -27,9 +27,7 @@ def change_data(enterprise, **changes):
     return {**data, **changes}
 
 
-def test_renaming_to_a_namesake_in_the_county_is_refused_with_a_message(
-    client, world, admin_user
-):
+def test_renaming_to_a_namesake_in_the_county_is_refused_with_a_message(client, world, admin_user):
     other = EnterpriseFactory(branch=world.a.branch, county=world.a.county, name="宏达锅炉厂")
     client.force_login(admin_user)
     url = reverse("admin:outreach_enterprise_change", args=[other.pk])
@@ -50,9 +48,7 @@ def test_a_rename_in_the_admin_keeps_the_name_key(client, world, admin_user):
     assert enterprise.name_key == "泉州新名称集团有限公司"
 
 
-def test_a_merged_record_cannot_be_put_back_in_use_in_the_admin(
-    client, world, admin_user, office
-):
+def test_a_merged_record_cannot_be_put_back_in_use_in_the_admin(client, world, admin_user, office):
     duplicate = EnterpriseFactory(branch=world.b.branch)
     enterprise_merge(actor=office, survivor=world.a.enterprise, duplicate=duplicate, reason="重复")
     duplicate.refresh_from_db()
