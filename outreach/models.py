@@ -142,7 +142,7 @@ class Enterprise(Withdrawable, TimeStamped):
         blank=True,
         related_name="+",
     )
-    # Set only by ``outreach.merging.enterprise_merge``, which moves every link first.
+    # Set only by ``registry.enterprise_merge``, which moves every link first.
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
@@ -181,7 +181,7 @@ class Enterprise(Withdrawable, TimeStamped):
             ),
             # The duplicate guard's name rule, where no race can pass it: one active
             # enterprise per normalised name and county, unless the user confirmed a
-            # namesake is another company (outreach.services).
+            # namesake is another company (registry.enterprise_create).
             models.UniqueConstraint(
                 fields=["county", "name_key"],
                 condition=Q(withdrawn_at__isnull=True, namesake_confirmed=False),
