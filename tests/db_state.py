@@ -13,13 +13,18 @@ from django.apps import apps
 from django.conf import settings
 
 
+#: Bookkeeping, not records: a refusal that redirects keeps its submission's receipt so the
+#: same form sent again gets the same answer (core/submissions.py).
+NOT_RECORDS = {"core.SubmissionReceipt"}
+
+
 def _project_models():
     """Models of the apps that live in this repository (history models included)."""
     root = Path(settings.BASE_DIR).resolve()
     for config in apps.get_app_configs():
         path = Path(config.path).resolve()
         if root in path.parents and ".venv" not in path.parts:
-            yield from config.get_models()
+            yield from (m for m in config.get_models() if m._meta.label not in NOT_RECORDS)
 
 
 def database_rows() -> dict[str, list[dict]]:
