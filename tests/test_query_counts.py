@@ -162,9 +162,10 @@ def test_enterprise_detail(client, world, personas, persona, rows, django_assert
 # session, user, membership; the record (branch, county, merged_into joined); its activities
 # and opinions counted (two); the records that look like it (branch, county joined); the bell.
 # With a record chosen: the chosen one twice (the picker's choice; the form's, its branch
-# joined), both counts, the bell.
+# joined), both counts, the bell; and the submission's receipt (a savepoint, the receipt
+# written, then rolled back since the check page is no result to replay).
 ENTERPRISE_MERGE = 8
-ENTERPRISE_MERGE_CHECK = 9
+ENTERPRISE_MERGE_CHECK = 15
 
 
 @pytest.mark.parametrize("rows", ROWS)

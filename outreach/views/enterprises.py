@@ -190,6 +190,7 @@ def enterprise_withdraw(request, pk):
 
 
 @login_required
+@once_per_submission
 def enterprise_merge(request, pk):
     """Merge this record (the duplicate) into another record of the same company: choose
     the survivor and say why, check what moves, confirm. The provincial office's alone."""
