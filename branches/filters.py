@@ -12,7 +12,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
 
-from .models import County
+from .models import Branch, County
 from .scoping import scope_of
 from .selectors import visible_city_branches
 
@@ -25,7 +25,12 @@ class ScopedFilterSet(django_filters.FilterSet):
     Choices are narrowed by name: ``branch`` to the city branches in scope (or removed for a
     branch role), ``county`` to the counties of the user's branch, and any other model choice
     whose model has ``visible_to(user)`` (campaigns, for instance) to what the user sees.
+    Names in ``province_wide`` describe shared reference data (an enterprise's home branch
+    and county): every member chooses among the whole province's.
     """
+
+    #: Filters whose choices are the whole province's, whoever is looking.
+    province_wide: frozenset[str] = frozenset()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +46,12 @@ class ScopedFilterSet(django_filters.FilterSet):
         for name, filter_ in list(self.filters.items()):
             if not isinstance(filter_, django_filters.ModelChoiceFilter):
                 continue
-            if name == "branch":
+            if name in self.province_wide and not scope.is_empty:
+                if name == "branch":
+                    filter_.queryset = Branch.objects.filter(kind=Branch.Kind.CITY)
+                elif name == "county":
+                    filter_.queryset = County.objects.select_related("branch")
+            elif name == "branch":
                 if scope.all_branches:
                     filter_.queryset = visible_city_branches(user)
                 else:

@@ -71,3 +71,16 @@ def can_log_outreach_in(user, branch) -> bool:
     import run by the office on the server names the branch user it is made for.
     """
     return not branch.is_province and works_in_branch(user, branch.pk)
+
+
+def can_edit_enterprise(user, home_branch) -> bool:
+    """Change or withdraw the shared record of an enterprise (name, code, county, address,
+    contacts, equipment): the staff and lead of its home branch, who registered it, and the
+    provincial office, which keeps the province's registry. Any branch may pick it; what
+    each branch records about it stays its own."""
+    return is_provincial_office(user) or can_log_outreach_in(user, home_branch)
+
+
+def can_merge_enterprises(user) -> bool:
+    """Merge two records of one company: the provincial office, whose registry it is."""
+    return is_provincial_office(user)

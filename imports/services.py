@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
+from outreach import registry as outreach_registry
 from outreach import services as outreach_services
 from outreach.models import Campaign
 
@@ -216,7 +217,7 @@ def _write(preview: Preview, *, actor, branch: Branch, campaign: Campaign) -> No
         if not plan.is_new:
             continue
         try:
-            plan.created = outreach_services.enterprise_create(
+            plan.created = outreach_registry.enterprise_create(
                 actor=actor,
                 branch=branch,
                 name=plan.name,

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import CoreModelAdmin, NoDeleteMixin, ReadOnlyInline
@@ -15,6 +16,7 @@ from .models import (
     FeedbackCategory,
     FeedbackItem,
 )
+from .names import enterprise_name_key
 from .services import activity_move_check
 
 
@@ -53,15 +55,66 @@ class WithdrawnFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EnterpriseAdminForm(forms.ModelForm):
+    """The database's rules on fields this form leaves out (``namesake_confirmed``,
+    ``merged_into``), which Django's own validation then skips: said here, not a 500."""
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "name",
+            "uscc",
+            "branch",
+            "county",
+            "address",
+            "equipment_classes",
+            "contact_name",
+            "contact_phone",
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawn_reason",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        record = self.instance
+        withdrawn = cleaned.get("withdrawn_at") is not None
+        if record.merged_into_id and not withdrawn:
+            raise ValidationError(_("A merged enterprise is withdrawn."))
+        county = cleaned.get("county")
+        if county is None or withdrawn or record.namesake_confirmed:
+            return cleaned
+        namesakes = Enterprise.objects.filter(
+            county=county,
+            name_key=enterprise_name_key(cleaned.get("name", "")),
+            withdrawn_at__isnull=True,
+            namesake_confirmed=False,
+        ).exclude(pk=record.pk)
+        if namesakes.exists():
+            self.add_error(
+                "name",
+                _("An enterprise with the same name is already registered in this county."),
+            )
+        return cleaned
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(CoreModelAdmin):
+    form = EnterpriseAdminForm
     list_display = ["name", "uscc", "branch", "county", "contact_name", "contact_phone"]
     list_filter = ["branch", "equipment_classes", WithdrawnFilter]
     search_fields = ["name", "uscc", "contact_name", "contact_phone", "address"]
     list_select_related = ["branch", "county"]
     autocomplete_fields = ["county"]
     filter_horizontal = ["equipment_classes"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    # A merge moves every link first: only the merge page sets ``merged_into``.
+    readonly_fields = [
+        "created_by",
+        "created_at",
+        "updated_at",
+        "merged_into",
+        "namesake_confirmed",
+    ]
 
 
 class AttachmentInline(ReadOnlyInline):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.filters import ScopedFilterSet
 from branches.models import Branch, County
+from branches.scoping import scope_of
 from branches.selectors import visible_city_branches
 from core.ids import MAX_ID
 from core.widgets import DateInput
@@ -168,6 +169,11 @@ VISITED = "yes"
 
 
 class EnterpriseFilter(ScopedFilterSet):
+    """The province's registry: every member filters every enterprise by its shared data;
+    "visited" means by a visit in the user's scope (a branch: its own visits)."""
+
+    province_wide = frozenset({"branch", "county"})
+
     q = django_filters.CharFilter(
         label=_("Search"), method="search", help_text=_("Name, credit code or contact")
     )
@@ -207,10 +213,12 @@ class EnterpriseFilter(ScopedFilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        if self.shows_branch:
+        if scope_of(user).all_branches:
             self.filters["visit_branch"].queryset = visible_city_branches(user)
         else:
+            # A branch sees its own visits only: "visited" can only mean by it.
             del self.filters["visit_branch"]
+            self.filters["visited"].label = _("Visited by my branch")
         self._visit_applied = False
 
     def by_visit(self, queryset, name, value):

@@ -14,6 +14,7 @@ from core.submissions import submission_key_input
 from core.widgets import DateInput
 
 from .models import Activity, Campaign, Enterprise, EquipmentClass, FeedbackCategory, FeedbackItem
+from .registry import check_mergeable
 from .services import KIND_FIELDS
 from .validators import normalize_uscc, validate_uscc
 
@@ -46,8 +47,11 @@ class EnterpriseForm(forms.ModelForm):
 
     def __init__(self, *args, branch, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = County.objects.filter(branch=branch)
+        # Any county of the province (where the company is), the home branch's first.
+        counties = County.objects.select_related("branch").order_by("code")
+        self.fields["county"].queryset = counties
         self.fields["county"].required = True
+        self.fields["county"].widget.choices = _counties_grouped(counties, branch)
         self.fields["equipment_classes"].queryset = EquipmentClass.objects.all()
         # The service checks the code again; here it is normalised before the model's check.
         self.fields["uscc"].validators = []
@@ -89,6 +93,15 @@ class EnterpriseForm(forms.ModelForm):
         # The code's uniqueness is checked by the service, whose duplicate guard also offers
         # the enterprise already registered; the database constraint stays the backstop.
         return {*super()._get_validation_exclusions(), "uscc"}
+
+
+def _counties_grouped(counties, branch) -> list:
+    """County choices grouped by the branch that serves them, ``branch``'s group first."""
+    groups: dict = {}
+    for county in counties:
+        groups.setdefault(county.branch, []).append((county.pk, str(county)))
+    ordered = sorted(groups, key=lambda b: (b.pk != branch.pk, b.sort_order, b.pk))
+    return [("", "---------"), *((b.short_name or b.name, groups[b]) for b in ordered)]
 
 
 #: What the searchable pickers say, in the user's language (read by static/js/app.js).
@@ -150,7 +163,8 @@ class ActivityForm(forms.ModelForm):
             posted = self.data.getlist(self.add_prefix("enterprises")) if self.is_bound else []
             chosen = [pk for pk in map(parse_id, posted) if pk is not None]
             initial = [e.pk for e in self.initial.get("enterprises", [])] if self.initial else []
-            visible = Enterprise.objects.filter(branch=branch).active()
+            # The province's registry: any branch meets any enterprise in use.
+            visible = Enterprise.objects.active()
             # Render only the chosen ones; the picker searches the rest on the server.
             self.fields["enterprises"].queryset = visible
             self.fields["enterprises"].widget.choices = _choices_of(
@@ -203,8 +217,64 @@ def _person_label(user) -> str:
     return person_name(user)
 
 
+def _record_id(value) -> int | None:
+    """``value`` as a row id when it is one (plain digits, within range), else None."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 def _choices_of(enterprises):
     return [(e.pk, e.name) for e in enterprises]
+
+
+class EnterpriseMergeForm(forms.Form):
+    """Choose the record a duplicate is merged into, and say why they are one company."""
+
+    survivor = forms.ModelChoiceField(
+        label=_("Merge into"),
+        queryset=Enterprise.objects.all(),
+        help_text=_(
+            "The record that stays: it takes every activity and opinion of this one, which "
+            "is withdrawn and points to it."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Why these are one company"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+    )
+
+    def __init__(self, *args, duplicate: Enterprise, into: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duplicate = duplicate
+        field = self.fields["survivor"]
+        field.queryset = Enterprise.objects.select_related("branch")  # the check names it
+        chosen = _record_id(self.data.get("survivor") if self.is_bound else into)
+        if chosen is not None and not self.is_bound:
+            self.initial["survivor"] = chosen
+        # Render only the chosen one; the picker searches the rest on the server.
+        picked = Enterprise.objects.active().filter(pk=chosen) if chosen else []
+        field.widget.choices = [("", ""), *_choices_of(picked)]
+        field.widget.attrs.update(
+            {
+                "data-picker": "",
+                "data-autocomplete-url": reverse("outreach:enterprise_autocomplete"),
+                "placeholder": _("Type part of a name or credit code"),
+                **PICKER_TEXTS,
+            }
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        survivor = cleaned.get("survivor")
+        if survivor is not None:
+            try:
+                check_mergeable(survivor=survivor, duplicate=self.duplicate)
+            except ValidationError as error:
+                by_field = error.error_dict if hasattr(error, "error_dict") else {None: error}
+                for name, errors in by_field.items():
+                    self.add_error(name, errors)
+        return cleaned
 
 
 class WithdrawForm(forms.Form):
@@ -238,9 +308,9 @@ class FeedbackEntryChoices:
 
     def __init__(self, activity: Activity):
         self.activity = activity
-        # Any enterprise of the branch is accepted (the service checks the branch again);
-        # the activity's own are the ones offered.
-        self.enterprises = Enterprise.objects.filter(branch_id=activity.branch_id).active()
+        # Any enterprise of the province's registry in use is accepted (the service checks
+        # again); the activity's own are the ones offered.
+        self.enterprises = Enterprise.objects.active()
         self.enterprise_choices = [
             ("", _("Anonymous (back-to-back)")),
             *activity.enterprises.active().order_by("name").values_list("pk", "name"),

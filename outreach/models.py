@@ -92,8 +92,12 @@ class FeedbackCategory(TranslatedNameMixin, models.Model):
         ordering = ["sort_order", "id"]
 
 
-class EnterpriseQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
-    branch_path = "branch"
+class EnterpriseQuerySet(ActiveQuerySetMixin, models.QuerySet):
+    def visible_to(self, user):
+        """The registry is province-wide: every member of the institute finds, opens and
+        picks every enterprise. What a branch heard and did there stays its own: the
+        activities and opinions that name an enterprise keep their branch's scope."""
+        return self.none() if scope_of(user).is_empty else self
 
     def update(self, **fields):
         """A new name brings its matching key (the database cannot fold names on SQLite)."""
@@ -105,7 +109,9 @@ class EnterpriseQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
 
 
 class Enterprise(Withdrawable, TimeStamped):
-    """An enterprise using special equipment, registered with its home branch."""
+    """An enterprise using special equipment: one record per company for the whole
+    province, which any branch may visit. Its home branch registered it and keeps it
+    (with the provincial office); see ``branches.rules.can_edit_enterprise``."""
 
     name = models.CharField(_("name"), max_length=200)
     # The name folded for duplicate checks: always enterprise_name_key(name), set by save()
@@ -146,6 +152,25 @@ class Enterprise(Withdrawable, TimeStamped):
         blank=True,
         related_name="+",
     )
+    # Set only by ``registry.enterprise_merge``, which moves every link first.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_records",
+        help_text=_("The record of the same company that took over this one's links."),
+    )
+    # The user saw an active enterprise of the same name in the county and said this is
+    # another company; only such rows may share a county and name (the constraint below).
+    namesake_confirmed = models.BooleanField(
+        _("confirmed as different from a namesake"),
+        default=False,
+        db_default=False,
+        editable=False,
+    )
 
     objects = EnterpriseQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -163,6 +188,27 @@ class Enterprise(Withdrawable, TimeStamped):
                 violation_error_message=_(
                     "An enterprise with this unified social credit code is already registered."
                 ),
+            ),
+            # The duplicate guard's name rule, where no race can pass it: one active
+            # enterprise per normalised name and county, unless the user confirmed a
+            # namesake is another company (registry.enterprise_create).
+            models.UniqueConstraint(
+                fields=["county", "name_key"],
+                condition=Q(withdrawn_at__isnull=True, namesake_confirmed=False),
+                name="enterprise_name_unique_in_county",
+                violation_error_message=_(
+                    "An enterprise with the same name is already registered in this county."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(withdrawn_at__isnull=False),
+                name="enterprise_merged_is_withdrawn",
+                violation_error_message=_("A merged enterprise is withdrawn."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("id")),
+                name="enterprise_not_merged_into_itself",
+                violation_error_message=_("An enterprise cannot be merged into itself."),
             ),
         ]
         indexes = [
@@ -388,7 +434,7 @@ class FeedbackItem(Withdrawable, TimeStamped):
     )
     # Always the activity's branch, kept on the row so the feedback list can filter a million
     # rows by branch with one index. The database moves it with the activity and refuses any
-    # other value (outreach/migrations/0011; docs/derived-data.md).
+    # other value (outreach/migrations/0012; docs/derived-data.md).
     branch = models.ForeignKey(
         Branch, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="feedback_items"
     )

@@ -6,7 +6,9 @@ through it (the sections of one activity's page).
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, When
+
+from branches.scoping import scope_of
 
 from .models import UNDISPOSED, UNREPLIED, Activity, Campaign, Enterprise, FeedbackItem
 
@@ -61,7 +63,7 @@ def activity_counts_by_branch(user) -> dict[int, int]:
 
 
 def enterprise_list(user) -> QuerySet[Enterprise]:
-    """Enterprises in the user's scope, not withdrawn, by name."""
+    """The province's registry (any member sees every enterprise), not withdrawn, by name."""
     return (
         Enterprise.objects.visible_to(user)
         .active()
@@ -71,14 +73,42 @@ def enterprise_list(user) -> QuerySet[Enterprise]:
 
 
 def enterprises_matching(user, query: str, *, limit: int = 20) -> QuerySet:
-    """Enterprises in scope whose name or USCC contains ``query`` (all when it is empty),
-    as ``pk``, ``name`` and ``uscc`` values, for the searchable pickers."""
+    """Enterprises of the registry whose name or USCC contains ``query`` (all when it is
+    empty), the user's own branch's first, as ``pk``, ``name``, ``uscc`` and
+    ``county__name`` values, for the searchable pickers."""
     enterprises = Enterprise.objects.visible_to(user).active()
     if query:
         enterprises = enterprises.filter(
             Q(name__icontains=query) | Q(uscc__icontains=query.upper())
         )
-    return enterprises.order_by("name").values("pk", "name", "uscc")[:limit]
+    own_first = Case(When(branch=scope_of(user).branch_id, then=0), default=1)
+    return enterprises.order_by(own_first, "name", "id").values(
+        "pk", "name", "uscc", "county__name"
+    )[:limit]
+
+
+def enterprise_lookalikes(enterprise: Enterprise, *, limit: int = 10) -> list[Enterprise]:
+    """Other records in use that may be the same company: the same normalised name in
+    any county, or the same credit code (the merge page offers them)."""
+    condition = Q(name_key=enterprise.name_key)
+    if enterprise.uscc:
+        condition |= Q(uscc=enterprise.uscc)
+    return list(
+        Enterprise.objects.active()
+        .filter(condition)
+        .exclude(pk=enterprise.pk)
+        .select_related("branch", "county")
+        .order_by("name", "id")[:limit]
+    )
+
+
+def enterprise_link_counts(enterprise: Enterprise) -> dict[str, int]:
+    """How many activities met ``enterprise`` and how many opinions it gave, withdrawn
+    ones included (a merge moves them all), in the whole province."""
+    return {
+        "activities": Activity.objects.filter(enterprises=enterprise).count(),
+        "opinions": FeedbackItem.objects.filter(enterprise=enterprise).count(),
+    }
 
 
 def enterprise_activities(user, enterprise: Enterprise) -> QuerySet[Activity]:

@@ -1,7 +1,8 @@
-"""Writes to outreach records: enterprises, activities, feedback items, attachments.
+"""Writes to outreach records: activities, feedback items, withdrawals, attachments.
 
 Every function takes the acting user, checks that they may act in the branch, validates,
-and writes inside a transaction. Views and the spreadsheet import both call these.
+and writes inside a transaction. Views and the spreadsheet import both call these. The
+enterprise registry's writes (register, edit, merge) are in ``registry.py``.
 """
 
 from __future__ import annotations
@@ -17,24 +18,21 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from branches import rules
-from branches.models import Branch, County
+from branches.models import Branch
 from core import files
 
+from . import registry
 from .models import (
     Activity,
     ActivityAttachment,
     Campaign,
     Enterprise,
-    EquipmentClass,
     FeedbackCategory,
     FeedbackItem,
 )
-from .names import enterprise_name_key
 from .validators import (
     activity_date_problem,
-    normalize_uscc,
     received_date_problem,
-    validate_uscc,
 )
 
 
@@ -42,147 +40,6 @@ def ensure_can_log(actor, branch: Branch) -> None:
     """Only staff and leads of ``branch`` (or a system administrator) write its outreach."""
     if not rules.can_log_outreach_in(actor, branch):
         raise PermissionDenied(_("You may only record outreach for your own branch."))
-
-
-# --- enterprises ----------------------------------------------------------------------
-
-
-def enterprise_duplicates(*, uscc: str, name: str, county: County | None, exclude_pk=None):
-    """Enterprises that are probably this one: the same USCC, or the same name in the county."""
-    from django.db.models import Q
-
-    condition = Q()
-    code = normalize_uscc(uscc)
-    if code:
-        condition |= Q(uscc=code)
-    if county is not None and name:
-        condition |= Q(county=county, name_key=enterprise_name_key(name))
-    if not condition:
-        return Enterprise.objects.none()
-    queryset = Enterprise.objects.active().filter(condition)
-    if exclude_pk:
-        queryset = queryset.exclude(pk=exclude_pk)
-    return queryset.select_related("branch", "county")
-
-
-def _enterprise_fields(
-    *, name, uscc, county, address, contact_name, contact_phone, branch
-) -> dict[str, object]:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": _("Enter the enterprise's name.")})
-    code = normalize_uscc(uscc)
-    if code:
-        try:
-            validate_uscc(code)
-        except ValidationError as error:
-            raise ValidationError({"uscc": error.messages}) from None
-    if county is not None and county.branch_id != branch.pk:
-        raise ValidationError({"county": _("This county is not served by the branch.")})
-    return {
-        "name": name,
-        "name_key": enterprise_name_key(name),
-        "uscc": code,
-        "county": county,
-        "address": (address or "").strip(),
-        "contact_name": (contact_name or "").strip(),
-        "contact_phone": (contact_phone or "").strip(),
-    }
-
-
-@transaction.atomic
-def enterprise_create(
-    *,
-    actor,
-    branch: Branch,
-    name: str,
-    uscc: str = "",
-    county: County | None = None,
-    address: str = "",
-    equipment_classes: Iterable[EquipmentClass] = (),
-    contact_name: str = "",
-    contact_phone: str = "",
-    allow_similar_name: bool = False,
-) -> Enterprise:
-    """Register an enterprise in ``branch``.
-
-    The same USCC is always refused; the same name in the same county is refused unless
-    ``allow_similar_name`` (the user looked at the match and says it is another company).
-    """
-    ensure_can_log(actor, branch)
-    fields = _enterprise_fields(
-        name=name,
-        uscc=uscc,
-        county=county,
-        address=address,
-        contact_name=contact_name,
-        contact_phone=contact_phone,
-        branch=branch,
-    )
-    _refuse_duplicates(fields, county=county, allow_similar_name=allow_similar_name)
-    enterprise = Enterprise.objects.create(branch=branch, created_by=actor, **fields)
-    enterprise.equipment_classes.set(equipment_classes)
-    return enterprise
-
-
-@transaction.atomic
-def enterprise_update(
-    *,
-    actor,
-    enterprise: Enterprise,
-    name: str,
-    uscc: str = "",
-    county: County | None = None,
-    address: str = "",
-    equipment_classes: Iterable[EquipmentClass] = (),
-    contact_name: str = "",
-    contact_phone: str = "",
-    allow_similar_name: bool = False,
-) -> Enterprise:
-    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    ensure_can_log(actor, enterprise.branch)
-    _refuse_if_withdrawn(enterprise)
-    fields = _enterprise_fields(
-        name=name,
-        uscc=uscc,
-        county=county,
-        address=address,
-        contact_name=contact_name,
-        contact_phone=contact_phone,
-        branch=enterprise.branch,
-    )
-    _refuse_duplicates(
-        fields, county=county, allow_similar_name=allow_similar_name, exclude_pk=enterprise.pk
-    )
-    for field, value in fields.items():
-        setattr(enterprise, field, value)
-    enterprise._change_reason = "edit"
-    enterprise.save()
-    enterprise.equipment_classes.set(equipment_classes)
-    return enterprise
-
-
-def _refuse_duplicates(fields, *, county, allow_similar_name, exclude_pk=None) -> None:
-    if fields["uscc"]:
-        same_code = Enterprise.objects.filter(uscc=fields["uscc"])
-        if exclude_pk:
-            same_code = same_code.exclude(pk=exclude_pk)
-        if same_code.exists():
-            message = _("An enterprise with this unified social credit code is already registered.")
-            raise ValidationError({"uscc": ValidationError(message, code="duplicate_uscc")})
-    if county is not None and not allow_similar_name:
-        similar = Enterprise.objects.active().filter(county=county, name_key=fields["name_key"])
-        if exclude_pk:
-            similar = similar.exclude(pk=exclude_pk)
-        if similar.exists():
-            raise ValidationError(
-                {
-                    "name": ValidationError(
-                        _("An enterprise with the same name is already registered in this county."),
-                        code="duplicate_name",
-                    )
-                }
-            )
 
 
 # --- activities -----------------------------------------------------------------------
@@ -212,7 +69,15 @@ def default_activity_title(kind: str, occurred_on: date, enterprises: list[Enter
 
 
 def _activity_fields(
-    *, branch, campaign, occurred_on, kind, enterprises, attendee_count, forms_sent, forms_returned
+    *,
+    campaign,
+    occurred_on,
+    kind,
+    enterprises,
+    attendee_count,
+    forms_sent,
+    forms_returned,
+    already_linked=frozenset(),
 ):
     kind = Activity.Kind(kind)
     wanted = KIND_FIELDS[kind]
@@ -223,11 +88,13 @@ def _activity_fields(
     enterprises = list(enterprises) if "enterprises" in wanted else []
     if kind in KINDS_NEEDING_ENTERPRISES and not enterprises:
         errors["enterprises"] = _("Choose at least one enterprise.")
-    foreign = [e.name for e in enterprises if e.branch_id != branch.pk]
-    if foreign:
-        errors["enterprises"] = _("These enterprises belong to another branch: {names}").format(
-            names="、".join(foreign)
-        )
+    # Any branch may meet any enterprise of the province's registry; only a withdrawn
+    # (or merged) record cannot be newly linked.
+    withdrawn = [e.name for e in enterprises if e.is_withdrawn and e.pk not in already_linked]
+    if withdrawn:
+        errors["enterprises"] = _(
+            "These enterprises were withdrawn and can no longer be chosen: {names}"
+        ).format(names="、".join(withdrawn))
     if "forms_sent" in wanted:
         if forms_sent is None:
             errors["forms_sent"] = _("Enter how many forms were sent.")
@@ -262,7 +129,6 @@ def activity_create(
     """Log an activity of ``branch``; the title is made up from the kind when left empty."""
     ensure_can_log(actor, branch)
     enterprises, numbers = _activity_fields(
-        branch=branch,
         campaign=campaign,
         occurred_on=occurred_on,
         kind=kind,
@@ -332,7 +198,6 @@ def activity_update(
     _refuse_if_withdrawn(activity)
     activity_move_check(activity, branch=activity.branch, campaign=campaign)
     enterprises, numbers = _activity_fields(
-        branch=activity.branch,
         campaign=campaign,
         occurred_on=occurred_on,
         kind=activity.kind,
@@ -340,6 +205,7 @@ def activity_update(
         attendee_count=attendee_count,
         forms_sent=forms_sent,
         forms_returned=forms_returned,
+        already_linked=set(activity.enterprises.values_list("pk", flat=True)),
     )
     activity.campaign = campaign
     activity.occurred_on = occurred_on
@@ -417,8 +283,9 @@ def _new_feedback_item(actor, opinion: NewOpinion) -> FeedbackItem:
     errors = {}
     if not content:
         errors["content"] = _("Write down what the enterprise said.")
-    if enterprise is not None and enterprise.branch_id != activity.branch_id:
-        errors["enterprise"] = _("This enterprise belongs to another branch.")
+    # Any enterprise of the province's registry, as long as its record is in use.
+    if enterprise is not None and enterprise.is_withdrawn:
+        errors["enterprise"] = _("This enterprise was withdrawn and can no longer be chosen.")
     if opinion.received_on is not None:
         date_problem = received_date_problem(opinion.received_on, activity.occurred_on)
         if date_problem:
@@ -451,7 +318,10 @@ def record_withdraw(*, actor, record, reason: str):
     """Withdraw an enterprise, activity or feedback item with a reason (never delete it)."""
     model = type(record)
     record = model.objects.select_for_update().get(pk=record.pk)
-    ensure_can_log(actor, record.branch)
+    if isinstance(record, Enterprise):
+        registry.ensure_can_edit_enterprise(actor, record)
+    else:
+        ensure_can_log(actor, record.branch)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why this record is withdrawn.")})
@@ -461,6 +331,18 @@ def record_withdraw(*, actor, record, reason: str):
         raise ValidationError(
             _("Withdraw this activity's opinions first: they still count in every figure.")
         )
+    if (
+        isinstance(record, Enterprise)
+        and not rules.is_provincial_office(actor)
+        and registry.met_by_other_branches(record)
+    ):
+        # Withdrawing would take it out of those branches' figures without their say.
+        raise ValidationError(
+            _(
+                "Other branches have recorded activities or opinions with this enterprise: "
+                "only the provincial office can withdraw it, or merge it into another record."
+            )
+        )
     if isinstance(record, FeedbackItem) and record.issue_id:
         raise ValidationError(
             _("This opinion is part of an issue; take it out of the issue before withdrawing it.")
@@ -468,7 +350,8 @@ def record_withdraw(*, actor, record, reason: str):
     record.withdrawn_at = timezone.now()
     record.withdrawn_by = actor
     record.withdrawn_reason = reason
-    record._change_reason = reason
+    # The history's reason column holds 100 characters; the full reason is on the row.
+    record._change_reason = reason[:100]
     record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"])
     return record
 

@@ -30,6 +30,7 @@ urlpatterns = [
         enterprises.enterprise_withdraw,
         name="enterprise_withdraw",
     ),
+    path("enterprises/<int:pk>/merge/", enterprises.enterprise_merge, name="enterprise_merge"),
     # Activities
     path("activities/", activities.ActivityListView.as_view(), name="activity_list"),
     path("activities/new/", activities.activity_kind_choice, name="activity_kind_choice"),

@@ -12,7 +12,6 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 
-
 #: Bookkeeping, not records: a refusal that redirects keeps its submission's receipt so the
 #: same form sent again gets the same answer (core/submissions.py).
 NOT_RECORDS = {"core.SubmissionReceipt"}

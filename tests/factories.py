@@ -228,7 +228,9 @@ class EnterpriseFactory(DjangoModelFactory):
         model = Enterprise
         skip_postgeneration_save = True
 
-    name = zh("company")
+    # Numbered: Faker has a few hundred company names, and two active enterprises of one
+    # name in one county are refused by the database (unless confirmed as namesakes).
+    name = factory.LazyAttributeSequence(lambda o, n: f"{o.brand}{o.trade}（{n}号厂区）")
     name_key = factory.LazyAttribute(lambda o: enterprise_name_key(o.name))
     uscc = factory.Sequence(lambda n: uscc_for(f"91350500{n:09d}"))
     branch = factory.SubFactory(BranchFactory)
@@ -238,6 +240,8 @@ class EnterpriseFactory(DjangoModelFactory):
     contact_phone = zh("phone_number")
 
     class Params:
+        brand = zh("company_prefix")
+        trade = zh("company_suffix")
         withdrawn = factory.Trait(
             withdrawn_at=factory.LazyFunction(timezone.now), withdrawn_reason="重复录入"
         )

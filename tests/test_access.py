@@ -121,15 +121,29 @@ ROUTES = {
     "outreach:enterprise_create": ("get", {}, WRITERS_ONLY),
     "outreach:activity_kind_choice": ("get", {}, WRITERS_ONLY),
     "outreach:activity_create": ("get", {"kind": "visit"}, WRITERS_ONLY),
+    # The enterprise registry is the province's: every member opens any enterprise (each
+    # sees only their own scope's activities and opinions there); no role, a 404.
+    "outreach:enterprise_detail": (
+        "get",
+        lambda world: {"pk": world.a.enterprise.pk},
+        {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
+    ),
     # A's records: seen by A and the province, a 404 for everyone else.
-    "outreach:enterprise_detail": ("get", lambda world: {"pk": world.a.enterprise.pk}, SEEN_BY_A),
     "outreach:activity_detail": ("get", lambda world: {"pk": world.a.activity.pk}, SEEN_BY_A),
-    # Editing A's records: A's writers; provincial roles see them but may not edit.
+    # The shared record of A's enterprise: kept by A's writers and the provincial office;
+    # everyone else with a role sees it but may not edit (403).
     "outreach:enterprise_update": (
         "get",
         lambda world: {"pk": world.a.enterprise.pk},
-        EDITED_BY_A,
+        {**EDITED_BY_A, "staff_b": 403, "office": 200},
     ),
+    # Merging two records of one company: the provincial office's alone.
+    "outreach:enterprise_merge": (
+        "get",
+        lambda world: {"pk": world.a.enterprise.pk},
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": LOGIN, "office": 200, "no_role_user": 404},
+    ),
+    # Editing A's records: A's writers; provincial roles see them but may not edit.
     "outreach:activity_update": ("get", lambda world: {"pk": world.a.activity.pk}, EDITED_BY_A),
     "outreach:enterprise_withdraw": (
         "get",

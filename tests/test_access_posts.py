@@ -142,8 +142,11 @@ def _dispose(world):
 
 
 ACTIONS: dict[str, Action] = {
+    # The shared record of A's enterprise: withdrawn by A's writers or the provincial
+    # office; B sees the province's registry, so a 403.
     "outreach:enterprise_withdraw": Action(
-        lambda world: ({"pk": world.a.enterprise.pk}, {"reason": "重复登记"}), BY_A
+        lambda world: ({"pk": world.a.enterprise.pk}, {"reason": "重复登记"}),
+        {**BY_A, "staff_b": 403, "lead_b": 403, "office": 302},
     ),
     "outreach:activity_withdraw": Action(_fresh_activity, BY_A),
     "outreach:feedback_withdraw": Action(_fresh_opinion, BY_A),

@@ -137,11 +137,11 @@ def enterprise_with(world, rows: int):
     return enterprise
 
 
-# session, user, membership; the enterprise (branch, county, created_by joined); its
-# equipment classes; the bell's unread count; its opinions (category, activity, issue
-# joined); their replies; the people who replied; its activities (opinions counted). The
-# same for every reader.
-ENTERPRISE_DETAIL = {"staff_a": 10, "office": 10, "leader": 10}
+# session, user, membership; the enterprise (branch, county, created_by, merged_into
+# joined); the records merged into it; its equipment classes; the bell's unread count; its
+# opinions (category, activity, issue joined); their replies; the people who replied; its
+# activities (opinions counted). The same for every reader.
+ENTERPRISE_DETAIL = {"staff_a": 11, "office": 11, "leader": 11}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -155,6 +155,32 @@ def test_enterprise_detail(client, world, personas, persona, rows, django_assert
     assert response.status_code == 200
     assert len(response.context["feedback_items"]) == rows + 1
     assert len(response.context["activities"]) == rows + 1
+
+
+# --- outreach: merging two records of one company (the office) ----------------------------
+
+# session, user, membership; the record (branch, county, merged_into joined); its activities
+# and opinions counted (two); the records that look like it (branch, county joined); the bell.
+# With a record chosen: the chosen one twice (the picker's choice; the form's, its branch
+# joined), both counts, the bell; and the submission's receipt (a savepoint, the receipt
+# written, then rolled back since the check page is no result to replay).
+ENTERPRISE_MERGE = 8
+ENTERPRISE_MERGE_CHECK = 15
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_enterprise_merge(client, world, office, rows, django_assert_num_queries):
+    duplicate = enterprise_with(world, rows)
+    EnterpriseFactory.create_batch(rows, branch=world.b.branch, name=duplicate.name, county=None)
+    url = reverse("outreach:enterprise_merge", kwargs={"pk": duplicate.pk})
+    warm_up(client, office)
+    with django_assert_num_queries(ENTERPRISE_MERGE):
+        response = client.get(url)
+    assert len(response.context["lookalikes"]) == min(rows, 10)
+    survivor = response.context["lookalikes"][0]
+    with django_assert_num_queries(ENTERPRISE_MERGE_CHECK):
+        response = client.post(url, {"survivor": survivor.pk, "reason": "重复登记"})
+    assert response.context["preview"]["survivor"] == survivor
 
 
 # --- issues: the list ----------------------------------------------------------------------

@@ -22,7 +22,8 @@ from .matching import USCC_SHAPE, RegisteredEnterprises, Vocabulary
 
 class EnterpriseDirectory:
     """The enterprises the 活动 and 意见建议 sheets may name, by code or by name: a row of
-    the 企业 sheet first, then an enterprise registered with the branch."""
+    the 企业 sheet first, then an enterprise of the province's registry (by name, the
+    branch's own before the others)."""
 
     def __init__(self, *, branch: Branch, registered: RegisteredEnterprises):
         self.branch = branch
@@ -40,15 +41,11 @@ class EnterpriseDirectory:
         if USCC_SHAPE.fullmatch(code):
             if code in self.by_uscc:
                 return self.by_uscc[code]
-            enterprise = self.registered.by_uscc.get(code)
+            enterprise = in_use(self.registered.by_uscc.get(code))
             if enterprise is None:
                 message = _(
-                    "No enterprise with the code {code} in the 企业 sheet or in your branch."
-                ).format(code=code)
-            elif enterprise.branch_id != self.branch.pk:
-                message = _(
-                    "The enterprise with the code {code} belongs to another branch: only "
-                    "your branch's enterprises can be referred to."
+                    "No enterprise with the code {code} in the 企业 sheet or in the "
+                    "province's registry."
                 ).format(code=code)
             elif enterprise.is_withdrawn:
                 message = _("The enterprise with the code {code} was withdrawn.").format(code=code)
@@ -62,11 +59,18 @@ class EnterpriseDirectory:
         # name) is that row, not a second candidate.
         described = {plan.county.pk for plan in in_file if plan.county is not None}
         reused = {plan.existing.pk for plan in in_file if plan.existing is not None}
-        registered = [
-            enterprise
-            for enterprise in self.registered.by_name.get(name_key, [])
-            if enterprise.county_id not in described and enterprise.pk not in reused
-        ]
+
+        def candidates_in(enterprises):
+            return [
+                enterprise
+                for enterprise in enterprises.get(name_key, [])
+                if enterprise.county_id not in described and enterprise.pk not in reused
+            ]
+
+        # The branch's own namesakes first; only without any, the rest of the province's.
+        registered = candidates_in(self.registered.by_name)
+        if not in_file and not registered:
+            registered = candidates_in(self.registered.by_name_anywhere)
         candidates = len(in_file) + len(registered)
         if candidates == 1:
             return in_file[0] if in_file else self.reference_plan(registered[0])
@@ -77,8 +81,8 @@ class EnterpriseDirectory:
             )
         else:
             message = _(
-                "No enterprise named “{name}” in the 企业 sheet or in your branch: add it to "
-                "the 企业 sheet."
+                "No enterprise named “{name}” in the 企业 sheet or in the province's registry: "
+                "add it to the 企业 sheet."
             )
         check.error(row, key, message.format(name=token))
         return None
@@ -92,9 +96,9 @@ class EnterpriseDirectory:
 
 
 class EnterpriseSheet:
-    """Plans the rows of the 企业 sheet: each a new enterprise, or the one registered with
-    the branch that it describes (same code, or same name in the same county). Fills
-    ``directory`` with the rows the other sheets may refer to."""
+    """Plans the rows of the 企业 sheet: each a new enterprise, or the registered one it
+    describes (same code, or same name in the same county), whichever branch registered it.
+    Fills ``directory`` with the rows the other sheets may refer to."""
 
     def __init__(
         self,
@@ -172,6 +176,7 @@ class EnterpriseSheet:
         return code
 
     def county(self, row: Row) -> County | None:
+        """Any county of the province: where the company is, whichever branch serves it."""
         text = self.check.text(row, "county", required=True)
         if not text:
             return None
@@ -179,9 +184,11 @@ class EnterpriseSheet:
         if county is None:
             names = self.vocabulary.county_names
             if names:
-                message = _("“{name}” is not a county of your branch. Use one of: {options}.")
+                message = _(
+                    "“{name}” is not a county of the province. Your branch's counties: {options}."
+                )
             else:
-                message = _("“{name}” is not a county of your branch, which has none set up yet.")
+                message = _("“{name}” is not a county of the province.")
             self.check.error(row, "county", message.format(name=text, options=join_names(names)))
         return county
 
@@ -202,20 +209,12 @@ class EnterpriseSheet:
         return found
 
     def match_registered(self, row: Row, plan: EnterprisePlan, key: str) -> None:
-        """Reuse the registered enterprise this row describes; refuse one of another branch."""
+        """Reuse the registered enterprise this row describes, whichever branch registered
+        it: one record per company for the province."""
         check = self.check
         if plan.uscc and plan.uscc in self.registered.by_uscc:
-            enterprise = self.registered.by_uscc[plan.uscc]
-            if enterprise.branch_id != self.branch.pk:
-                check.error(
-                    row,
-                    "uscc",
-                    _(
-                        "An enterprise with this code is registered with another branch; "
-                        "it cannot be imported into yours."
-                    ),
-                )
-            elif enterprise.is_withdrawn:
+            enterprise = in_use(self.registered.by_uscc[plan.uscc])
+            if enterprise.is_withdrawn:
                 check.error(
                     row,
                     "uscc",
@@ -227,13 +226,7 @@ class EnterpriseSheet:
         enterprise = self.registered.by_county_name.get((plan.county.pk, key))
         if enterprise is None:
             return
-        if enterprise.branch_id != self.branch.pk:
-            check.error(
-                row,
-                "name",
-                _("An enterprise of this name in this county is registered with another branch."),
-            )
-        elif plan.uscc and enterprise.uscc and enterprise.uscc != plan.uscc:
+        if plan.uscc and enterprise.uscc and enterprise.uscc != plan.uscc:
             check.error(
                 row,
                 "uscc",
@@ -244,3 +237,10 @@ class EnterpriseSheet:
             )
         else:
             plan.existing = enterprise
+
+
+def in_use(enterprise: Enterprise | None) -> Enterprise | None:
+    """The record in use for ``enterprise``: the one it was merged into, if it was."""
+    if enterprise is not None and enterprise.merged_into_id:
+        return enterprise.merged_into
+    return enterprise

@@ -2,7 +2,8 @@
 
 Each lookup is a fixed handful of queries whatever the number of rows: large ``IN (...)``
 lists are sent in chunks. Natural keys make a second import of the same file create
-nothing: an enterprise is the same USCC, or the same name in the same county; an activity is
+nothing: an enterprise is the same USCC, or the same name in the same county, anywhere in
+the province's registry (any branch may pick any enterprise); an activity is
 the same branch, campaign, kind, date and title; a feedback item is the same activity,
 enterprise and content.
 """
@@ -13,7 +14,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import translation
 
 from branches.models import Branch, County
@@ -65,9 +65,10 @@ def _choices_by_name(choices, chinese: dict[str, str]) -> dict[str, str]:
 
 @dataclass
 class Vocabulary:
-    """The names a file may use for reference data, by folded name: the branch's counties,
-    equipment classes, feedback categories, activity kinds and feedback natures. The
-    ``*_names`` and ``*_labels`` lists are what error messages offer instead."""
+    """The names a file may use for reference data, by folded name: the province's counties
+    (the branch's first), equipment classes, feedback categories, activity kinds and
+    feedback natures. The ``*_names`` and ``*_labels`` lists are what error messages offer
+    instead (the branch's own counties)."""
 
     counties: dict[str, County]
     county_names: list[str]
@@ -82,13 +83,16 @@ class Vocabulary:
 
     @classmethod
     def load(cls, branch: Branch) -> Vocabulary:
-        counties = list(County.objects.filter(branch=branch).order_by("code"))
+        # Any county of the province (where a company is), the branch's own winning a
+        # clash of names; the branch's are the ones messages offer.
+        counties = sorted(County.objects.all(), key=lambda c: (c.branch_id != branch.pk, c.code))
+        own_counties = [county for county in counties if county.branch_id == branch.pk]
         classes = list(EquipmentClass.objects.all())
         categories = list(FeedbackCategory.objects.all())
         kinds, natures = kind_labels(), nature_labels()
         return cls(
             counties=by_folded_names(counties, "name", "name_en", "code"),
-            county_names=[county.name for county in counties],
+            county_names=[county.name for county in own_counties],
             classes=by_folded_names(classes, "name", "name_en", "code"),
             class_names=[c.name for c in classes],
             categories=by_folded_names(categories, "name", "name_en"),
@@ -102,14 +106,17 @@ class Vocabulary:
 
 @dataclass
 class RegisteredEnterprises:
-    """Every registered enterprise the file may mean: by USCC in any branch (the code is
-    unique province-wide), by name in this branch's counties."""
+    """Every registered enterprise the file may mean, anywhere in the province's registry:
+    by USCC (a merged record's code leads to the record it was merged into), and by name,
+    the branch's own (registered with it or in its counties) before the others."""
 
     by_uscc: dict[str, Enterprise]
-    #: (county id, name key) -> the first active enterprise of the branch's counties.
+    #: (county id, name key) -> the first active enterprise of that county and name.
     by_county_name: dict[tuple, Enterprise]
-    #: name key -> the active enterprises registered with this branch.
+    #: name key -> the active enterprises of the branch (registered with it or in its counties).
     by_name: dict[str, list[Enterprise]]
+    #: name key -> every active enterprise of the province with that name.
+    by_name_anywhere: dict[str, list[Enterprise]]
 
     @classmethod
     def load(cls, branch: Branch, sheets: dict[str, SheetRows]) -> RegisteredEnterprises:
@@ -120,17 +127,32 @@ class RegisteredEnterprises:
         codes |= {normalize_uscc(token) for token in tokens}
         codes = sorted(code for code in codes if USCC_SHAPE.fullmatch(code))
         keys = sorted({enterprise_name_key(name) for name in [*names, *tokens]} - {""})
-        registered = cls(by_uscc={}, by_county_name={}, by_name=defaultdict(list))
+        registered = cls(
+            by_uscc={},
+            by_county_name={},
+            by_name=defaultdict(list),
+            by_name_anywhere=defaultdict(list),
+        )
         for chunk in chunks(codes):
-            for enterprise in Enterprise.objects.filter(uscc__in=chunk):
+            for enterprise in Enterprise.objects.filter(uscc__in=chunk).select_related(
+                "merged_into"
+            ):
                 registered.by_uscc[enterprise.uscc] = enterprise
-        mine = Q(branch=branch) | Q(county__branch=branch)
         for chunk in chunks(keys):
-            rows = Enterprise.objects.active().filter(mine, name_key__in=chunk).order_by("id")
+            rows = (
+                Enterprise.objects.active()
+                .filter(name_key__in=chunk)
+                .select_related("county")
+                .order_by("id")
+            )
             for enterprise in rows:
                 key = (enterprise.county_id, enterprise.name_key)
                 registered.by_county_name.setdefault(key, enterprise)
-                if enterprise.branch_id == branch.pk:
+                registered.by_name_anywhere[enterprise.name_key].append(enterprise)
+                county = enterprise.county
+                if enterprise.branch_id == branch.pk or (
+                    county is not None and county.branch_id == branch.pk
+                ):
                     registered.by_name[enterprise.name_key].append(enterprise)
         return registered
 

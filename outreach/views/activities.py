@@ -100,8 +100,17 @@ class ActivityFormView(OutreachWriterMixin, FormView):
                 "campaign": campaign,
                 "occurred_on": timezone.localdate(),
                 "staff": [self.request.user],
+                # Picked from the enterprise's page or the registration's duplicate guard.
+                "enterprises": self._enterprise_picked(),
             }
         return {"enterprises": list(self.activity.enterprises.all())}
+
+    def _enterprise_picked(self) -> list:
+        """The enterprise named by ``?enterprise=<id>``, when it is one in use."""
+        value = self.request.GET.get("enterprise", "")
+        if not (value.isascii() and value.isdigit() and len(value) < 19):
+            return []
+        return list(selectors.enterprise_list(self.request.user).filter(pk=int(value)))
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

@@ -1,11 +1,16 @@
-"""Enterprise registry: list, search, register with a duplicate guard, edit, history page."""
+"""Enterprise registry: list, search, register with a duplicate guard, edit, history page,
+and the provincial office's merge of two records of one company.
+
+The registry is province-wide: every member finds and opens every enterprise; what the page
+lists of activities and opinions is the reader's own scope.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -14,13 +19,13 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from branches import rules
-from branches.mixins import OutreachWriterMixin, ScopedFilterMixin, ScopedQuerysetMixin
+from branches.mixins import ScopedFilterMixin, ScopedQuerysetMixin
 from branches.scoping import membership_of
 from core.submissions import once_per_submission
 
-from .. import selectors, services
+from .. import registry, selectors
 from ..filters import EnterpriseFilter
-from ..forms import EnterpriseForm, WithdrawForm
+from ..forms import EnterpriseForm, EnterpriseMergeForm, WithdrawForm
 from ..models import Enterprise
 from .withdrawal import withdraw_from_post
 
@@ -41,25 +46,34 @@ class EnterpriseListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
 
 
 class EnterpriseDetailView(ScopedQuerysetMixin, DetailView):
-    """Everything about one enterprise, newest first: activities, opinions, issues, replies."""
+    """Everything about one enterprise, newest first: activities, opinions, issues, replies
+    (a branch sees its own; the province sees all)."""
 
     model = Enterprise
     template_name = "outreach/enterprise_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("branch", "county", "created_by")
+        return (
+            super()
+            .get_queryset()
+            .select_related("branch", "county", "created_by", "merged_into")
+            .prefetch_related("merged_records")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        enterprise = self.object
+        enterprise, user = self.object, self.request.user
+        in_use = not enterprise.is_withdrawn
         context["equipment_classes"] = list(enterprise.equipment_classes.all())
-        context["activities"] = selectors.enterprise_activities(self.request.user, enterprise)
-        context["feedback_items"] = selectors.enterprise_opinions(self.request.user, enterprise)
-        context["can_write"] = rules.can_log_outreach_in(self.request.user, enterprise.branch)
+        context["activities"] = selectors.enterprise_activities(user, enterprise)
+        context["feedback_items"] = selectors.enterprise_opinions(user, enterprise)
+        context["can_write"] = in_use and rules.can_edit_enterprise(user, enterprise.branch)
+        context["can_log_visit"] = in_use and rules.can_log_outreach(user)
+        context["can_merge"] = in_use and rules.can_merge_enterprises(user)
         # Ticks to reply to opinions: for the staff and lead of the opinions' own branch.
-        membership = membership_of(self.request.user)
+        membership = membership_of(user)
         context["reply_branch_id"] = (
-            membership.branch_id if rules.can_dispose_feedback(self.request.user) else None
+            membership.branch_id if rules.can_dispose_feedback(user) else None
         )
         context["withdraw_form"] = WithdrawForm(
             action=reverse("outreach:enterprise_withdraw", args=[enterprise.pk])
@@ -68,18 +82,27 @@ class EnterpriseDetailView(ScopedQuerysetMixin, DetailView):
 
 
 @method_decorator(once_per_submission, name="post")
-class EnterpriseFormView(OutreachWriterMixin, FormView):
-    """Register (no pk) or edit (pk) an enterprise of the user's branch."""
+class EnterpriseFormView(LoginRequiredMixin, FormView):
+    """Register an enterprise with the user's branch (no pk: branch staff and leads), or
+    edit the shared record (pk: its home branch and the provincial office)."""
 
     form_class = EnterpriseForm
     template_name = "outreach/enterprise_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.enterprise = None
-        if "pk" in kwargs and request.user.is_authenticated:
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)  # to the login page
+        if "pk" in kwargs:
             self.enterprise = get_object_or_404(
-                Enterprise.objects.visible_to(request.user).active(), pk=kwargs["pk"]
+                Enterprise.objects.visible_to(request.user).active().select_related("branch"),
+                pk=kwargs["pk"],
             )
+            allowed = rules.can_edit_enterprise(request.user, self.enterprise.branch)
+        else:
+            allowed = rules.can_log_outreach(request.user)
+        if not allowed:
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -97,8 +120,8 @@ class EnterpriseFormView(OutreachWriterMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["enterprise"] = self.enterprise
+        context["can_log_visit"] = self.enterprise is None
         context.setdefault("duplicates", [])
-        context.setdefault("hidden_duplicate", False)
         return context
 
     def form_valid(self, form):
@@ -115,12 +138,12 @@ class EnterpriseFormView(OutreachWriterMixin, FormView):
         }
         try:
             if self.enterprise is None:
-                enterprise = services.enterprise_create(
+                enterprise = registry.enterprise_create(
                     actor=self.request.user, branch=self.branch, **fields
                 )
                 messages.success(self.request, _("Enterprise registered."))
             else:
-                enterprise = services.enterprise_update(
+                enterprise = registry.enterprise_update(
                     actor=self.request.user, enterprise=self.enterprise, **fields
                 )
                 messages.success(self.request, _("Enterprise updated."))
@@ -129,9 +152,10 @@ class EnterpriseFormView(OutreachWriterMixin, FormView):
         return redirect("outreach:enterprise_detail", pk=enterprise.pk)
 
     def _form_with_duplicates(self, form, error: ValidationError):
-        """Show the service's errors and offer the enterprises it matched."""
+        """Show the service's errors and offer the enterprises it matched, whichever
+        branch registered them: the user picks the existing record instead."""
         # Look the matches up before add_error() drops fields from cleaned_data.
-        duplicates = services.enterprise_duplicates(
+        duplicates = registry.enterprise_duplicates(
             uscc=form.cleaned_data.get("uscc", ""),
             name=form.cleaned_data.get("name", ""),
             county=form.cleaned_data.get("county"),
@@ -142,13 +166,9 @@ class EnterpriseFormView(OutreachWriterMixin, FormView):
             form.add_error(field if field in form.fields else None, field_errors)
         if any(e.code == "duplicate_name" for e in by_field.get("name", [])):
             form.offer_allow_similar()
-        visible = list(duplicates.visible_to(self.request.user)[:5])
         return self.render_to_response(
             self.get_context_data(
-                form=form,
-                duplicates=visible,
-                # A match the user cannot open (another branch's) is named, never shown.
-                hidden_duplicate=len(visible) < duplicates.count(),
+                form=form, duplicates=list(duplicates.visible_to(self.request.user)[:5])
             )
         )
 
@@ -157,7 +177,9 @@ class EnterpriseFormView(OutreachWriterMixin, FormView):
 @require_POST
 @once_per_submission
 def enterprise_withdraw(request, pk):
-    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    enterprise = get_object_or_404(
+        Enterprise.objects.visible_to(request.user).select_related("branch"), pk=pk
+    )
     return withdraw_from_post(
         request,
         enterprise,
@@ -168,13 +190,82 @@ def enterprise_withdraw(request, pk):
 
 
 @login_required
-def enterprise_autocomplete(request):
-    """Enterprises of the user's scope matching ``q``, for the searchable pickers."""
-    rows = selectors.enterprises_matching(request.user, request.GET.get("q", "").strip())
-    return JsonResponse(
-        {
-            "results": [
-                {"id": row["pk"], "text": f"{row['name']} {row['uscc']}".strip()} for row in rows
-            ]
-        }
+@once_per_submission
+def enterprise_merge(request, pk):
+    """Merge this record (the duplicate) into another record of the same company: choose
+    the survivor and say why, check what moves, confirm. The provincial office's alone."""
+    duplicate = get_object_or_404(
+        Enterprise.objects.visible_to(request.user).select_related(
+            "branch", "county", "merged_into"
+        ),
+        pk=pk,
     )
+    if not rules.can_merge_enterprises(request.user):
+        raise PermissionDenied
+    form = EnterpriseMergeForm(
+        request.POST if request.method == "POST" else None,
+        duplicate=duplicate,
+        into=request.GET.get("into", ""),
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        survivor = form.cleaned_data["survivor"]
+        if not request.POST.get("confirm"):
+            preview = _merge_preview(survivor, duplicate)
+        else:
+            try:
+                registry.enterprise_merge(
+                    actor=request.user,
+                    survivor=survivor,
+                    duplicate=duplicate,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                by_field = error.error_dict if hasattr(error, "error_dict") else {None: error}
+                for field, errors in by_field.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("“{duplicate}” was merged into “{survivor}”.").format(
+                        duplicate=duplicate.name, survivor=survivor.name
+                    ),
+                )
+                return redirect("outreach:enterprise_detail", pk=survivor.pk)
+    return render(
+        request,
+        "outreach/enterprise_merge.html",
+        {
+            "duplicate": duplicate,
+            "form": form,
+            "preview": preview,
+            "moves": selectors.enterprise_link_counts(duplicate),
+            "lookalikes": [] if preview else selectors.enterprise_lookalikes(duplicate),
+        },
+    )
+
+
+def _merge_preview(survivor: Enterprise, duplicate: Enterprise) -> dict:
+    """What confirming would do: the survivor, and which of its empty fields it takes."""
+    return {
+        "survivor": survivor,
+        "filled": [
+            Enterprise._meta.get_field(name).verbose_name
+            for name in registry.FILLED_FIELDS
+            if not getattr(survivor, name) and getattr(duplicate, name)
+        ],
+    }
+
+
+@login_required
+def enterprise_autocomplete(request):
+    """Enterprises of the province's registry matching ``q``, for the searchable pickers
+    (the user's own branch's first)."""
+    rows = selectors.enterprises_matching(request.user, request.GET.get("q", "").strip())
+    return JsonResponse({"results": [{"id": row["pk"], "text": _picker_text(row)} for row in rows]})
+
+
+def _picker_text(row) -> str:
+    """Name, county and code: two companies of one name are told apart by the rest."""
+    county = f"（{row['county__name']}）" if row["county__name"] else ""
+    return f"{row['name']}{county} {row['uscc']}".strip()

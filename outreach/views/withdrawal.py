@@ -9,6 +9,7 @@ from branches import rules
 
 from .. import services
 from ..forms import WithdrawForm
+from ..models import Enterprise
 
 
 def withdraw_from_post(request, record, *, back, done, done_message: str):
@@ -17,7 +18,12 @@ def withdraw_from_post(request, record, *, back, done, done_message: str):
     ``back`` is where a refusal returns to, ``done`` where a withdrawal leads; both are
     ``redirect()`` arguments.
     """
-    if not rules.can_log_outreach_in(request.user, record.branch):
+    if isinstance(record, Enterprise):
+        # The shared record: its home branch and the provincial office keep it.
+        allowed = rules.can_edit_enterprise(request.user, record.branch)
+    else:
+        allowed = rules.can_log_outreach_in(request.user, record.branch)
+    if not allowed:
         raise PermissionDenied
     form = WithdrawForm(request.POST)
     if not form.is_valid():

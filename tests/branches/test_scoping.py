@@ -45,8 +45,8 @@ pytestmark = pytest.mark.django_db
 Role = Membership.Role
 
 #: Every branch-owned model with ``visible_to``, and its attribute in ``world.a``/``world.b``.
+#: (Campaigns and the enterprise registry are province-wide: checked below.)
 BRANCH_SCOPED = {
-    Enterprise: "enterprise",
     Activity: "activity",
     ActivityAttachment: "attachment",
     FeedbackItem: "feedback",
@@ -87,7 +87,7 @@ def rows_of(world, *sides: str) -> dict[str, set[int]]:
 
 def test_every_model_with_visible_to_is_checked_here():
     scoped = {model for model in apps.get_models() if hasattr(model._default_manager, "visible_to")}
-    assert scoped == {*BRANCH_SCOPED, Campaign}
+    assert scoped == {*BRANCH_SCOPED, Campaign, Enterprise}
 
 
 def test_world_holds_exactly_one_row_per_branch_of_every_scoped_model(world):
@@ -127,6 +127,18 @@ def test_every_member_of_the_institute_sees_every_campaign(personas, persona):
 def test_user_without_scope_sees_no_campaign(personas, persona):
     CampaignFactory()
     assert not Campaign.objects.visible_to(personas[persona]).exists()
+
+
+@pytest.mark.parametrize("persona", BRANCH_MEMBERS + SEE_EVERY_BRANCH)
+def test_every_member_of_the_institute_sees_every_enterprise(personas, world, persona):
+    """One registry for the province: what a branch heard there stays scoped (above)."""
+    visible_pks = set(Enterprise.objects.visible_to(personas[persona]).values_list("pk", flat=True))
+    assert visible_pks == {world.a.enterprise.pk, world.b.enterprise.pk}
+
+
+@pytest.mark.parametrize("persona", SEE_NOTHING)
+def test_user_without_scope_sees_no_enterprise(personas, world, persona):
+    assert not Enterprise.objects.visible_to(personas[persona]).exists()
 
 
 def test_meeting_deciding_issues_of_two_branches_is_visible_to_both_once(
@@ -315,6 +327,7 @@ PREDICATES = [
     "is_institute_leader",
     "can_manage_users",
     "can_log_outreach",
+    "can_merge_enterprises",
 ]
 
 #: The role each persona has and the predicates that hold for them (all others must not).
@@ -323,7 +336,7 @@ RULES_TABLE = {
     "lead_a": (Role.LEAD, {"is_branch_member", "can_log_outreach"}),
     "staff_b": (Role.STAFF, {"is_branch_member", "can_log_outreach"}),
     "lead_b": (Role.LEAD, {"is_branch_member", "can_log_outreach"}),
-    "office": (Role.OFFICE, {"is_provincial_office", "can_manage_users"}),
+    "office": (Role.OFFICE, {"is_provincial_office", "can_manage_users", "can_merge_enterprises"}),
     "leader": (Role.LEADER, {"is_institute_leader"}),
     "admin_user": (None, {"can_manage_users"}),
     "no_role_user": (None, set()),
@@ -345,3 +358,13 @@ def test_rules_grant_each_persona_exactly_its_roles_rights(personas, persona):
 def test_rules_grant_a_deactivated_member_nothing(inactive_user):
     # Scoping gives an inactive user nothing; the rules should agree with it.
     assert {name for name in PREDICATES if getattr(rules, name)(inactive_user)} == set()
+
+
+#: Who keeps the shared record of branch A's enterprise: A's writers and the office.
+KEEPS_A_ENTERPRISE = {"staff_a", "lead_a", "office"}
+
+
+@pytest.mark.parametrize("persona", RULES_TABLE)
+def test_the_home_branch_and_the_office_keep_an_enterprises_record(personas, branch_a, persona):
+    expected = persona in KEEPS_A_ENTERPRISE
+    assert rules.can_edit_enterprise(personas[persona], branch_a) is expected

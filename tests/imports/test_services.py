@@ -9,7 +9,13 @@ from imports import services
 from imports.models import ImportBatch
 from outreach import services as outreach_services
 from outreach.models import Activity, Enterprise, FeedbackCategory, FeedbackItem
-from tests.factories import ActivityFactory, EnterpriseFactory, FeedbackItemFactory, uscc_for
+from tests.factories import (
+    ActivityFactory,
+    CountyFactory,
+    EnterpriseFactory,
+    FeedbackItemFactory,
+    uscc_for,
+)
 from tests.imports.conftest import example_rows, preview_of, problem_tuples, upload, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -344,37 +350,93 @@ def test_a_formula_where_a_number_belongs_is_an_error(preview):
 # --- scope ----------------------------------------------------------------------------
 
 
-def test_an_enterprise_of_another_branch_cannot_be_referred_to_by_code(preview, branch_b):
+def test_an_enterprise_of_another_branch_is_referred_to_by_code(import_rows, branch_a, branch_b):
+    """One registry for the province: A's file links B's record, never a second one."""
     other = EnterpriseFactory(branch=branch_b, name="漳州某锅炉厂")
     rows = example_rows()
     rows["activities"][1][5] = other.uscc
     rows["feedback"][3][1] = other.uscc
-    result = preview(rows)
-    assert problem_tuples(result.problems) == [("活动", 3, "参与企业"), ("意见建议", 5, "企业")]
-    assert "another branch" in result.problems[0].message or "其他" in result.problems[0].message
+    result, _batch = import_rows(rows)
+    assert result.problems == []
+    forum = Activity.objects.get(branch=branch_a, title="电梯使用单位座谈会")
+    assert list(forum.enterprises.all()) == [other]
+    assert FeedbackItem.objects.filter(branch=branch_a, enterprise=other).count() == 1
+    assert Enterprise.objects.filter(name="漳州某锅炉厂").count() == 1
 
 
-def test_an_enterprise_of_another_branch_cannot_be_referred_to_by_name(preview, branch_b):
-    EnterpriseFactory(branch=branch_b, name="漳州某锅炉厂")
+def test_a_name_is_the_branchs_own_first_then_the_provinces(preview, branch_a, branch_b):
+    other = EnterpriseFactory(branch=branch_b, name="漳州某锅炉厂")
     rows = example_rows()
     rows["feedback"][2][1] = "漳州某锅炉厂"
+    result = preview(rows)
+    assert result.problems == []
+    assert result.feedback[2].enterprise.existing == other
+    # A namesake of the branch's own wins over the other branch's.
+    own = EnterpriseFactory(branch=branch_a, name="漳州某锅炉厂")
+    assert preview(rows).feedback[2].enterprise.existing == own
+    # Two of the province's, none of the branch's: the code is asked for.
+    own.withdrawn_at, own.withdrawn_reason = own.created_at, "重复"
+    own.save()
+    EnterpriseFactory(branch=branch_b, name="漳州某锅炉厂", county=CountyFactory(branch=branch_b))
     assert problem_tuples(preview(rows).problems) == [("意见建议", 4, "企业")]
 
 
-def test_registering_another_branchs_enterprise_code_is_an_error(preview, branch_b):
+def test_a_row_with_another_branchs_code_reuses_its_record(import_rows, branch_b):
     other = EnterpriseFactory(branch=branch_b)
     rows = example_rows()
     rows["enterprises"][0][1] = other.uscc
-    assert problem_tuples(preview(rows).problems) == [("企业", 2, "统一社会信用代码")]
+    result, batch = import_rows(rows)
+    assert result.problems == []
+    assert result.enterprises[0].existing == other
+    batch.refresh_from_db()
+    assert (batch.enterprises_created, batch.enterprises_reused) == (2, 1)
+    assert not Enterprise.objects.filter(name="泉州市丰泽区安泰锅炉有限公司").exists()
 
 
-def test_a_county_of_another_branch_is_not_accepted(preview, branch_b):
-    from tests.factories import CountyFactory
+def test_a_merged_records_code_leads_to_the_record_it_was_merged_into(
+    import_rows, branch_b, office
+):
+    from outreach.registry import enterprise_merge
 
-    CountyFactory(branch=branch_b, name="芗城区")
+    survivor, merged = EnterpriseFactory(branch=branch_b), EnterpriseFactory(branch=branch_b)
+    enterprise_merge(actor=office, survivor=survivor, duplicate=merged, reason="同一企业")
+    rows = example_rows()
+    rows["enterprises"][0][1] = merged.uscc
+    rows["activities"][1][5] = merged.uscc
+    result, _batch = import_rows(rows)
+    assert result.problems == []
+    assert result.enterprises[0].existing == survivor
+    assert survivor.activities.filter(title="电梯使用单位座谈会").exists()
+
+
+def test_a_county_of_another_branch_is_where_the_company_is(import_rows, branch_a, branch_b):
+    county_b = CountyFactory(branch=branch_b, name="芗城区")
     rows = example_rows()
     rows["enterprises"][0][2] = "芗城区"
-    assert problem_tuples(preview(rows).problems) == [("企业", 2, "县（市、区）*")]
+    result, _batch = import_rows(rows)
+    assert result.problems == []
+    created = Enterprise.objects.get(name="泉州市丰泽区安泰锅炉有限公司")
+    assert (created.branch, created.county) == (branch_a, county_b)
+
+
+def test_a_row_naming_another_branchs_enterprise_in_its_county_reuses_it(preview, branch_b):
+    county_b = CountyFactory(branch=branch_b, name="芗城区")
+    other = EnterpriseFactory(branch=branch_b, county=county_b, name="漳州市芗城区锅炉厂", uscc="")
+    rows = example_rows()
+    rows["enterprises"].append(["漳州市芗城区锅炉厂", None, "芗城区", None, None, None, None])
+    rows["activities"][2][5] = "漳州市芗城区锅炉厂"
+    result = preview(rows)
+    assert result.problems == []
+    assert result.enterprises[3].existing == other
+    assert result.activities[2].enterprises[0].instance == other
+
+
+def test_a_county_of_nowhere_names_the_branchs_counties(preview):
+    rows = example_rows()
+    rows["enterprises"][0][2] = "火星区"
+    result = preview(rows)
+    assert problem_tuples(result.problems) == [("企业", 2, "县（市、区）*")]
+    assert "丰泽区" in result.problems[0].message
 
 
 def test_only_staff_of_the_branch_may_preview_or_import(staff_b, branch_a, campaign, counties_a):

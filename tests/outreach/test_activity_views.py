@@ -72,7 +72,8 @@ def test_each_kind_shows_only_its_fields(client, staff_a):
     assert client.get(create_url("not-a-kind")).status_code == 404
 
 
-def test_another_branchs_enterprise_cannot_be_attached(client, world, staff_a):
+def test_another_branchs_enterprise_is_picked_not_registered_again(client, world, staff_a):
+    """The registry is the province's: A's visit to B's enterprise links B's record."""
     client.force_login(staff_a)
     data = {
         "campaign": world.campaign.pk,
@@ -80,9 +81,34 @@ def test_another_branchs_enterprise_cannot_be_attached(client, world, staff_a):
         "enterprises": [world.b.enterprise.pk],
     }
     response = client.post(create_url("visit"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    visit = world.b.enterprise.activities.exclude(pk=world.b.activity.pk).get()
+    assert visit.branch == world.a.branch
+
+
+def test_a_withdrawn_enterprise_cannot_be_attached(client, world, staff_a):
+    gone = EnterpriseFactory(branch=world.b.branch, withdrawn=True)
+    client.force_login(staff_a)
+    data = {
+        "campaign": world.campaign.pk,
+        "occurred_on": "2026-11-20",
+        "enterprises": [gone.pk],
+    }
+    response = client.post(create_url("visit"), data)
     assert response.status_code == 200
     assert "enterprises" in response.context["form"].errors
-    assert not world.b.enterprise.activities.exclude(pk=world.b.activity.pk).exists()
+    assert not gone.activities.exists()
+
+
+def test_the_visit_form_opens_with_the_enterprise_picked_on_its_page(client, world, staff_a):
+    client.force_login(staff_a)
+    response = client.get(create_url("visit"), {"enterprise": world.b.enterprise.pk})
+    assert response.context["form"].initial["enterprises"] == [world.b.enterprise]
+    assert world.b.enterprise.name in response.content.decode()
+    for odd in ("x", "１", "9" * 30, ""):
+        response = client.get(create_url("visit"), {"enterprise": odd})
+        assert response.status_code == 200
+        assert response.context["form"].initial["enterprises"] == []
 
 
 def test_activity_page_shows_each_opinion_with_disposition_and_reply(client, world, staff_a):

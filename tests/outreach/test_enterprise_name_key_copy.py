@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from outreach.models import Enterprise
 from outreach.names import enterprise_name_key
-from outreach.services import enterprise_update
+from outreach.registry import enterprise_update
 from tests.admin_forms import form_errors, post_admin_form
 
 pytestmark = pytest.mark.django_db

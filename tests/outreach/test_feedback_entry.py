@@ -166,15 +166,25 @@ def test_a_row_the_service_refuses_rolls_back_the_others(
     assert response.context["formset"].forms[1].errors["enterprise"] == ["这家企业属于其他分院。"]
 
 
-def test_an_enterprise_of_another_branch_is_refused(client, world, staff_a, category):
+def test_an_enterprise_registered_by_another_branch_is_accepted(client, world, staff_a, category):
+    """One registry for the province: A records what B's enterprise said to A."""
     client.force_login(staff_a)
     data = formset_data(
-        {"enterprise": world.b.enterprise.pk, "category": category.pk, "content": "越权"}
+        {"enterprise": world.b.enterprise.pk, "category": category.pk, "content": "跨院"}
     )
+    assert client.post(entry_url(world.a.activity), data).status_code == 302
+    item = FeedbackItem.objects.get(content="跨院")
+    assert (item.enterprise, item.branch) == (world.b.enterprise, world.a.branch)
+
+
+def test_a_withdrawn_enterprise_is_refused(client, world, staff_a, category):
+    gone = EnterpriseFactory(branch=world.a.branch, withdrawn=True)
+    client.force_login(staff_a)
+    data = formset_data({"enterprise": gone.pk, "category": category.pk, "content": "已撤回"})
     response = client.post(entry_url(world.a.activity), data)
     assert response.status_code == 200
     assert "enterprise" in response.context["formset"].forms[0].errors
-    assert not FeedbackItem.objects.filter(content="越权").exists()
+    assert not FeedbackItem.objects.filter(content="已撤回").exists()
 
 
 def test_an_enterprise_of_the_branch_not_at_the_activity_is_accepted(

@@ -205,11 +205,14 @@ def test_every_filter_in_use_gets_a_chip(as_staff_a, world, items):
     assert "replied" not in chips["replied"][1]
 
 
-def test_enterprise_of_another_branch_shows_nothing_and_no_name(as_staff_a, world, items):
+def test_enterprise_of_another_branch_lists_only_what_my_branch_heard(as_staff_a, world, items):
+    # The enterprise is the province's (its name is shared); B's opinions stay B's.
     response = as_staff_a.get(LIST, {"enterprise": world.b.enterprise.pk})
     assert list(response.context["filter"].qs) == []
-    assert response.context["active_filters"] == []
-    assert world.b.enterprise.name not in response.content.decode()
+    assert [chip["value"] for chip in response.context["active_filters"]] == [
+        world.b.enterprise.name
+    ]
+    assert world.b.feedback.content not in response.content.decode()
 
 
 def test_combined_filters_narrow_together(as_staff_a, world, items):

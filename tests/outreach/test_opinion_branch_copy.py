@@ -1,4 +1,4 @@
-"""An opinion's branch is its activity's, whatever writes (outreach/migrations/0011).
+"""An opinion's branch is its activity's, whatever writes (outreach/migrations/0012).
 
 ``FeedbackItem.branch`` is a copy kept for speed. Moving an activity to another branch (in
 the admin, or by any ``update()``) moves its opinions, so per-branch figures and scope
