@@ -8,6 +8,7 @@ words of each part and how its sentences join.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -97,7 +98,7 @@ def join(clauses: list[str], sep: str) -> str:
 # --- the skeleton -----------------------------------------------------------------------
 
 
-class Writer:
+class Writer(ABC):
     """A briefing in one language: the order and the choice of facts are decided here,
     the words by the subclass."""
 
@@ -244,36 +245,46 @@ class Writer:
 
     # --- the words, written by each language ----------------------------------------------
 
+    @abstractmethod
     def day(self, value: date) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def branch_name(self, branch: Branch) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def file_branch_name(self, branch: Branch) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def branch_count(self, count: int) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def title(self, selection: Selection) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def opening(self, selection: Selection) -> str:
         """The campaign and period the summary's first sentence starts from."""
         raise NotImplementedError
 
+    @abstractmethod
     def nothing_recorded(self, opening: str) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def outreach_summary(self, opening: str, who: str, figures: Figures) -> str:
         """Visits, forums, surveys and opinions, then the problems found."""
         raise NotImplementedError
 
+    @abstractmethod
     def progress_summary(self, figures: Figures) -> str:
         """Problems rectified, opinions answered, satisfaction; empty when none applies."""
         raise NotImplementedError
 
+    @abstractmethod
     def escalated_summary(self, who: str, *, escalated: int, decided: int, waiting: int) -> str:
         """The provincial meeting: the problems it studied (``decided_by_province``), then
         those whose latest escalation still waits (``awaiting_decision``; an issue decided
@@ -281,28 +292,36 @@ class Writer:
         studied yet."""
         raise NotImplementedError
 
+    @abstractmethod
     def overdue_summary(self, overdue: int) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def branch_did_nothing(self, name: str) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def branch_outreach(self, figures: Figures, categories: list[CategoryCount]) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def branch_issues(self, figures: Figures) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def branch_replies(self, figures: Figures) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def branch_overdue(self, overdue: int) -> str:
         raise NotImplementedError
 
+    @abstractmethod
     def paragraph(self, name: str, parts: list[str]) -> str:
         """A branch's paragraph from its parts (empty parts say nothing)."""
         raise NotImplementedError
 
+    @abstractmethod
     def decision_line(
         self, meeting: str, held_on: str, decision: str, owner: str, deadline: str
     ) -> str:
