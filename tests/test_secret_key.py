@@ -38,6 +38,18 @@ def test_without_a_key_and_without_debug_the_app_refuses_to_start():
     checked = _run(["manage.py", "check"], DJANGO_SETTINGS_MODULE="config.settings")
     assert checked.returncode != 0
     assert MESSAGE in checked.stderr
+    assert "Traceback" not in checked.stderr  # one line that says what to set
+
+
+def test_commands_that_sign_nothing_run_without_a_key():
+    """makemigrations and the translation commands only read the code and write files of the
+    repository: they run with a key of their own, never the published one."""
+    checked = _run(
+        ["manage.py", "makemigrations", "--check", "--dry-run"],
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
 
 
 def test_debug_off_with_a_key_starts():
