@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "csp",
     "core",
     "branches",
+    "workdays",
     "outreach",
     "issues",
     "imports",

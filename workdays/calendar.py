@@ -1,0 +1,103 @@
+"""Working days in China (工作日), with statutory holidays and make-up days (调休).
+
+One source answers every "N working days after" and "working days between" question of the
+app. A day is a working day, in this order:
+
+1. as the office's table says (``CalendarDay``: next year's schedule before the package
+   knows it, local closures);
+2. as ``chinesecalendar`` says, for the years it knows;
+3. Monday to Friday, for a year neither knows (``years_without_schedule`` tells the office,
+   and nothing fails).
+
+Days are dates in Asia/Shanghai: a moment is first turned into its date there.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from chinese_calendar import constants as packaged
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: The years the packaged calendar knows (its holiday table's first and last year).
+PACKAGED_YEARS = range(min(packaged.holidays).year, max(packaged.holidays).year + 1)
+
+
+def local_date(moment: date | datetime) -> date:
+    """The date of ``moment`` in Asia/Shanghai (a naive datetime is taken as local)."""
+    if isinstance(moment, datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(SHANGHAI)
+        return moment.date()
+    return moment
+
+
+class WorkingCalendar:
+    """The calendar with the office's table loaded once (two small queries)."""
+
+    def __init__(self, office_days: dict[date, bool], scheduled_years: set[int]):
+        #: day -> True for a working day, False for a holiday, as the office entered it.
+        self.office_days = office_days
+        self.scheduled_years = scheduled_years
+
+    @classmethod
+    def load(cls) -> WorkingCalendar:
+        from .models import CalendarDay, ScheduledYear
+
+        office_days = {
+            day: kind == CalendarDay.Kind.WORKDAY
+            for day, kind in CalendarDay.objects.values_list("day", "kind")
+        }
+        years = set(ScheduledYear.objects.values_list("year", flat=True))
+        return cls(office_days, years)
+
+    def knows_year(self, year: int) -> bool:
+        return year in PACKAGED_YEARS or year in self.scheduled_years
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.office_days:
+            return self.office_days[day]
+        if day.year in PACKAGED_YEARS:
+            return chinese_calendar.is_workday(day)
+        return day.weekday() < 5
+
+    def add_working_days(self, moment: date | datetime, count: int) -> date:
+        """The ``count``-th working day after the day of ``moment`` (the day itself is day
+        0, whether or not it is a working day): a limit of 1 working day from a Friday
+        ends on the next working day."""
+        day = local_date(moment)
+        if count <= 0:
+            return day
+        left = count
+        while left:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                left -= 1
+        return day
+
+    def working_days_between(self, start: date | datetime, end: date | datetime) -> int:
+        """Working days after ``start`` up to and including ``end`` (negative when ``end``
+        comes first): ``add_working_days(d, n)`` is ``n`` working days after ``d``."""
+        first, last = local_date(start), local_date(end)
+        sign = 1
+        if last < first:
+            first, last, sign = last, first, -1
+        days = (last - first).days
+        count = sum(
+            1 for offset in range(1, days + 1) if self.is_working_day(first + timedelta(offset))
+        )
+        return sign * count
+
+    def years_without_schedule(self, years) -> list[int]:
+        """Those of ``years`` counted Monday to Friday for want of a schedule."""
+        return sorted(year for year in set(years) if not self.knows_year(year))
+
+
+def add_working_days(moment: date | datetime, count: int) -> date:
+    return WorkingCalendar.load().add_working_days(moment, count)
+
+
+def working_days_between(start: date | datetime, end: date | datetime) -> int:
+    return WorkingCalendar.load().working_days_between(start, end)
