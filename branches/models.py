@@ -36,6 +36,14 @@ class Branch(models.Model):
         help_text=_("Administrative division code of the city, e.g. 3505."),
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    replies_need_approval = models.BooleanField(
+        _("replies need the branch lead's approval"),
+        default=False,
+        help_text=_(
+            "Set by the provincial office: a reply drafted by staff counts only once a "
+            "lead of the branch other than its author approves it."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -128,21 +128,15 @@ class PlanForm(TransitionForm):
     responsible = PersonChoiceField(
         label=_("Responsible person"), queryset=get_user_model().objects.none()
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = branch_workers(self.issue.branch_id)
-        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
-        self.helper.layout = Layout(
-            "measures",
-            Div(
-                Div("responsible", css_class="col-sm-6"),
-                Div("deadline", css_class="col-sm-6"),
-                css_class="row",
-            ),
-            "expected_state",
-        )
+        if self.issue.deadline:
+            # The deadline is the clock's (the office's limit counted from signing).
+            self.fields["responsible"].help_text = _(
+                "Rectification due by {deadline} (the office's time limit in working days)."
+            ).format(deadline=self.issue.deadline.isoformat())
 
 
 class FixNowForm(TransitionForm):
@@ -174,7 +168,15 @@ class DecideForm(TransitionForm):
         required=False,
         help_text=_("Someone of the branch becomes the issue's responsible person."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput, required=False)
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=DateInput,
+        required=False,
+        help_text=_(
+            "Leave empty to count the office's time limit in working days from the branch's "
+            "signing for it."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from core import files
 from outreach.models import UNREPLIED, FeedbackCategory, FeedbackItem
 
 from . import rules, signals
+from .clock import Clock
 from .models import Instruction, Issue, IssueEvent, IssueEvidence, ProvincialMeeting, Reply
 
 State = Issue.State
@@ -83,7 +84,7 @@ def issue_create(
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Give the issue a title.")})
-    issue = Issue.objects.create(
+    issue = Issue(
         branch_id=branch_id,
         campaign_id=campaigns.pop(),
         title=title,
@@ -92,6 +93,9 @@ def issue_create(
         severity=severity,
         created_by=actor,
     )
+    # Opened by the branch itself: signed for by its creator at once, the clock running.
+    Clock().signed_at_once(issue, actor)
+    issue.save()
     FeedbackItem.objects.filter(pk__in=[item.pk for item in items]).update(
         issue=issue, updated_at=timezone.now()
     )

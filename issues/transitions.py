@@ -31,6 +31,7 @@ from branches.scoping import membership_of, scope_of
 from outreach.models import UNREPLIED
 
 from . import signals
+from .clock import Clock
 from .models import Escalation, Issue, IssueEvent, ProvincialDecision
 
 State = Issue.State
@@ -45,7 +46,9 @@ class Transition:
     name: str
     label: Promise
     sources: frozenset[str]
-    target: str
+    #: The state it ends in; None for an action that leaves the state as it is (sign for,
+    #: return, extension, supervision), recorded on the timeline as ``event_kind``.
+    target: str | None
     roles: frozenset[str]
     #: Fields of the action's form that must be filled.
     required: tuple[str, ...] = ()
@@ -54,6 +57,9 @@ class Transition:
     #: Writes what the transition records, besides the state.
     apply: Callable[..., list[str]] | None = field(default=None, compare=False)
     button_class: str = "btn-primary"
+    #: Offered only when this also holds (beyond state and role): e.g. "signed for".
+    when: Callable[[Issue], bool] | None = field(default=None, compare=False)
+    event_kind: str = IssueEvent.Kind.TRANSITION
 
 
 # --- guards and effects -------------------------------------------------------------------
@@ -115,11 +121,15 @@ def _guard_unsatisfied_reply(issue: Issue) -> None:
         )
 
 
-def _apply_plan(issue, actor, *, measures, responsible, deadline, **_unused) -> list[str]:
+def is_signed(issue: Issue) -> bool:
+    return issue.signed_at is not None
+
+
+def _apply_plan(issue, actor, *, measures, responsible, **_unused) -> list[str]:
+    # The deadline is the clock's (set at signing), not the planner's.
     issue.measures = measures
     issue.responsible = responsible
-    issue.deadline = deadline
-    return ["measures", "responsible", "deadline"]
+    return ["measures", "responsible"]
 
 
 def _apply_fix_now(issue, actor, *, rectification, **_unused) -> list[str]:
@@ -127,13 +137,19 @@ def _apply_fix_now(issue, actor, *, rectification, **_unused) -> list[str]:
     issue.rectification = rectification
     issue.rectified_at = timezone.now()
     issue.verified_by = actor
-    return ["immediate_fix", "rectification", "rectified_at", "verified_by"]
+    return [
+        "immediate_fix",
+        "rectification",
+        "rectified_at",
+        "verified_by",
+        *Clock().rectified(issue, issue.rectified_at),
+    ]
 
 
 def _apply_verify(issue, actor, **_unused) -> list[str]:
     issue.rectified_at = timezone.now()
     issue.verified_by = actor
-    return ["rectified_at", "verified_by"]
+    return ["rectified_at", "verified_by", *Clock().rectified(issue, issue.rectified_at)]
 
 
 def _apply_escalate(issue, actor, *, reason, **_unused) -> list[str]:
@@ -153,10 +169,11 @@ def _apply_decide(issue, actor, *, meeting, decision, owner=None, deadline=None,
         deadline=deadline,
         recorded_by=actor,
     )
-    fields = []
-    if deadline:
-        issue.deadline = deadline
-        fields.append("deadline")
+    # Given back to the branch: it signs for it (签收) before the clock of the work starts;
+    # the decision's own deadline, if any, wins over the limit counted from signing.
+    fields = Clock().given_to_branch(issue)
+    issue.deadline = deadline
+    fields.append("deadline")
     if owner is not None and branch_rules.works_in_branch(owner, issue.branch_id):
         issue.responsible = owner
         fields.append("responsible")
@@ -177,7 +194,14 @@ def _apply_reopen(issue, actor, **_unused) -> list[str]:
     issue.rectified_at = None
     issue.verified_by = None
     issue.rectification = ""
-    return ["reopen_count", "answered_at", "rectified_at", "verified_by", "rectification"]
+    return [
+        "reopen_count",
+        "answered_at",
+        "rectified_at",
+        "verified_by",
+        "rectification",
+        *Clock().reopened(issue),
+    ]
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -189,8 +213,9 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({State.COLLECTED}),
             State.RECTIFYING,
             BRANCH_WORKERS,
-            required=("measures", "responsible", "deadline"),
+            required=("measures", "responsible"),
             apply=_apply_plan,
+            when=is_signed,
         ),
         Transition(
             "fix_now",
@@ -200,6 +225,7 @@ TRANSITIONS: dict[str, Transition] = {
             BRANCH_WORKERS,
             required=("rectification",),
             apply=_apply_fix_now,
+            when=is_signed,
             button_class="btn-success",
         ),
         Transition(
@@ -210,6 +236,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Role.LEAD}),
             required=("reason",),
             apply=_apply_escalate,
+            when=is_signed,
             button_class="btn-warning",
         ),
         Transition(
@@ -229,6 +256,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Role.LEAD}),
             guard=_guard_rectification_reported,
             apply=_apply_verify,
+            when=is_signed,
             button_class="btn-success",
         ),
         Transition(
@@ -276,7 +304,11 @@ def available_transitions(user, issue: Issue) -> list[Transition]:
     if issue.merged_into_id or issue.withdrawn_at:
         return []
     return [
-        t for t in TRANSITIONS.values() if issue.state in t.sources and role_may(user, t, issue)
+        t
+        for t in TRANSITIONS.values()
+        if issue.state in t.sources
+        and (t.when is None or t.when(issue))
+        and role_may(user, t, issue)
     ]
 
 
@@ -322,6 +354,11 @@ def apply_transition(
             )
         if issue.merged_into_id or issue.withdrawn_at:
             raise ValidationError(_("A merged or withdrawn issue no longer moves."), code="closed")
+        if transition.when is not None and not transition.when(issue):
+            raise StaleTransition(
+                _("This action is not open on this issue now. Nothing was done; look at it again."),
+                code="stale",
+            )
         missing = [
             name_
             for name_ in transition.required
@@ -333,21 +370,17 @@ def apply_transition(
             )
         if transition.guard:
             transition.guard(issue)
-        if (
-            name == "plan"
-            and values.get("deadline")
-            and values["deadline"] < (today or timezone.localdate())
-        ):
-            raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
         changed = transition.apply(issue, actor, **values) if transition.apply else []
         from_state = issue.state
-        issue.state = transition.target
-        issue.save(update_fields=["state", "updated_at", *changed])
+        if transition.target is not None:
+            issue.state = transition.target
+            changed.append("state")
+        issue.save(update_fields=["updated_at", *dict.fromkeys(changed)])
         IssueEvent.objects.create(
             issue=issue,
-            kind=IssueEvent.Kind.TRANSITION,
-            from_state=from_state,
-            to_state=transition.target,
+            kind=transition.event_kind,
+            from_state=from_state if transition.target else "",
+            to_state=transition.target or "",
             note=note or _event_note(name, values),
             actor=actor,
         )

@@ -343,6 +343,9 @@ class IssueFactory(DjangoModelFactory):
     category = factory.SubFactory(FeedbackCategoryFactory)
     severity = Issue.Severity.NORMAL
     state = Issue.State.COLLECTED
+    # Opened by its branch: signed for at once (issues/clock.py); no deadline unless given.
+    assigned_at = factory.LazyFunction(timezone.now)
+    signed_at = factory.LazyFunction(timezone.now)
 
     class Params:
         withdrawn = factory.Trait(

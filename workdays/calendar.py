@@ -77,6 +77,21 @@ class WorkingCalendar:
                 left -= 1
         return day
 
+    def working_day_back(self, moment: date | datetime, count: int) -> date:
+        """The ``count``-th working day counting back from the day of ``moment``, that day
+        included when it is a working day: ``working_days_between(d, moment) >= count``
+        exactly when ``d`` comes before it."""
+        day = local_date(moment)
+        if count <= 0:
+            return day + timedelta(days=1)
+        left = count
+        while True:
+            if self.is_working_day(day):
+                left -= 1
+                if not left:
+                    return day
+            day -= timedelta(days=1)
+
     def working_days_between(self, start: date | datetime, end: date | datetime) -> int:
         """Working days after ``start`` up to and including ``end`` (negative when ``end``
         comes first): ``add_working_days(d, n)`` is ``n`` working days after ``d``."""

@@ -1,8 +1,3 @@
-"""Issues distilled from feedback, their escalation to the province, replies and timeline.
-
-Only ``issues/transitions.py`` writes ``Issue.state``; everything here is data.
-"""
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -23,6 +18,7 @@ from outreach.models import (
     FeedbackItem,
     Satisfaction,
 )
+from workdays.calendar import WorkingCalendar
 
 
 class IssueQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
@@ -36,14 +32,28 @@ class IssueQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
         """Counted issues not yet answered."""
         return self.counted().exclude(state=Issue.State.ANSWERED)
 
-    def overdue(self, today=None):
-        return self.counted().filter(overdue_condition(today))
+    def overdue(self, today=None, working_days: int = 1, calendar=None):
+        return self.counted().filter(overdue_condition(today, working_days, calendar))
+
+    def awaiting_signature(self):
+        """Counted, given to the branch and not signed for yet."""
+        return self.counted().filter(signed_at__isnull=True)
 
 
-def overdue_condition(today=None) -> Q:
-    """Past the deadline and not yet rectified (the same as ``Issue.is_overdue``)."""
+def overdue_cutoff(today=None, working_days: int = 1, calendar=None):
+    """A deadline before this day is at least ``working_days`` working days past: the
+    ``working_days``-th working day counting back from ``today`` (today included). A
+    deadline on Friday is not overdue on Saturday, and one working day overdue on Monday."""
     today = today or timezone.localdate()
-    return Q(deadline__lt=today, state__in=Issue.UNRECTIFIED_STATES)
+    calendar = calendar or WorkingCalendar.load()
+    return calendar.working_day_back(today, working_days)
+
+
+def overdue_condition(today=None, working_days: int = 1, calendar=None) -> Q:
+    """At least ``working_days`` working days past the deadline and not yet rectified
+    (the same as ``Issue.is_overdue``)."""
+    cutoff = overdue_cutoff(today, working_days, calendar)
+    return Q(deadline__lt=cutoff, state__in=Issue.UNRECTIFIED_STATES)
 
 
 class Issue(Withdrawable, TimeStamped):
@@ -106,7 +116,22 @@ class Issue(Withdrawable, TimeStamped):
         blank=True,
         related_name="responsible_issues",
     )
+    # The clock (docs/clock.md): each deadline is computed from the office's time limits in
+    # working days when its step starts, and kept; an explicit provincial deadline wins.
+    assigned_at = models.DateTimeField(_("given to the branch at"), null=True, blank=True)
+    sign_deadline = models.DateField(_("sign for by"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed for by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    plan_deadline = models.DateField(_("plan by"), null=True, blank=True)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    reply_deadline = models.DateField(_("reply to every opinion by"), null=True, blank=True)
     rectification = models.TextField(_("what was done"), blank=True)
     rectified_at = models.DateTimeField(_("rectified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -196,11 +221,16 @@ class Issue(Withdrawable, TimeStamped):
     def state_color(self) -> str:
         return self.STATE_COLORS.get(self.state, "secondary")
 
-    def is_overdue(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return bool(
-            self.deadline and self.deadline < today and self.state in self.UNRECTIFIED_STATES
-        )
+    @property
+    def awaiting_signature(self) -> bool:
+        """Given to the branch and not signed for (签收) yet."""
+        return self.signed_at is None
+
+    def is_overdue(self, today=None, calendar=None) -> bool:
+        """Past the deadline by at least one working day and not rectified yet."""
+        if not self.deadline or self.state not in self.UNRECTIFIED_STATES:
+            return False
+        return self.deadline < overdue_cutoff(today, 1, calendar)
 
 
 # The conditions behind the issues' figures (with Issue.objects.counted()), shared by the
@@ -457,6 +487,16 @@ class Reply(TimeStamped):
         choices=Satisfaction.choices,
         blank=True,
     )
+    # Set when the branch's replies need a lead's approval (ReplyDraft): the approver.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     objects = ReplyQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -545,6 +585,17 @@ class IssueEvent(models.Model):
         INSTRUCTION = "instruction", _("Leader instruction")
         ACKNOWLEDGED = "acknowledged", _("Instruction acknowledged")
         REPLY = "reply", _("Reply recorded")
+        SIGNED = "signed", _("Signed for")
+        RETURNED = "returned", _("Returned")
+        RETURN_RULED = "return_ruled", _("Ruling on a return")
+        EXTENSION_REQUESTED = "extension_requested", _("Extension requested")
+        EXTENSION_DECIDED = "extension_decided", _("Extension decided")
+        CHASED = "chased", _("Chased")
+        SUPERVISED = "supervised", _("Supervision notice")
+        SUPERVISION_ANSWERED = "supervision_answered", _("Supervision notice answered")
+        REPLY_DRAFTED = "reply_drafted", _("Reply drafted for approval")
+        REPLY_SENT_BACK = "reply_sent_back", _("Reply sent back")
+        REPLY_APPROVED = "reply_approved", _("Reply approved")
         MERGED = "merged", _("Merged")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 

@@ -1,0 +1,15 @@
+"""Issues distilled from feedback, their escalation to the province, replies, timeline and
+clock.
+
+Only ``issues/transitions.py`` writes ``Issue.state``; everything here is data.
+"""
+
+from .approval import ReplyDraft  # noqa: F401
+from .clock import (  # noqa: F401
+    DeadlineExtension,
+    IssueReturn,
+    ReturnReason,
+    SupervisionNotice,
+    TimeLimit,
+)
+from .issue import *  # noqa: F403 (the issue, its figures' conditions and related rows)
