@@ -14,6 +14,7 @@ Days are dates in Asia/Shanghai: a moment is first turned into its date there.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,12 @@ import chinese_calendar
 from chinese_calendar import constants as packaged
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: The calendar read once for the web request being served (``workdays.middleware``): a
+#: list of a hundred issues asks it a hundred times and reads the office's table once.
+#: Outside a request (commands, the queue) every ``load`` reads the table afresh.
+_request_calendar: ContextVar[WorkingCalendar | bool | None] = ContextVar(
+    "request_calendar", default=False
+)
 #: The years the packaged calendar knows (its holiday table's first and last year).
 PACKAGED_YEARS = range(min(packaged.holidays).year, max(packaged.holidays).year + 1)
 
@@ -35,23 +42,42 @@ def local_date(moment: date | datetime) -> date:
 
 
 class WorkingCalendar:
-    """The calendar with the office's table loaded once (two small queries)."""
+    """The calendar with the office's table read once (one small query)."""
 
-    def __init__(self, office_days: dict[date, bool], scheduled_years: set[int]):
+    def __init__(self, office_days: dict[date, bool], scheduled_years: set[int] | None = None):
         #: day -> True for a working day, False for a holiday, as the office entered it.
         self.office_days = office_days
-        self.scheduled_years = scheduled_years
+        self._scheduled_years = scheduled_years
+
+    @property
+    def scheduled_years(self) -> set[int]:
+        """The years the office entered in full (read when first asked: counting days
+        does not need them)."""
+        if self._scheduled_years is None:
+            from .models import ScheduledYear
+
+            self._scheduled_years = set(ScheduledYear.objects.values_list("year", flat=True))
+        return self._scheduled_years
 
     @classmethod
     def load(cls) -> WorkingCalendar:
-        from .models import CalendarDay, ScheduledYear
+        cached = _request_calendar.get()
+        if cached:
+            return cached
+        calendar = cls.read()
+        if cached is None:  # inside a request: keep it for the rest of the request
+            _request_calendar.set(calendar)
+        return calendar
+
+    @classmethod
+    def read(cls) -> WorkingCalendar:
+        from .models import CalendarDay
 
         office_days = {
             day: kind == CalendarDay.Kind.WORKDAY
             for day, kind in CalendarDay.objects.values_list("day", "kind")
         }
-        years = set(ScheduledYear.objects.values_list("year", flat=True))
-        return cls(office_days, years)
+        return cls(office_days)
 
     def knows_year(self, year: int) -> bool:
         return year in PACKAGED_YEARS or year in self.scheduled_years
