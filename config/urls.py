@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),
     path("issues/", include("issues.urls")),
+    path("calendar/", include("workdays.urls")),
     path("", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

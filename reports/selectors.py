@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import IntegerField, Value
+from django.db.models.functions import ExtractYear
 
 from branches import selectors as branch_selectors
 from issues import selectors as issue_selectors
+from issues.models import Issue
 from outreach import selectors as outreach_selectors
+from workdays.calendar import WorkingCalendar
+from workdays.models import ScheduledYear
 
 from . import definitions as d
 from .metrics import selected_feedback, selected_issues
@@ -31,6 +38,36 @@ class ProvinceOverview:
     #: one row per city branch in scope: the branch, ``is_liaison``, ``activities`` and the
     #: counts above
     branch_rows: list[dict]
+
+
+def years_counted_monday_to_friday(user, today: date) -> list[int]:
+    """The years the app needs that the working-day calendar does not know, so that their
+    deadlines are counted Monday to Friday: this year, next year once it is December (its
+    schedule is announced in November), and every year an open issue's deadline falls in.
+
+    One query: the deadline years of the open issues in ``user``'s scope and the years the
+    office entered, told apart by a second column.
+    """
+    deadline, entered = Value(0, IntegerField()), Value(1, IntegerField())
+    deadline_years = (
+        Issue.objects.visible_to(user)
+        .open()
+        .filter(deadline__isnull=False)
+        .annotate(year=ExtractYear("deadline"), source=deadline)
+        .values_list("year", "source")
+        .order_by()
+    )
+    entered_years = (
+        ScheduledYear.objects.visible_to(user)
+        .annotate(source=entered)
+        .values_list("year", "source")
+        .order_by()
+    )
+    needed = {today.year} | ({today.year + 1} if today.month == 12 else set())
+    scheduled = set()
+    for year, source in deadline_years.union(entered_years):
+        (scheduled if source == 1 else needed).add(int(year))
+    return WorkingCalendar({}, scheduled).years_without_schedule(needed)
 
 
 def province_overview(user) -> ProvinceOverview:

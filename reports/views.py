@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from branches import rules as branch_rules
 from branches.scoping import membership_of, scope_of
 from issues import selectors as issue_selectors
 from issues.models import Issue
@@ -46,6 +48,11 @@ def home(request):
             branch_rows=overview.branch_rows,
             escalations=issue_selectors.escalations_awaiting_decision(user),
         )
+        if branch_rules.is_provincial_office(user):
+            # The office enters what the calendar does not know; it is told here.
+            context["unknown_years"] = selectors.years_counted_monday_to_friday(
+                user, timezone.localdate()
+            )
         return render(request, "reports/home_province.html", context)
     context.update(
         feedback=outreach_selectors.feedback_promise_counts(user),

@@ -19,6 +19,7 @@ from tests.factories import (
     ActivityAttachmentFactory,
     ActivityFactory,
     BranchFactory,
+    CalendarDayFactory,
     CampaignFactory,
     CountyFactory,
     EnterpriseFactory,
@@ -237,6 +238,9 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
     event = IssueEventFactory(issue=issue, kind=IssueEvent.Kind.CREATED, note="", actor=staff)
     import_batch = ImportBatchFactory(branch=branch, campaign=campaign, uploaded_by=staff)
     notification = NotificationFactory(recipient=staff, issue=issue)
+    # The calendar is the province's, not a branch's: a day per branch only gives the
+    # routes that name one (and the fuzz test's "other branch's row") a row to name.
+    calendar_day = CalendarDayFactory(created_by=office)
     return SimpleNamespace(
         branch=branch,
         county=county,
@@ -254,6 +258,7 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
         event=event,
         import_batch=import_batch,
         notification=notification,
+        calendar_day=calendar_day,
     )
 
 

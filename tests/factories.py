@@ -11,7 +11,7 @@ production; ``member(role, branch)`` is the short way to get a user with a role.
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 
 import factory
 from django.contrib.auth import get_user_model
@@ -482,3 +482,28 @@ class ImportBatchFactory(DjangoModelFactory):
     original_name = "台账.xlsx"
     size = 4096
     sha256 = factory.Sequence(lambda n: hashlib.sha256(str(n).encode()).hexdigest())
+
+
+# --- the working-day calendar -----------------------------------------------------------
+
+
+class CalendarDayFactory(DjangoModelFactory):
+    """A local closure the office entered, each on its own day of 2031 (a year no test
+    counts deadlines in)."""
+
+    class Meta:
+        model = "workdays.CalendarDay"
+
+    day = factory.Sequence(lambda n: date(2031, 1, 1) + timedelta(days=n))
+    kind = "holiday"
+    name = "地方停工"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ScheduledYearFactory(DjangoModelFactory):
+    class Meta:
+        model = "workdays.ScheduledYear"
+        django_get_or_create = ("year",)
+
+    year = 2031
+    entered_by = factory.SubFactory(UserFactory)

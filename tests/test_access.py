@@ -245,6 +245,17 @@ ROUTES = {
         {**dict.fromkeys(PERSONAS, 403), "anonymous": LOGIN, "office": 200},
     ),
     "issues:meeting_detail": ("get", lambda world: {"pk": world.a.meeting.pk}, SEEN_BY_A),
+    # The working-day calendar: read by everyone with a role (deadlines concern them all),
+    # a 403 without one; the provincial office's edits are POSTs.
+    "workdays:calendar": (
+        "get",
+        {},
+        {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 403},
+    ),
+    "workdays:day_create": ("get", {}, POST_ONLY),
+    "workdays:day_delete": ("get", lambda world: {"pk": world.a.calendar_day.pk}, POST_ONLY),
+    "workdays:year_mark": ("get", {}, POST_ONLY),
+    "workdays:year_unmark": ("get", {}, POST_ONLY),
 }
 
 # Django admin: staff only. Branch roles and leaders are not admin staff; the provincial
@@ -276,6 +287,10 @@ OFFICE_ADMIN_LISTS = {
     "issues_instruction": 200,
     "issues_issueevent": 200,
     "imports_importbatch": 403,
+    # The calendar's admin only reads, for the system administrator (the office edits it
+    # on its own page).
+    "workdays_calendarday": 403,
+    "workdays_scheduledyear": 403,
     # Notifications are personal: only the system administrator reads them in the admin.
     "notifications_notification": 403,
     "axes_accessattempt": 403,

@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from tests import samples
 from tests.db_state import database_rows
-from tests.factories import ActivityFactory, FeedbackItemFactory, ReplyFactory
+from tests.factories import (
+    ActivityFactory,
+    CalendarDayFactory,
+    FeedbackItemFactory,
+    ReplyFactory,
+    ScheduledYearFactory,
+)
 from tests.issues.screens import issue_in
 from tests.test_access import LOGIN, assert_answer, log_in_as
 
@@ -141,6 +147,20 @@ def _dispose(world):
     return {}, {"items": [item.pk], "action": "close", "reason": "表扬，无需立项"}
 
 
+#: The working-day calendar is edited by the provincial office alone; everyone else is
+#: refused (everyone with a role reads it, so a 403, not a 404).
+BY_THE_OFFICE = {**dict.fromkeys(PERSONAS, 403), "anonymous": LOGIN, "office": 302}
+
+
+def _calendar_day(world):
+    return {"pk": CalendarDayFactory(created_by=world.a.calendar_day.created_by).pk}, {}
+
+
+def _scheduled_year(world):
+    ScheduledYearFactory(year=2027, entered_by=world.a.calendar_day.created_by)
+    return {}, {"year": 2027}
+
+
 ACTIONS: dict[str, Action] = {
     # The shared record of A's enterprise: withdrawn by A's writers or the provincial
     # office; B sees the province's registry, so a 403.
@@ -195,6 +215,13 @@ ACTIONS: dict[str, Action] = {
         {**dict.fromkeys(PERSONAS, 302), "anonymous": LOGIN},
         writers=frozenset({"staff_a", "staff_b"}),
     ),
+    "workdays:day_create": Action(
+        lambda world: ({}, {"day": "2027-10-01", "kind": "holiday", "name": "国庆节"}),
+        BY_THE_OFFICE,
+    ),
+    "workdays:day_delete": Action(_calendar_day, BY_THE_OFFICE),
+    "workdays:year_mark": Action(lambda world: ({}, {"year": 2027}), BY_THE_OFFICE),
+    "workdays:year_unmark": Action(_scheduled_year, BY_THE_OFFICE),
     # Logging out changes no row of the project's tables.
     "logout": Action(lambda world: ({}, {}), dict.fromkeys(PERSONAS, LOGIN)),
 }

@@ -33,7 +33,7 @@ from outreach.models import (
 )
 from tests.admin_forms import form_errors, form_values, post_admin_form
 from tests.db_state import database_rows
-from tests.factories import UserFactory
+from tests.factories import ScheduledYearFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,7 @@ def rows(world, admin_user):
         if model is AccessAttempt:
             fields.update(get_data="", post_data="", failures_since_start=1)
         model.objects.create(**fields)
+    ScheduledYearFactory(entered_by=admin_user)
     return world
 
 

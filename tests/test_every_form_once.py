@@ -14,14 +14,14 @@ import pytest
 from django.urls import reverse
 
 from imports.models import ImportBatch
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, ScheduledYearFactory
 from tests.imports.conftest import example_batch
 from tests.issues.screens import issue_in
 from tests.url_routes import every_route
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"outreach", "issues", "imports"}
+APPS = {"outreach", "issues", "imports", "workdays"}
 #: Routes of those apps that only read (lists, pages, downloads, the picker, the htmx row).
 READ_ONLY = {
     "outreach:enterprise_list",
@@ -43,6 +43,7 @@ READ_ONLY = {
     "issues:escalation_queue",
     "issues:meeting_list",
     "imports:template",
+    "workdays:calendar",
 }
 #: Forms of other apps that the pages draw: they create nothing.
 NOT_OURS = {"/accounts/logout/", "/i18n/setlang/", "/notifications/read/"}
@@ -147,11 +148,17 @@ def test_every_form_on_the_province_pages_carries_a_key(client, world, office, l
     checked += assert_every_form_keyed(
         client, reverse("issues:issue_detail", args=[world.a.issue.pk])
     )
+    # The calendar: a year with an office day and not entered (add, delete, mark), and
+    # one marked as entered (unmark).
+    day = world.a.calendar_day.day
+    ScheduledYearFactory(year=day.year + 1, entered_by=office)
+    for year in (day.year, day.year + 1):
+        checked += assert_every_form_keyed(client, f"{reverse('workdays:calendar')}?year={year}")
     client.force_login(leader)
     checked += assert_every_form_keyed(
         client, reverse("issues:issue_detail", args=[world.a.issue.pk])
     )
-    assert checked >= 4
+    assert checked >= 9
 
 
 def test_the_import_confirmation_carries_a_key(client, staff_a, branch_a):

@@ -10,6 +10,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from branches.scoping import scope_of
+
+
+class CalendarQuerySet(models.QuerySet):
+    """The calendar is the whole province's: everyone with a role reads it."""
+
+    def visible_to(self, user):
+        return self.none() if scope_of(user).is_empty else self
+
 
 class CalendarDay(models.Model):
     """One day the office declares a holiday (closed) or a working day (调休 make-up day)."""
@@ -31,6 +40,7 @@ class CalendarDay(models.Model):
     )
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
+    objects = CalendarQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -60,6 +70,7 @@ class ScheduledYear(models.Model):
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
+    objects = CalendarQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -33,6 +33,7 @@ SEGMENT_ROWS = {
     "meetings": "meeting",
     "import": "import_batch",
     "notifications": "notification",
+    "days": "calendar_day",
 }
 #: A word parameter of a path -> the words it takes.
 WORDS = {
