@@ -370,6 +370,8 @@ def test_a_newer_escalation_of_the_same_issue_is_not_decided_by_an_old_page(
         meeting=ProvincialMeetingFactory(recorded_by=office),
         decision="先行整改",
     )
+    # Back in the branch's hands once it signs for it.
+    Issue.objects.filter(pk=old.issue_id).update(signed_at=timezone.now(), signed_by=lead_a)
     apply_transition(
         issue_id=old.issue_id,
         name="escalate",

@@ -336,13 +336,14 @@ def grow(branch, campaign, n):
 
 
 # session, user, membership, campaigns, branches, activities, visited (one UNION),
-# opinions, issues, escalated issues, unread notifications
-DASHBOARD_QUERIES = 11
+# opinions, issues, escalated issues, unread notifications, the office's calendar days
+# (overdue counts working days)
+DASHBOARD_QUERIES = 12
 # session, user, membership, campaigns, branches, overdue, escalations, unsatisfied (a
-# fragment: no bell)
-ATTENTION_QUERIES = 8
+# fragment: no bell), the office's calendar days
+ATTENTION_QUERIES = 9
 # the dashboard's, without the notifications
-API_QUERIES = 10
+API_QUERIES = 11
 
 
 @pytest.mark.parametrize("size", [1, 15])
