@@ -22,6 +22,7 @@ from tests.factories import (
     CalendarDayFactory,
     CampaignFactory,
     CountyFactory,
+    DeadlineExtensionFactory,
     EnterpriseFactory,
     EscalationFactory,
     FeedbackItemFactory,
@@ -30,11 +31,15 @@ from tests.factories import (
     IssueEventFactory,
     IssueEvidenceFactory,
     IssueFactory,
+    IssueReturnFactory,
     NotificationFactory,
     ProvinceFactory,
     ProvincialDecisionFactory,
     ProvincialMeetingFactory,
+    ReplyDraftFactory,
     ReplyFactory,
+    ReturnReasonFactory,
+    SupervisionNoticeFactory,
     UserFactory,
     member,
 )
@@ -238,6 +243,10 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
     event = IssueEventFactory(issue=issue, kind=IssueEvent.Kind.CREATED, note="", actor=staff)
     import_batch = ImportBatchFactory(branch=branch, campaign=campaign, uploaded_by=staff)
     notification = NotificationFactory(recipient=staff, issue=issue)
+    issue_return = IssueReturnFactory(issue=issue, reason=ReturnReasonFactory(), returned_by=lead)
+    extension = DeadlineExtensionFactory(issue=issue, requested_by=staff)
+    supervision_notice = SupervisionNoticeFactory(issue=issue, issued_by=office)
+    reply_draft = ReplyDraftFactory(feedback_item=feedback, drafted_by=staff)
     # The calendar is the province's, not a branch's: a day per branch only gives the
     # routes that name one (and the fuzz test's "other branch's row") a row to name.
     calendar_day = CalendarDayFactory(created_by=office)
@@ -258,6 +267,10 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
         event=event,
         import_batch=import_batch,
         notification=notification,
+        issue_return=issue_return,
+        extension=extension,
+        supervision_notice=supervision_notice,
+        reply_draft=reply_draft,
         calendar_day=calendar_day,
     )
 

@@ -425,6 +425,77 @@ class InstructionFactory(DjangoModelFactory):
     content = zh("sentence", nb_words=8)
 
 
+# --- the clock (issues/models/clock.py, approval.py) -----------------------------------
+
+
+class TimeLimitFactory(DjangoModelFactory):
+    """The office's limit for a step (the migration seeds every step: this changes one)."""
+
+    class Meta:
+        model = "issues.TimeLimit"
+        django_get_or_create = ("step",)
+
+    step = "sign_for"
+    working_days = 1
+
+
+class ReturnReasonFactory(DjangoModelFactory):
+    class Meta:
+        model = "issues.ReturnReason"
+
+    name = factory.Sequence(lambda n: f"退单理由{n}")
+    name_en = factory.Sequence(lambda n: f"Return reason {n}")
+
+
+class IssueReturnFactory(DjangoModelFactory):
+    """A return waiting for the office's ruling."""
+
+    class Meta:
+        model = "issues.IssueReturn"
+
+    issue = factory.SubFactory(IssueFactory, signed_at=None)
+    reason = factory.SubFactory(ReturnReasonFactory)
+    note = zh("sentence", nb_words=6)
+    returned_by = factory.SubFactory(UserFactory)
+
+
+class DeadlineExtensionFactory(DjangoModelFactory):
+    """A request, waiting for a decision, to move the deadline a week later."""
+
+    class Meta:
+        model = "issues.DeadlineExtension"
+
+    issue = factory.SubFactory(IssueFactory, state=Issue.State.RECTIFYING)
+    old_deadline = factory.LazyFunction(lambda: today() + timedelta(days=3))
+    new_deadline = factory.LazyAttribute(lambda o: o.old_deadline + timedelta(days=7))
+    reason = zh("sentence", nb_words=6)
+    requested_by = factory.SubFactory(UserFactory)
+
+
+class SupervisionNoticeFactory(DjangoModelFactory):
+    """An open supervision notice issued by hand."""
+
+    class Meta:
+        model = "issues.SupervisionNotice"
+
+    issue = factory.SubFactory(IssueFactory, state=Issue.State.RECTIFYING)
+    content = zh("sentence", nb_words=8)
+    issued_by = factory.SubFactory(UserFactory)
+
+
+class ReplyDraftFactory(DjangoModelFactory):
+    """A reply waiting for the branch lead's approval."""
+
+    class Meta:
+        model = "issues.ReplyDraft"
+
+    feedback_item = factory.SubFactory(FeedbackItemFactory)
+    channel = Reply.Channel.PHONE
+    content = zh("paragraph", nb_sentences=2)
+    replied_on = factory.LazyFunction(today)
+    drafted_by = factory.SubFactory(UserFactory)
+
+
 class IssueEventFactory(DjangoModelFactory):
     """A comment on the timeline (events are append-only: build them right the first time)."""
 

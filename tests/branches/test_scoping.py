@@ -15,14 +15,18 @@ from branches.scoping import scope_of
 from branches.services import liaison_set, membership_set
 from imports.models import ImportBatch
 from issues.models import (
+    DeadlineExtension,
     Escalation,
     Instruction,
     Issue,
     IssueEvent,
     IssueEvidence,
+    IssueReturn,
     ProvincialDecision,
     ProvincialMeeting,
     Reply,
+    ReplyDraft,
+    SupervisionNotice,
 )
 from outreach.models import (
     Activity,
@@ -39,6 +43,7 @@ from tests.factories import (
     ProvincialMeetingFactory,
     UserFactory,
 )
+from workdays.models import CalendarDay, ScheduledYear
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +64,10 @@ BRANCH_SCOPED = {
     Instruction: "instruction",
     IssueEvent: "event",
     ImportBatch: "import_batch",
+    IssueReturn: "issue_return",
+    DeadlineExtension: "extension",
+    SupervisionNotice: "supervision_notice",
+    ReplyDraft: "reply_draft",
 }
 
 BRANCH_MEMBERS = ["staff_a", "lead_a", "staff_b", "lead_b"]
@@ -87,7 +96,8 @@ def rows_of(world, *sides: str) -> dict[str, set[int]]:
 
 def test_every_model_with_visible_to_is_checked_here():
     scoped = {model for model in apps.get_models() if hasattr(model._default_manager, "visible_to")}
-    assert scoped == {*BRANCH_SCOPED, Campaign, Enterprise}
+    # The working-day calendar is the province's, read by every role (tests/workdays).
+    assert scoped == {*BRANCH_SCOPED, Campaign, Enterprise, CalendarDay, ScheduledYear}
 
 
 def test_world_holds_exactly_one_row_per_branch_of_every_scoped_model(world):
