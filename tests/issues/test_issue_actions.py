@@ -83,6 +83,7 @@ def events_of(issue, kind=IssueEvent.Kind.TRANSITION):
 
 def test_staff_plans_the_rectification(client, world, staff_a):
     issue = issue_in(world, State.COLLECTED)
+    Issue.objects.filter(pk=issue.pk).update(deadline=in_days(21))  # the clock's, at signing
     client.force_login(staff_a)
     response = client.post(
         transition_url(issue, "plan"),
@@ -97,10 +98,11 @@ def test_staff_plans_the_rectification(client, world, staff_a):
     assert response.url == detail_url(issue)
     issue.refresh_from_db()
     assert issue.state == State.RECTIFYING
+    # The deadline is the clock's: a date posted with the plan changes nothing.
     assert (issue.measures, issue.responsible, issue.deadline.isoformat()) == (
         "重新培训检验员",
         staff_a,
-        in_days(14),
+        in_days(21),
     )
     [event] = events_of(issue)
     assert (event.from_state, event.to_state, event.actor) == ("collected", "rectifying", staff_a)
@@ -370,20 +372,28 @@ def test_an_incomplete_plan_comes_back_with_its_errors_and_changes_nothing(clien
     assert (issue.state, issue.measures) == (State.COLLECTED, "")
 
 
-def test_a_plan_with_a_past_deadline_is_refused_on_the_field(client, world, staff_a):
+def test_a_plan_without_measures_is_refused_on_the_field(client, world, staff_a):
     issue = issue_in(world, State.COLLECTED)
     client.force_login(staff_a)
     response = client.post(
         transition_url(issue, "plan"),
-        {
-            "expected_state": "collected",
-            "measures": "m",
-            "responsible": staff_a.pk,
-            "deadline": in_days(-3),
-        },
+        {"expected_state": "collected", "measures": "  ", "responsible": staff_a.pk},
     )
     assert response.status_code == 200
-    assert "deadline" in response.context["actions"][0]["form"].errors
+    assert "measures" in response.context["actions"][0]["form"].errors
+    issue.refresh_from_db()
+    assert issue.state == State.COLLECTED
+
+
+def test_an_issue_awaiting_signature_cannot_be_planned(client, world, staff_a):
+    issue = issue_in(world, State.COLLECTED)
+    Issue.objects.filter(pk=issue.pk).update(signed_at=None)
+    client.force_login(staff_a)
+    response = client.post(
+        transition_url(issue, "plan"),
+        {"expected_state": "collected", "measures": "m", "responsible": staff_a.pk},
+    )
+    assert response.status_code == 302
     issue.refresh_from_db()
     assert issue.state == State.COLLECTED
 

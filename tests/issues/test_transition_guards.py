@@ -89,16 +89,6 @@ def transition_events(issue):
 # --- plan ----------------------------------------------------------------------------
 
 
-def test_plan_without_deadline_is_refused_naming_the_field(activity, staff_a):
-    issue = make_issue(activity)
-    before = row(issue)
-    with pytest.raises(ValidationError) as refused:
-        move(issue, "plan", staff_a, **plan_values(staff_a, deadline=None))
-    assert set(refused.value.message_dict) == {"deadline"}
-    assert row(issue) == before
-    assert not issue.events.exists()
-
-
 def test_plan_with_blank_measures_and_no_responsible_names_both_fields(activity, staff_a):
     issue = make_issue(activity)
     before = row(issue)
@@ -108,21 +98,24 @@ def test_plan_with_blank_measures_and_no_responsible_names_both_fields(activity,
     assert row(issue) == before
 
 
-def test_plan_with_deadline_in_the_past_is_refused(activity, staff_a):
-    issue = make_issue(activity)
+def test_an_issue_awaiting_signature_is_not_planned_fixed_or_escalated(activity, staff_a, lead_a):
+    issue = make_issue(activity, signed_at=None)
     before = row(issue)
-    yesterday = today() - timedelta(days=1)
-    with pytest.raises(ValidationError) as refused:
-        move(issue, "plan", staff_a, **plan_values(staff_a, deadline=yesterday))
-    assert "deadline" in refused.value.message_dict
+    for name, actor, values in (
+        ("plan", staff_a, plan_values(staff_a)),
+        ("fix_now", staff_a, {"rectification": "当场整改"}),
+        ("escalate", lead_a, {"reason": "需省院协调"}),
+    ):
+        with pytest.raises(ValidationError):
+            move(issue, name, actor, **values)
     assert row(issue) == before
     assert not issue.events.exists()
 
 
-def test_plan_records_measures_responsible_and_deadline(activity, staff_a, lead_a):
-    issue = make_issue(activity)
-    deadline = today()  # today is not in the past
-    move(issue, "plan", lead_a, **plan_values(staff_a, deadline=deadline))
+def test_plan_records_measures_responsible_and_keeps_the_clocks_deadline(activity, staff_a, lead_a):
+    deadline = today() + timedelta(days=21)  # set by the clock when the issue was signed for
+    issue = make_issue(activity, deadline=deadline)
+    move(issue, "plan", lead_a, **plan_values(staff_a, deadline=today()))
     issue.refresh_from_db()
     assert issue.state == State.RECTIFYING
     assert issue.measures.startswith("公布检验预约电话")
