@@ -73,6 +73,7 @@ def decide(issue, office, owner=None):
 def test_planning_tells_the_responsible_person_and_emails_them(
     issue_a, staff_a, lead_a, mailoutbox
 ):
+    Issue.objects.filter(pk=issue_a.pk).update(deadline=in_a_week())  # the clock's
     plan(issue_a, staff_a, responsible=lead_a)
 
     assert told(issue_a) == {"lead_a"}
@@ -118,6 +119,7 @@ def test_escalation_from_rectifying_tells_the_office_again_for_the_new_escalatio
 ):
     escalate(issue_a, lead_a)
     decide(issue_a, office)
+    Issue.objects.filter(pk=issue_a.pk).update(signed_at=timezone.now())  # signed for again
     escalate(issue_a, lead_a, from_state=State.RECTIFYING)
     assert Notification.objects.filter(issue=issue_a, kind=Kind.ESCALATION).count() == 2
 
