@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Membership
-from issues.models import Issue, IssueEvent
+from issues.models import DeadlineExtension, Issue, IssueEvent, IssueReturn, ReturnReason
 from tests.factories import (
     ActivityAttachmentFactory,
     ActivityFactory,
@@ -249,8 +249,11 @@ def test_issue_list_filtered_by_the_office(client, world, office, rows, django_a
 def queues_of(world, staff, lead, office, leader, rows: int) -> None:
     """``rows`` rows in every section of "my work" for A's staff and lead, the office and
     the leader: issues they are responsible for, rectification to verify, rectified issues
-    waiting for replies, instructions to acknowledge and escalations to decide."""
+    waiting for replies, instructions to acknowledge and escalations to decide; issues to
+    sign for, returns to rule on, extension requests to decide (the lead's: a branch
+    issue's; the office's: an overdue issue's)."""
     a = world.a
+    reason = ReturnReason.objects.get_or_create(name="非本单位职责")[0]
 
     def issue(**fields):
         items = FeedbackItemFactory.create_batch(2, activity=a.activity, enterprise=a.enterprise)
@@ -270,14 +273,32 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
         InstructionFactory(issue=a.issue, author=leader)
         escalated = issue(state=State.ESCALATED, responsible=UserFactory())
         EscalationFactory(issue=escalated, requested_by=lead)
+        issue(state=State.RECTIFYING, signed_at=None, sign_deadline=today() + timedelta(days=7))
+        returned = issue(state=State.RECTIFYING, signed_at=None)
+        IssueReturn.objects.create(issue=returned, reason=reason, note="退回", returned_by=staff)
+        for days in (30, -30):  # the lead's to decide, then the office's (overdue)
+            late = issue(
+                state=State.RECTIFYING,
+                responsible=UserFactory(),
+                deadline=today() + timedelta(days),
+            )
+            DeadlineExtension.objects.create(
+                issue=late,
+                old_deadline=late.deadline,
+                new_deadline=today() + timedelta(days=60),
+                reason="等待检测报告",
+                requested_by=staff,
+            )
 
 
 # session, user, membership; one query per section, each row's issue, branch, category,
 # responsible and counts joined or annotated (staff: responsible, replies, opinions still
 # lacking a disposition or a reply (enterprise, category, issue joined), instructions;
 # the lead also verify; the office: escalations; the leader: their own instructions);
-# the bell's unread count.
-MY_WORK = {"staff_a": 8, "lead_a": 9, "office": 5, "leader": 5}
+# the bell's unread count. The clock's queues: issues to sign for (staff and lead), returns
+# to rule on (the office), extension requests to decide (lead and office: the working-day
+# calendar's two queries, for "overdue", then the requests).
+MY_WORK = {"staff_a": 9, "lead_a": 13, "office": 9, "leader": 5}
 
 
 @pytest.mark.parametrize("rows", ROWS)
