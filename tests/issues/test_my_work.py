@@ -80,6 +80,7 @@ def test_branch_staff_see_their_issues_replies_and_instructions(client, world, w
             work["mine"], work["reported"], work["unreplied"], work["escalated"]
         ),
         "instructions": {world.a.issue.pk},
+        "sign_for": set(),
     }
 
 
@@ -93,12 +94,18 @@ def test_branch_lead_also_verifies(client, world, work, lead_a):
             work["mine"], work["reported"], work["unreplied"], work["escalated"]
         ),
         "instructions": {world.a.issue.pk},
+        "sign_for": set(),
+        "extensions": set(),
     }
 
 
 def test_provincial_office_sees_every_undecided_escalation(client, world, work, office):
     client.force_login(office)
-    assert sections(client) == {"escalations": {work["escalated"], work["escalated_b"]}}
+    assert sections(client) == {
+        "escalations": {work["escalated"], work["escalated_b"]},
+        "returns": set(),
+        "extensions": set(),
+    }
 
 
 def test_leader_sees_own_unacknowledged_instructions(client, world, work, leader):
@@ -124,6 +131,7 @@ def test_other_branches_work_is_not_shown(client, world, work, staff_b):
         "replies": set(),
         "opinions": unanswered(work["escalated_b"]),
         "instructions": {world.b.issue.pk},
+        "sign_for": set(),
     }
 
 
