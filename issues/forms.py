@@ -215,9 +215,45 @@ class ReopenForm(TransitionForm):
         return data
 
 
+class SuperviseForm(TransitionForm):
+    """The office's supervision notice (督办单) by hand."""
+
+    name = "supervise"
+
+    content = forms.CharField(
+        label=_("Supervision notice"),
+        widget=_textarea(4),
+        max_length=5000,
+        help_text=_("What the branch must do and answer in writing."),
+    )
+
+
+class AnswerSupervisionForm(TransitionForm):
+    """The branch lead's written answer to the oldest open supervision notice."""
+
+    name = "answer_supervision"
+
+    answer = forms.CharField(
+        label=_("Written answer"),
+        widget=_textarea(4),
+        max_length=5000,
+        help_text=_("What stands in the way, what is being done and by when."),
+    )
+
+
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     form.name: form
-    for form in (PlanForm, FixNowForm, EscalateForm, DecideForm, VerifyForm, AnswerForm, ReopenForm)
+    for form in (
+        PlanForm,
+        FixNowForm,
+        EscalateForm,
+        DecideForm,
+        VerifyForm,
+        AnswerForm,
+        ReopenForm,
+        SuperviseForm,
+        AnswerSupervisionForm,
+    )
 }
 
 

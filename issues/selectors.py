@@ -40,8 +40,10 @@ from .models import (
     ProvincialDecision,
     ProvincialMeeting,
     Reply,
+    SupervisionNotice,
     overdue_condition,
 )
+from .supervision import attention_condition
 
 # --- the home page's counts and short lists -----------------------------------------------
 
@@ -204,6 +206,38 @@ def instructions_unacknowledged_by_author(user) -> QuerySet[Instruction]:
     )
 
 
+def supervision_notices_to_answer(user) -> QuerySet[SupervisionNotice]:
+    """Open supervision notices on the user's branch's counted issues, oldest first."""
+    return _open_notices(user).filter(issue__branch_id=_branch_id(user))
+
+
+def open_supervision_notices(user) -> QuerySet[SupervisionNotice]:
+    """Every open supervision notice in the user's scope, oldest first."""
+    return _open_notices(user)
+
+
+def _open_notices(user) -> QuerySet[SupervisionNotice]:
+    return (
+        SupervisionNotice.objects.visible_to(user)
+        .open()
+        .filter(issue__withdrawn_at__isnull=True, issue__merged_into__isnull=True)
+        .select_related("issue", "issue__branch", "issued_by")
+        .order_by("issued_at", "id")
+    )
+
+
+def attention_issues(user, *, today=None, clock=None) -> QuerySet[Issue]:
+    """The leaders' attention list: counted issues in scope at least ``attention_after``
+    working days overdue, the longest overdue first."""
+    return (
+        Issue.objects.visible_to(user)
+        .counted()
+        .filter(attention_condition(today, clock))
+        .select_related("branch", "responsible")
+        .order_by("deadline", "id")
+    )
+
+
 def _branch_id(user) -> int | None:
     membership = membership_of(user)  # cached on the user: no query after the first
     return membership.branch_id if membership else None
@@ -233,6 +267,8 @@ def issues_for_page(user) -> QuerySet[Issue]:
             has_escalations=Exists(Escalation.objects.filter(**of_issue)),
             has_instructions=Exists(Instruction.objects.filter(**of_issue)),
             has_merged=Exists(Issue.objects.filter(merged_into=OuterRef("pk"))),
+            has_notices=Exists(SupervisionNotice.objects.filter(**of_issue)),
+            open_notice=Exists(SupervisionNotice.objects.open().filter(**of_issue)),
         )
     )
 
@@ -247,6 +283,7 @@ class IssuePageRows:
     evidence: list[IssueEvidence]
     merged_issues: list[Issue]
     events: list[IssueEvent]
+    notices: list[SupervisionNotice]
 
 
 def issue_page_rows(issue: Issue) -> IssuePageRows:
@@ -291,6 +328,12 @@ def issue_page_rows(issue: Issue) -> IssuePageRows:
             IssueEvent.objects.filter(issue=issue)
             .select_related("actor")
             .order_by("created_at", "id")
+        ),
+        notices=section(
+            "has_notices",
+            issue.supervision_notices.select_related("issued_by", "answered_by").order_by(
+                "issued_at", "id"
+            ),
         ),
     )
 

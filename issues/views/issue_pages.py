@@ -118,7 +118,22 @@ def my_work(request):
             selectors.instructions_to_acknowledge(user),
             kind="instructions",
         )
+    if role == branch_rules.Role.LEAD:
+        section(
+            "supervision",
+            _("Supervision notices to answer in writing"),
+            _("No supervision notice waits for your answer."),
+            selectors.supervision_notices_to_answer(user),
+            kind="notices",
+        )
     if role == branch_rules.Role.OFFICE:
+        section(
+            "open_notices",
+            _("Supervision notices waiting for the branch's answer"),
+            _("Every supervision notice has been answered."),
+            selectors.open_supervision_notices(user),
+            kind="notices",
+        )
         section(
             "escalations",
             _("Escalations waiting for a decision"),
@@ -228,5 +243,6 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
         "withdraw_open": "withdraw" in bound,
         "merged_issues": rows.merged_issues,
         "events": rows.events,
+        "notices": rows.notices,
     }
     return render(request, "issues/issue_detail.html", context, status=status)
