@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Membership
-from issues.models import Issue, IssueEvent
+from issues.models import Issue, IssueEvent, SupervisionNotice
 from tests.factories import (
     ActivityAttachmentFactory,
     ActivityFactory,
@@ -249,7 +249,8 @@ def test_issue_list_filtered_by_the_office(client, world, office, rows, django_a
 def queues_of(world, staff, lead, office, leader, rows: int) -> None:
     """``rows`` rows in every section of "my work" for A's staff and lead, the office and
     the leader: issues they are responsible for, rectification to verify, rectified issues
-    waiting for replies, instructions to acknowledge and escalations to decide."""
+    waiting for replies, instructions to acknowledge, escalations to decide and supervision
+    notices to answer."""
     a = world.a
 
     def issue(**fields):
@@ -270,14 +271,16 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
         InstructionFactory(issue=a.issue, author=leader)
         escalated = issue(state=State.ESCALATED, responsible=UserFactory())
         EscalationFactory(issue=escalated, requested_by=lead)
+        SupervisionNotice.objects.create(issue=escalated, content="请书面说明", issued_by=office)
 
 
 # session, user, membership; one query per section, each row's issue, branch, category,
 # responsible and counts joined or annotated (staff: responsible, replies, opinions still
 # lacking a disposition or a reply (enterprise, category, issue joined), instructions;
-# the lead also verify; the office: escalations; the leader: their own instructions);
-# the bell's unread count.
-MY_WORK = {"staff_a": 8, "lead_a": 9, "office": 5, "leader": 5}
+# the lead also verify and the supervision notices to answer; the office: the open
+# supervision notices and escalations; the leader: their own instructions); the bell's
+# unread count.
+MY_WORK = {"staff_a": 8, "lead_a": 10, "office": 6, "leader": 5}
 
 
 @pytest.mark.parametrize("rows", ROWS)

@@ -93,12 +93,16 @@ def test_branch_lead_also_verifies(client, world, work, lead_a):
             work["mine"], work["reported"], work["unreplied"], work["escalated"]
         ),
         "instructions": {world.a.issue.pk},
+        "supervision": set(),
     }
 
 
 def test_provincial_office_sees_every_undecided_escalation(client, world, work, office):
     client.force_login(office)
-    assert sections(client) == {"escalations": {work["escalated"], work["escalated_b"]}}
+    assert sections(client) == {
+        "open_notices": set(),
+        "escalations": {work["escalated"], work["escalated_b"]},
+    }
 
 
 def test_leader_sees_own_unacknowledged_instructions(client, world, work, leader):
