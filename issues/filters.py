@@ -33,11 +33,14 @@ from .models import (
     issue_in_period,
     overdue_condition,
 )
+from .supervision import attention_condition
 
 YES = "yes"
 NO = "no"
 YES_NO = [(YES, _("Yes")), (NO, _("No"))]
 REOPENED = "reopened"
+#: The leaders' attention list: ``attention_after`` working days overdue or more.
+ATTENTION = "attention"
 DECIDED = "decided"
 WAITING = "waiting"
 
@@ -82,7 +85,12 @@ class IssueFilter(ScopedFilterSet):
         label=_("Category"), queryset=FeedbackCategory.objects.all()
     )
     overdue = django_filters.ChoiceFilter(
-        label=_("Overdue"), choices=[(YES, _("Overdue only"))], method="by_overdue"
+        label=_("Overdue"),
+        choices=[
+            (YES, _("Overdue only")),
+            (ATTENTION, _("On the leaders' attention list")),
+        ],
+        method="by_overdue",
     )
     escalated = django_filters.ChoiceFilter(
         label=_("Escalated to the province"), choices=YES_NO, method="by_escalated"
@@ -139,6 +147,8 @@ class IssueFilter(ScopedFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
 
     def by_overdue(self, queryset, name, value):
+        if value == ATTENTION:
+            return queryset.filter(attention_condition())
         return queryset.filter(overdue_condition())
 
     def by_escalated(self, queryset, name, value):

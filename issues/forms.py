@@ -328,6 +328,32 @@ class OfficeExtendForm(TransitionForm):
         _later_than_deadline(self)
 
 
+class SuperviseForm(TransitionForm):
+    """The office's supervision notice (督办单) by hand."""
+
+    name = "supervise"
+
+    content = forms.CharField(
+        label=_("Supervision notice"),
+        widget=_textarea(4),
+        max_length=5000,
+        help_text=_("What the branch must do and answer in writing."),
+    )
+
+
+class AnswerSupervisionForm(TransitionForm):
+    """The branch lead's written answer to the oldest open supervision notice."""
+
+    name = "answer_supervision"
+
+    answer = forms.CharField(
+        label=_("Written answer"),
+        widget=_textarea(4),
+        max_length=5000,
+        help_text=_("What stands in the way, what is being done and by when."),
+    )
+
+
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     form.name: form
     for form in (
@@ -344,6 +370,8 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
         RequestExtensionForm,
         DecideExtensionForm,
         OfficeExtendForm,
+        SuperviseForm,
+        AnswerSupervisionForm,
     )
 }
 

@@ -45,10 +45,12 @@ from .models import (
     ProvincialDecision,
     ProvincialMeeting,
     Reply,
+    SupervisionNotice,
     decided_condition,
     overdue_condition,
     overdue_cutoff,
 )
+from .supervision import attention_condition
 
 # --- the home page's counts and short lists -----------------------------------------------
 
@@ -270,6 +272,38 @@ def extensions_to_decide(user, today=None, calendar=None) -> QuerySet[DeadlineEx
     ).exclude(requested_by=user)
 
 
+def supervision_notices_to_answer(user) -> QuerySet[SupervisionNotice]:
+    """Open supervision notices on the user's branch's counted issues, oldest first."""
+    return _open_notices(user).filter(issue__branch_id=_branch_id(user))
+
+
+def open_supervision_notices(user) -> QuerySet[SupervisionNotice]:
+    """Every open supervision notice in the user's scope, oldest first."""
+    return _open_notices(user)
+
+
+def _open_notices(user) -> QuerySet[SupervisionNotice]:
+    return (
+        SupervisionNotice.objects.visible_to(user)
+        .open()
+        .filter(issue__withdrawn_at__isnull=True, issue__merged_into__isnull=True)
+        .select_related("issue", "issue__branch", "issued_by")
+        .order_by("issued_at", "id")
+    )
+
+
+def attention_issues(user, *, today=None, clock=None) -> QuerySet[Issue]:
+    """The leaders' attention list: counted issues in scope at least ``attention_after``
+    working days overdue, the longest overdue first."""
+    return (
+        Issue.objects.visible_to(user)
+        .counted()
+        .filter(attention_condition(today, clock))
+        .select_related("branch", "responsible")
+        .order_by("deadline", "id")
+    )
+
+
 def _branch_id(user) -> int | None:
     membership = membership_of(user)  # cached on the user: no query after the first
     return membership.branch_id if membership else None
@@ -311,6 +345,8 @@ def issues_for_page(user) -> QuerySet[Issue]:
                 DeadlineExtension.objects.pending().filter(**of_issue).values("requested_by")[:1]
             ),
             was_decided=decided_condition(),
+            has_notices=Exists(SupervisionNotice.objects.filter(**of_issue)),
+            open_notice=Exists(SupervisionNotice.objects.open().filter(**of_issue)),
         )
     )
 
@@ -327,6 +363,7 @@ class IssuePageRows:
     events: list[IssueEvent]
     returns: list[IssueReturn]
     extensions: list[DeadlineExtension]
+    notices: list[SupervisionNotice]
 
 
 def issue_page_rows(issue: Issue) -> IssuePageRows:
@@ -383,6 +420,12 @@ def issue_page_rows(issue: Issue) -> IssuePageRows:
             DeadlineExtension.objects.filter(issue=issue)
             .select_related("requested_by", "decided_by")
             .order_by("requested_at", "id"),
+        ),
+        notices=section(
+            "has_notices",
+            issue.supervision_notices.select_related("issued_by", "answered_by").order_by(
+                "issued_at", "id"
+            ),
         ),
     )
 

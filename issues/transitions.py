@@ -42,6 +42,7 @@ from .models import (
     ProvincialDecision,
     ReturnReason,
 )
+from .supervision import apply_answer_supervision, apply_supervise, has_open_notice
 
 State = Issue.State
 Role = Membership.Role
@@ -661,6 +662,31 @@ TRANSITIONS: dict[str, Transition] = {
             describe=_describe_office_extend,
             button_class="btn-outline-secondary",
         ),
+        # Supervision (督办): the office's notice by hand on a late or stuck issue, and the
+        # branch lead's written answer (the automatic notices: issues/supervision.py).
+        Transition(
+            "supervise",
+            gettext_lazy("Issue a supervision notice"),
+            frozenset(Issue.UNRECTIFIED_STATES),
+            None,
+            frozenset({Role.OFFICE}),
+            required=("content",),
+            apply=apply_supervise,
+            button_class="btn-outline-danger",
+            event_kind=IssueEvent.Kind.SUPERVISED,
+        ),
+        Transition(
+            "answer_supervision",
+            gettext_lazy("Answer the supervision notice"),
+            frozenset(State.values),
+            None,
+            frozenset({Role.LEAD}),
+            required=("answer",),
+            apply=apply_answer_supervision,
+            when=has_open_notice,
+            button_class="btn-danger",
+            event_kind=IssueEvent.Kind.SUPERVISION_ANSWERED,
+        ),
     )
 }
 
@@ -789,7 +815,7 @@ def _filled(value) -> bool:
 
 
 def _event_note(name: str, values: dict) -> str:
-    for key in ("measures", "rectification", "reason", "decision"):
+    for key in ("measures", "rectification", "reason", "decision", "content", "answer"):
         if values.get(key):
             return str(values[key])
     return ""

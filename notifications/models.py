@@ -44,6 +44,9 @@ class Notification(models.Model):
         INSTRUCTION = "instruction", _("Leader instruction")
         UNSATISFIED_REPLY = "unsatisfied_reply", _("Unsatisfied reply")
         REOPENED = "reopened", _("Reopened")
+        DUE_TODAY = "due_today", _("Deadline reached")
+        SUPERVISED = "supervised", _("Supervision notice")
+        SUPERVISION_ANSWERED = "supervision_answered", _("Supervision notice answered")
 
     KIND_ICONS = {
         Kind.RESPONSIBLE: "bi-person-check",
@@ -54,6 +57,9 @@ class Notification(models.Model):
         Kind.INSTRUCTION: "bi-pen",
         Kind.UNSATISFIED_REPLY: "bi-emoji-frown",
         Kind.REOPENED: "bi-arrow-counterclockwise",
+        Kind.DUE_TODAY: "bi-alarm",
+        Kind.SUPERVISED: "bi-flag",
+        Kind.SUPERVISION_ANSWERED: "bi-reply",
     }
     KIND_COLORS = {
         Kind.RESPONSIBLE: "primary",
@@ -64,6 +70,9 @@ class Notification(models.Model):
         Kind.INSTRUCTION: "primary",
         Kind.UNSATISFIED_REPLY: "danger",
         Kind.REOPENED: "secondary",
+        Kind.DUE_TODAY: "warning",
+        Kind.SUPERVISED: "danger",
+        Kind.SUPERVISION_ANSWERED: "success",
     }
     # The sentence for each kind, filled with the title, its branch and the deadline.
     MESSAGES = {
@@ -75,6 +84,14 @@ class Notification(models.Model):
         Kind.INSTRUCTION: _("An institute leader wrote an instruction on “{title}”."),
         Kind.UNSATISFIED_REPLY: _("An enterprise is not satisfied with the reply on “{title}”."),
         Kind.REOPENED: _("“{title}” was reopened for rectification; you are still responsible."),
+        Kind.DUE_TODAY: _(
+            "“{title}” ({branch}) reached its deadline, {deadline}, and is not rectified yet."
+        ),
+        Kind.SUPERVISED: _(
+            "A supervision notice was issued on “{title}” ({branch}): the branch lead answers "
+            "it in writing."
+        ),
+        Kind.SUPERVISION_ANSWERED: _("{branch} answered the supervision notice on “{title}”."),
     }
 
     recipient = models.ForeignKey(
@@ -129,6 +146,9 @@ class Notification(models.Model):
                         "instruction",
                         "unsatisfied_reply",
                         "reopened",
+                        "due_today",
+                        "supervised",
+                        "supervision_answered",
                     ]
                 ),
                 name="notification_kind_valid",

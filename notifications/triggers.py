@@ -4,28 +4,27 @@ The workflow sends ``issues.signals`` once a change committed; ``connect`` (call
 ``NotificationsConfig.ready``) hands them to ``after_transition``, ``after_reply`` and
 ``after_instruction``. Each picks the people DESIGN.md names, never the person who acted,
 and hands them to ``services``, which creates each notification at most once and emails
-it. ``deadline_reminders`` plans the reminders ``manage.py send_reminders`` sends.
+it. ``chase`` takes late issues through the chasing and supervision steps
+(``issues.supervision``) for ``manage.py send_reminders``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth import get_user_model
 
 from branches.models import Membership
-from issues import signals
-from issues.models import Issue, IssueEvent, ProvincialDecision, Reply
+from issues import signals, supervision
+from issues.clock import Clock
+from issues.models import Issue, IssueEvent, ProvincialDecision, Reply, SupervisionNotice
 
 from .models import Notification
-from .services import Draft, notify
+from .services import Draft, deliver, notify
 
 Kind = Notification.Kind
 Role = Membership.Role
-
-#: A deadline this many days ahead (or nearer) gets its "deadline approaching" reminder.
-REMINDER_DAYS = 3
 
 
 def _people(**membership):
@@ -117,12 +116,54 @@ def _on_reopen(issue: Issue, actor, values: dict) -> None:
     )
 
 
+def _on_supervise(issue: Issue, actor, values: dict) -> None:
+    """The office's notice by hand: the branch lead(s) answer it in writing."""
+    notice = (
+        SupervisionNotice.objects.filter(issue=issue, automatic=False)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+    notify(
+        recipients=_but(_people(branch_id=issue.branch_id, role=Role.LEAD), actor),
+        kind=Kind.SUPERVISED,
+        issue=issue,
+        key_suffix=f"notice-{notice.pk}" if notice else _last_event_id(issue),
+        actor=actor,
+        deadline=issue.deadline,
+    )
+
+
+def _on_answer_supervision(issue: Issue, actor, values: dict) -> None:
+    """The branch lead's written answer: the office (and whoever issued the notice)."""
+    notice = (
+        SupervisionNotice.objects.filter(issue=issue, answered_at__isnull=False)
+        .select_related("issued_by")
+        .order_by("-answered_at", "-id")
+        .first()
+    )
+    recipients = [*_people(role=Role.OFFICE), notice.issued_by if notice else None]
+    notify(
+        recipients=_but(recipients, actor),
+        kind=Kind.SUPERVISION_ANSWERED,
+        issue=issue,
+        key_suffix=f"notice-{notice.pk}" if notice else _last_event_id(issue),
+        actor=actor,
+    )
+
+
+def _last_event_id(issue: Issue) -> int | None:
+    events = IssueEvent.objects.filter(issue=issue).order_by("-id")
+    return events.values_list("id", flat=True).first()
+
+
 # fix_now, verify and answer concern nobody but the branch that made them.
 _ON_TRANSITION = {
     "plan": _on_plan,
     "escalate": _on_escalate,
     "decide": _on_decide,
     "reopen": _on_reopen,
+    "supervise": _on_supervise,
+    "answer_supervision": _on_answer_supervision,
 }
 
 
@@ -178,42 +219,62 @@ def _instruction_written(sender, *, instruction, **kwargs) -> None:
     after_instruction(instruction=instruction)
 
 
-# --- deadline reminders -------------------------------------------------------------------
+# --- chasing and supervision (催办 → 督办) --------------------------------------------------
 
 
-def deadline_reminders(today: date) -> list[Draft]:
-    """The reminders due on ``today`` for counted, not yet rectified issues.
-
-    A deadline within ``REMINDER_DAYS`` (today included): "deadline approaching" to the
-    responsible person, or the branch lead(s) when nobody is. A deadline passed: "overdue"
-    to the responsible person and the branch lead(s). Each is keyed by the deadline, so
-    it is sent once per deadline, and again only when the deadline changes. Two queries.
-    """
-    issues = list(
-        Issue.objects.counted()
-        .filter(
-            state__in=Issue.UNRECTIFIED_STATES,
-            deadline__isnull=False,
-            deadline__lte=today + timedelta(days=REMINDER_DAYS),
-        )
-        .select_related("responsible")
-        .order_by("deadline", "id")
+def chase(today: date) -> list[Notification]:
+    """The steps due on ``today`` (``issues.supervision``): records the automatic supervision
+    notices, then creates each step's notifications (emailed by the caller) and the
+    timeline's "chased" line the first time a deadline's leads are told. Returns the
+    notifications this run created; a step already done (by this run before, or by another
+    at the same moment) creates nothing."""
+    clock = Clock()
+    chased = supervision.chases(today, clock)
+    supervision.supervise_overdue(chased)
+    due = {(c.issue.pk, c.issue.deadline) for c in chased if supervision.DUE in c.steps}
+    told_before = set(
+        Notification.objects.filter(
+            kind=Kind.DUE_TODAY, issue_id__in={pk for pk, _deadline in due}
+        ).values_list("issue_id", "deadline")
     )
+    created = deliver(chasing_drafts(chased), email=False)
+    first_told = {
+        (n.issue_id, n.deadline)
+        for n in created
+        if n.kind == Kind.DUE_TODAY and (n.issue_id, n.deadline) not in told_before
+    }
+    supervision.record_chased(sorted(first_told))
+    return created
+
+
+def chasing_drafts(chased: list[supervision.Chase]) -> list[Draft]:
+    """The notifications of each issue's steps, keyed by step (kind), issue, person and
+    deadline. Two queries (the leads, the office)."""
     leads: dict[int, list[int]] = defaultdict(list)
     for branch_id, user_id in Membership.objects.filter(
         role=Role.LEAD,
-        branch_id__in={issue.branch_id for issue in issues},
+        branch_id__in={chase.issue.branch_id for chase in chased},
         user__is_active=True,
     ).values_list("branch_id", "user_id"):
         leads[branch_id].append(user_id)
+    office: list[int] = []
+    if any(supervision.SUPERVISE in chase.steps for chase in chased):
+        office = list(_people(role=Role.OFFICE).order_by("pk").values_list("pk", flat=True))
 
     drafts = []
-    for issue in issues:
+    for chase in chased:
+        issue, steps = chase.issue, chase.steps
         responsible = [issue.responsible_id] if _active(issue.responsible) else []
-        if issue.deadline < today:
-            kind, recipients = Kind.OVERDUE, [*responsible, *leads[issue.branch_id]]
-        else:
-            kind, recipients = Kind.DEADLINE_SOON, responsible or leads[issue.branch_id]
+        branch_leads = leads[issue.branch_id]
+        to_tell = []
+        if supervision.REMIND in steps:
+            to_tell.append((Kind.DEADLINE_SOON, responsible or branch_leads))
+        if supervision.DUE in steps:
+            to_tell.append((Kind.DUE_TODAY, branch_leads))
+        if supervision.OVERDUE in steps:
+            to_tell.append((Kind.OVERDUE, responsible))
+        if supervision.SUPERVISE in steps:
+            to_tell.append((Kind.SUPERVISED, [*office, *branch_leads]))
         drafts += [
             Draft(
                 recipient_id=user_id,
@@ -222,9 +283,16 @@ def deadline_reminders(today: date) -> list[Draft]:
                 key_suffix=issue.deadline.isoformat(),
                 deadline=issue.deadline,
             )
+            for kind, recipients in to_tell
             for user_id in dict.fromkeys(recipients)
         ]
     return drafts
+
+
+def deadline_reminders(today: date) -> list[Draft]:
+    """The notifications of the steps due on ``today``, without recording anything (the
+    automatic notices are ``chase``'s)."""
+    return chasing_drafts(supervision.chases(today))
 
 
 def _active(user) -> bool:

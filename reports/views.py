@@ -17,7 +17,8 @@ from django.views.decorators.http import require_safe
 from branches import rules as branch_rules
 from branches.scoping import membership_of, scope_of
 from issues import selectors as issue_selectors
-from issues.models import Issue
+from issues.clock import Clock
+from issues.models import Issue, TimeLimit
 from outreach import selectors as outreach_selectors
 
 from . import selectors
@@ -47,6 +48,7 @@ def home(request):
             issues=overview.issues,
             branch_rows=overview.branch_rows,
             escalations=issue_selectors.escalations_awaiting_decision(user),
+            **_attention(user),
         )
         if branch_rules.is_provincial_office(user):
             # The office enters what the calendar does not know; it is told here.
@@ -59,6 +61,21 @@ def home(request):
         issues=issue_selectors.issue_counts(user),
     )
     return render(request, "reports/home_branch.html", context)
+
+
+def _attention(user) -> dict:
+    """The leaders' attention list (the office and institute leaders): issues at least
+    ``attention_after`` working days overdue, a few shown, the count linking to them all."""
+    clock = Clock()
+    issues = issue_selectors.attention_issues(user, clock=clock)
+    shown = list(issues[: selectors.LIST_LIMIT + 1])
+    count = len(shown) if len(shown) <= selectors.LIST_LIMIT else issues.count()
+    return {
+        "attention_issues": shown[: selectors.LIST_LIMIT],
+        "attention_count": count,
+        "attention_days": clock.limits[TimeLimit.Step.ATTENTION_AFTER],
+        "attention_url": f"{reverse('issues:issue_list')}?{urlencode({'overdue': 'attention'})}",
+    }
 
 
 # --- the dashboard ----------------------------------------------------------------------

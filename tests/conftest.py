@@ -261,7 +261,13 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
         decided_by=lead,
         decided_at=timezone.now(),
     )
-    supervision_notice = SupervisionNoticeFactory(issue=issue, issued_by=office)
+    supervision_notice = SupervisionNoticeFactory(
+        issue=issue,
+        issued_by=office,
+        answer="已书面说明整改进展",
+        answered_by=lead,
+        answered_at=timezone.now(),
+    )
     reply_draft = ReplyDraftFactory(feedback_item=feedback, drafted_by=staff)
     # The calendar is the province's, not a branch's: a day per branch only gives the
     # routes that name one (and the fuzz test's "other branch's row") a row to name.

@@ -20,7 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Membership
-from issues.models import DeadlineExtension, Issue, IssueEvent, IssueReturn, ReturnReason
+from issues.models import (
+    DeadlineExtension,
+    Issue,
+    IssueEvent,
+    IssueReturn,
+    ReturnReason,
+    SupervisionNotice,
+)
 from tests.factories import (
     ActivityAttachmentFactory,
     ActivityFactory,
@@ -252,7 +259,7 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
     the leader: issues they are responsible for, rectification to verify, rectified issues
     waiting for replies, instructions to acknowledge and escalations to decide; issues to
     sign for, returns to rule on, extension requests to decide (the lead's: a branch
-    issue's; the office's: an overdue issue's)."""
+    issue's; the office's: an overdue issue's), supervision notices to answer."""
     a = world.a
     reason = ReturnReason.objects.get_or_create(name="非本单位职责")[0]
 
@@ -290,6 +297,7 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
                 reason="等待检测报告",
                 requested_by=staff,
             )
+        SupervisionNotice.objects.create(issue=escalated, content="请书面说明", issued_by=office)
 
 
 # session, user, membership; one query per section, each row's issue, branch, category,
@@ -297,9 +305,10 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
 # lacking a disposition or a reply (enterprise, category, issue joined), instructions;
 # the lead also verify; the office: escalations; the leader: their own instructions);
 # the bell's unread count. The clock's queues: issues to sign for (staff and lead), returns
-# to rule on (the office), extension requests to decide (lead and office); for staff, leads
+# to rule on (the office), extension requests to decide (lead and office), supervision
+# notices (the lead's to answer, the office's open ones); for staff, leads
 # and the office, the office's calendar days, read once (deadlines count working days).
-MY_WORK = {"staff_a": 10, "lead_a": 12, "office": 8, "leader": 5}
+MY_WORK = {"staff_a": 10, "lead_a": 13, "office": 9, "leader": 5}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -369,25 +378,26 @@ def issue_with(world, rows: int, *, state: str, office):
 # decision, its meeting and owner joined); instructions (author, acknowledged_by
 # joined); [staff and lead of the branch: the open issues it may be merged into, one
 # query for both "may it merge?" and the merge form's select]; evidence (uploaded_by
-# joined); issues merged into it; the timeline (actor joined); the clock's returns and
-# extension requests (each with its people joined); the bell's unread count.
+# joined); issues merged into it; the timeline (actor joined); the clock's returns,
+# extension requests and supervision notices (each with its people joined); the bell's
+# unread count.
 # The transition forms add their pickers: "plan" the branch's people (collected, for its
 # staff and lead), "decide" the meetings and the decision owners (escalated, for the
-# office). With every section full, up to 16, over the page target of 12; a section the
+# office). With every section full, up to 17, over the page target of 12; a section the
 # issue has no rows in (the issue query says so) costs nothing: see the test below.
 ISSUE_DETAIL = {
-    (State.COLLECTED, "staff_a"): 16,
-    (State.COLLECTED, "lead_a"): 16,
-    (State.COLLECTED, "office"): 14,
-    (State.COLLECTED, "leader"): 14,
-    (State.ESCALATED, "staff_a"): 15,
-    (State.ESCALATED, "lead_a"): 15,
-    (State.ESCALATED, "office"): 16,
-    (State.ESCALATED, "leader"): 14,
-    (State.RECTIFYING, "staff_a"): 15,
-    (State.RECTIFYING, "lead_a"): 15,
-    (State.RECTIFYING, "office"): 14,
-    (State.RECTIFYING, "leader"): 14,
+    (State.COLLECTED, "staff_a"): 17,
+    (State.COLLECTED, "lead_a"): 17,
+    (State.COLLECTED, "office"): 15,
+    (State.COLLECTED, "leader"): 15,
+    (State.ESCALATED, "staff_a"): 16,
+    (State.ESCALATED, "lead_a"): 16,
+    (State.ESCALATED, "office"): 17,
+    (State.ESCALATED, "leader"): 15,
+    (State.RECTIFYING, "staff_a"): 16,
+    (State.RECTIFYING, "lead_a"): 16,
+    (State.RECTIFYING, "office"): 15,
+    (State.RECTIFYING, "leader"): 15,
 }
 
 

@@ -147,6 +147,22 @@ def my_work(request):
             selectors.returns_awaiting_ruling(user),
             kind="returns",
         )
+    if role == branch_rules.Role.LEAD:
+        section(
+            "supervision",
+            _("Supervision notices to answer in writing"),
+            _("No supervision notice waits for your answer."),
+            selectors.supervision_notices_to_answer(user),
+            kind="notices",
+        )
+    if role == branch_rules.Role.OFFICE:
+        section(
+            "open_notices",
+            _("Supervision notices waiting for the branch's answer"),
+            _("Every supervision notice has been answered."),
+            selectors.open_supervision_notices(user),
+            kind="notices",
+        )
         section(
             "escalations",
             _("Escalations waiting for a decision"),
@@ -265,6 +281,7 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
         "approved_extensions": sum(
             1 for extension in rows.extensions if extension.status == "approved"
         ),
+        "notices": rows.notices,
     }
     return render(request, "issues/issue_detail.html", context, status=status)
 

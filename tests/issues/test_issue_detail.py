@@ -118,7 +118,7 @@ def test_each_persona_sees_its_own_buttons_on_a_collected_issue(client, personas
     expected = {
         "staff_a": {"plan", "fix_now"},
         "lead_a": {"plan", "fix_now", "escalate"},
-        "office": set(),
+        "office": {"supervise"},
         "leader": set(),
         "admin_user": set(),
     }

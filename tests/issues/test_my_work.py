@@ -96,6 +96,7 @@ def test_branch_lead_also_verifies(client, world, work, lead_a):
         "instructions": {world.a.issue.pk},
         "sign_for": set(),
         "extensions": set(),
+        "supervision": set(),
     }
 
 
@@ -105,6 +106,7 @@ def test_provincial_office_sees_every_undecided_escalation(client, world, work, 
         "escalations": {work["escalated"], work["escalated_b"]},
         "returns": set(),
         "extensions": set(),
+        "open_notices": set(),
     }
 
 

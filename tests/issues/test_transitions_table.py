@@ -33,6 +33,7 @@ from issues.models import (
     ProvincialDecision,
     Reply,
     ReturnReason,
+    SupervisionNotice,
 )
 from issues.transitions import (
     TRANSITIONS,
@@ -138,6 +139,11 @@ def issue_ready_for(name: str, state: str, *, branch, personas):
         )
     elif name in CLOCK_ACTIONS:
         values = clock_situation(name, issue, personas, today)
+    elif name == "supervise":
+        values = {"content": "请于三个工作日内书面说明整改进展"}
+    elif name == "answer_supervision":
+        SupervisionNotice.objects.create(issue=issue, automatic=True, content="逾期未整改")
+        values = {"answer": "已调配人手，本周内完成"}
     return issue, values
 
 
@@ -261,10 +267,13 @@ def test_transition_by_persona_from_state(state, name, persona, personas, branch
 @pytest.mark.parametrize("state", STATES)
 def test_available_transitions_are_exactly_the_allowed_ones(state, persona, personas, branch_a):
     issue = IssueFactory(branch=branch_a, state=state)
+    # No supervision notice is open: the written answer is not offered.
     expected = {
         name
         for name, transition in TRANSITIONS.items()
-        if expected_allowed(state, transition, persona) and name not in CLOCK_ACTIONS
+        if expected_allowed(state, transition, persona)
+        and name not in CLOCK_ACTIONS
+        and name != "answer_supervision"
     }
     shown = [transition.name for transition in available_transitions(personas[persona], issue)]
     assert len(shown) == len(set(shown))

@@ -1,9 +1,12 @@
-"""``manage.py send_reminders [--today YYYY-MM-DD]``: the deadline reminders, safe hourly.
+"""``manage.py send_reminders [--today YYYY-MM-DD]``: chasing and supervision, safe hourly.
 
-Creates the "deadline approaching" and "overdue" notifications due today and emails them.
-Each reminder is keyed by issue, person and deadline, so running the command again (every
-hour, or twice at once) sends nothing twice; a changed deadline gets its own reminders.
-Emails that failed in the last two days are tried again.
+Takes every late or nearly late issue through the steps the office's time limits set, in
+working days (``issues.supervision``): the reminder before the deadline, the branch lead on
+the deadline day, the responsible person once overdue, the office and an automatic
+supervision notice after ``supervise_after`` working days. Each step is keyed by issue,
+step, person and deadline (the notice by the database's unique constraint), so running the
+command again (every hour, or twice at once) does nothing twice; a new deadline starts the
+steps again. Emails that failed in the last two days are tried again.
 """
 
 from datetime import date, timedelta
@@ -11,8 +14,8 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from notifications.services import deliver, email_pending
-from notifications.triggers import deadline_reminders
+from notifications.services import email_pending
+from notifications.triggers import chase
 
 #: How far back an email that could not be sent is tried again.
 RETRY_EMAILS_FOR = timedelta(days=2)
@@ -20,8 +23,8 @@ RETRY_EMAILS_FOR = timedelta(days=2)
 
 class Command(BaseCommand):
     help = (
-        "Send the deadline reminders (approaching within 3 days, overdue) as notifications "
-        "and emails. Never sends the same reminder twice: schedule it hourly."
+        "Chase late issues in working days (reminder, branch lead, overdue, supervision "
+        "notice) with notifications and emails. Never does a step twice: schedule it hourly."
     )
 
     def add_arguments(self, parser):
@@ -32,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = self._date(options["today"]) if options["today"] else timezone.localdate()
-        created = deliver(deadline_reminders(today), email=False)
+        created = chase(today)
         # The new reminders, and any email that failed lately, in one pass.
         emailed = email_pending(since=timezone.now() - RETRY_EMAILS_FOR)
         self.stdout.write(
