@@ -68,11 +68,9 @@ def _attention(user) -> dict:
     ``attention_after`` working days overdue, a few shown, the count linking to them all."""
     clock = Clock()
     issues = issue_selectors.attention_issues(user, clock=clock)
-    shown = list(issues[: selectors.LIST_LIMIT + 1])
-    count = len(shown) if len(shown) <= selectors.LIST_LIMIT else issues.count()
     return {
-        "attention_issues": shown[: selectors.LIST_LIMIT],
-        "attention_count": count,
+        "attention_issues": list(issues[: selectors.LIST_LIMIT]),
+        "attention_count": issues.count(),
         "attention_days": clock.limits[TimeLimit.Step.ATTENTION_AFTER],
         "attention_url": f"{reverse('issues:issue_list')}?{urlencode({'overdue': 'attention'})}",
     }
