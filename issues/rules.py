@@ -37,3 +37,20 @@ def can_acknowledge(user, issue) -> bool:
 def can_record_meetings(user) -> bool:
     """The provincial office records provincial meetings and their decisions."""
     return user.is_authenticated and user.is_active and branch_rules.is_provincial_office(user)
+
+
+def can_review_draft(user, draft) -> bool:
+    """A lead of the opinion's branch approves a reply drafted for approval, or sends it
+    back; never its author (four eyes; the database refuses it too)."""
+    return (
+        branch_rules.leads_branch(user, draft.feedback_item.branch_id)
+        and draft.drafted_by_id != user.pk
+    )
+
+
+def can_resubmit_draft(user, draft) -> bool:
+    """The author of a draft sent back edits it and submits it again, while they still
+    work in the opinion's branch."""
+    return draft.drafted_by_id == user.pk and branch_rules.works_in_branch(
+        user, draft.feedback_item.branch_id
+    )

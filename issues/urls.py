@@ -3,7 +3,7 @@ issue), and the province's work."""
 
 from django.urls import path
 
-from .views import actions, feedback_actions, issue_pages, ledger, opinions, province
+from .views import actions, drafts, feedback_actions, issue_pages, ledger, opinions, province
 
 app_name = "issues"
 
@@ -38,6 +38,10 @@ urlpatterns = [
         opinions.feedback_close_unreachable,
         name="feedback_close_unreachable",
     ),
+    # Replies waiting for the branch lead's approval: POSTs back to the opinion page
+    path("drafts/<int:pk>/approve/", drafts.reply_draft_approve, name="reply_draft_approve"),
+    path("drafts/<int:pk>/send-back/", drafts.reply_draft_send_back, name="reply_draft_send_back"),
+    path("drafts/<int:pk>/resubmit/", drafts.reply_draft_resubmit, name="reply_draft_resubmit"),
     # Opinions ticked on a list: dispose of them, or one reply to those of one enterprise
     path("from-feedback/", feedback_actions.feedback_dispose, name="feedback_dispose"),
     path("opinions/reply/", feedback_actions.feedback_reply_bulk, name="feedback_reply_bulk"),

@@ -51,6 +51,16 @@ SEEN_BY_A = {
 EDITED_BY_A = {**SEEN_BY_A, "office": 403, "leader": 403, "admin_user": 403}
 POST_ONLY = {"anonymous": LOGIN, **dict.fromkeys(EVERYONE_LOGGED_IN, 405)}
 
+
+def _draft(world):
+    """A reply of A's staff waiting for approval."""
+    from tests.factories import ReplyDraftFactory
+
+    return ReplyDraftFactory(
+        feedback_item=world.a.feedback, drafted_by=world.a.activity.staff.first()
+    )
+
+
 # route name -> (method, kwargs, {persona: expected status or LOGIN})
 ROUTES = {
     "reports:home": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
@@ -222,6 +232,11 @@ ROUTES = {
         POST_ONLY,
     ),
     "issues:feedback_reply_bulk": ("get", {}, POST_ONLY),
+    # A reply waiting for the branch lead's approval: approved, sent back, submitted
+    # again by POSTs back to the opinion page.
+    "issues:reply_draft_approve": ("get", lambda world: {"pk": _draft(world).pk}, POST_ONLY),
+    "issues:reply_draft_send_back": ("get", lambda world: {"pk": _draft(world).pk}, POST_ONLY),
+    "issues:reply_draft_resubmit": ("get", lambda world: {"pk": _draft(world).pk}, POST_ONLY),
     # From feedback to issues: a POST from the lists (its page answers the POST).
     "issues:feedback_dispose": ("get", {}, POST_ONLY),
     # The province: the queue for the office and leaders (and administrators, who see every

@@ -20,12 +20,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from branches.models import Membership
+from issues.models import ReplyDraft
 from tests import samples
 from tests.db_state import database_rows
 from tests.factories import (
     ActivityFactory,
     CalendarDayFactory,
     FeedbackItemFactory,
+    ReplyDraftFactory,
     ReplyFactory,
     ScheduledYearFactory,
 )
@@ -147,18 +150,11 @@ def _dispose(world):
     return {}, {"items": [item.pk], "action": "close", "reason": "表扬，无需立项"}
 
 
-#: The working-day calendar is edited by the provincial office alone; everyone else is
-#: refused (everyone with a role reads it, so a 403, not a 404).
-BY_THE_OFFICE = {**dict.fromkeys(PERSONAS, 403), "anonymous": LOGIN, "office": 302}
-
-
-def _calendar_day(world):
-    return {"pk": CalendarDayFactory(created_by=world.a.calendar_day.created_by).pk}, {}
-
-
-def _scheduled_year(world):
-    ScheduledYearFactory(year=2027, entered_by=world.a.calendar_day.created_by)
-    return {}, {"year": 2027}
+    CalendarDayFactory,
+    FeedbackItemFactory,
+    ReplyDraftFactory,
+    ReplyFactory,
+    ScheduledYearFactory,
 
 
 ACTIONS: dict[str, Action] = {
@@ -209,6 +205,14 @@ ACTIONS: dict[str, Action] = {
     "issues:feedback_reply": Action(_opinion_reply, BY_A),
     # One reply to ticked opinions asks the role first too, like disposing of them.
     "issues:feedback_reply_bulk": Action(_bulk_reply, {**BY_A, "no_role_user": 403}),
+    "issues:reply_draft_approve": Action(
+        lambda world: ({"pk": _approval_draft(world).pk}, {}), REVIEWED_BY_LEAD_A
+    ),
+    "issues:reply_draft_send_back": Action(
+        lambda world: ({"pk": _approval_draft(world).pk}, {"comment": "请写明整改时间"}),
+        REVIEWED_BY_LEAD_A,
+    ),
+    "issues:reply_draft_resubmit": Action(_resubmit, BY_THE_AUTHOR),
     # Everyone marks their own notifications read; only the staff of A and B have one.
     "notifications:mark_all_read": Action(
         lambda world: ({}, {}),
