@@ -3,7 +3,16 @@ issue), and the province's work."""
 
 from django.urls import path
 
-from .views import actions, drafts, feedback_actions, issue_pages, ledger, opinions, province
+from .views import (
+    actions,
+    clock_settings,
+    drafts,
+    feedback_actions,
+    issue_pages,
+    ledger,
+    opinions,
+    province,
+)
 
 app_name = "issues"
 
@@ -54,4 +63,21 @@ urlpatterns = [
     path("province/meetings/", province.MeetingListView.as_view(), name="meeting_list"),
     path("province/meetings/new/", province.meeting_create, name="meeting_create"),
     path("province/meetings/<int:pk>/", province.meeting_detail, name="meeting_detail"),
+    # The office's clock settings (leaders and administrators read them)
+    path("settings/time-limits/", clock_settings.time_limit_edit, name="time_limit_edit"),
+    path(
+        "settings/return-reasons/",
+        clock_settings.return_reason_list,
+        name="return_reason_list",
+    ),
+    path(
+        "settings/return-reasons/<int:pk>/",
+        clock_settings.return_reason_update,
+        name="return_reason_update",
+    ),
+    path(
+        "settings/reply-approval/",
+        clock_settings.branch_approval_edit,
+        name="branch_approval_edit",
+    ),
 ]

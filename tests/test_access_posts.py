@@ -150,11 +150,50 @@ def _dispose(world):
     return {}, {"items": [item.pk], "action": "close", "reason": "表扬，无需立项"}
 
 
-    CalendarDayFactory,
-    FeedbackItemFactory,
-    ReplyDraftFactory,
-    ReplyFactory,
-    ScheduledYearFactory,
+#: The working-day calendar is edited by the provincial office alone; everyone else is
+#: refused (everyone with a role reads it, so a 403, not a 404).
+BY_THE_OFFICE = {**dict.fromkeys(PERSONAS, 403), "anonymous": LOGIN, "office": 302}
+
+
+def _calendar_day(world):
+    return {"pk": CalendarDayFactory(created_by=world.a.calendar_day.created_by).pk}, {}
+
+
+def _scheduled_year(world):
+    ScheduledYearFactory(year=2027, entered_by=world.a.calendar_day.created_by)
+    return {}, {"year": 2027}
+
+
+def _approval_draft(world, *, sent_back: bool = False) -> ReplyDraft:
+    """A's replies need approval; a reply of A's staff waits for it (or was sent back)."""
+    branch = world.a.branch
+    branch.replies_need_approval = True
+    branch.save(update_fields=["replies_need_approval"])
+    lead = Membership.objects.get(branch=branch, role=Membership.Role.LEAD).user
+    draft = ReplyDraftFactory(
+        feedback_item=world.a.feedback, drafted_by=world.a.activity.staff.first()
+    )
+    if sent_back:
+        draft.status = ReplyDraft.Status.SENT_BACK
+        draft.reviewed_by = lead
+        draft.reviewed_at = timezone.now()
+        draft.review_comment = "请补充整改时间"
+        draft.save()
+    return draft
+
+
+#: Reviewing a reply waiting for approval: a lead of A other than its author (A's staff).
+REVIEWED_BY_LEAD_A = {**BY_A, "staff_a": 403}
+#: Submitting a reply sent back again: its author (A's staff) alone.
+BY_THE_AUTHOR = {**BY_A, "lead_a": 403}
+
+
+def _resubmit(world):
+    return {"pk": _approval_draft(world, sent_back=True).pk}, {
+        "channel": "phone",
+        "content": "已补充整改完成时间",
+        "replied_on": _today(),
+    }
 
 
 ACTIONS: dict[str, Action] = {

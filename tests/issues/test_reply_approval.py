@@ -84,7 +84,7 @@ def test_a_draft_sends_no_reply_signal(staff_a, item, django_capture_on_commit_c
 def test_an_attempt_is_recorded_at_once_without_approval(staff_a, item):
     attempt = draft_by(staff_a, item, satisfaction=Reply.Satisfaction.NOT_REACHABLE)
     assert isinstance(attempt, Reply) and attempt.is_attempt
-    assert not ReplyDraft.objects.exists()
+    assert not ReplyDraft.objects.filter(feedback_item=item).exists()
 
 
 def test_a_branch_without_approval_records_replies_as_before(world, staff_a):
@@ -108,7 +108,7 @@ def test_one_answer_to_the_whole_issue_drafts_one_reply_per_opinion_once(world, 
         services.reply_record_for_issue(
             actor=staff_a, issue=issue, channel="phone", content="已统一答复"
         )
-    assert ReplyDraft.objects.count() == 2
+    assert ReplyDraft.objects.filter(feedback_item__issue=issue).count() == 2
 
 
 # --- approving -----------------------------------------------------------------------------
@@ -250,7 +250,9 @@ def test_the_opinion_page_sends_a_reply_for_approval(client, staff_a, item):
     )
     assert "sent to the branch lead for approval" in response.content.decode()
     assert ReplyDraft.objects.filter(feedback_item=item, status=Status.PENDING).exists()
-    assert [d.pk for d in response.context["drafts"]] == [ReplyDraft.objects.get().pk]
+    assert [d.pk for d in response.context["drafts"]] == [
+        ReplyDraft.objects.get(feedback_item=item).pk
+    ]
     assert not response.context["drafts"][0].may_approve  # its author
 
 
@@ -314,15 +316,14 @@ def test_the_author_sees_the_comment_and_submits_again(client, staff_a, lead_a, 
     assert draft.status == Status.PENDING and draft.content == "已于9月30日完成整改"
 
 
-def test_a_lead_s_work_lists_the_drafts_waiting_for_them(client, staff_a, lead_a, item):
+def test_a_lead_s_work_lists_the_drafts_waiting_for_them(client, world, staff_a, lead_a, item):
     client.force_login(lead_a)
-    empty = client.get(reverse("issues:my_work"))
-    assert {s["key"]: s["items"] for s in empty.context["sections"]}["drafts_to_approve"] == []
     draft = draft_by(staff_a, item)
     own = draft_by(lead_a, FeedbackItemFactory(activity=item.activity))
     work = client.get(reverse("issues:my_work"))
     sections = {s["key"]: s["items"] for s in work.context["sections"]}
-    assert sections["drafts_to_approve"] == [draft]  # not their own
+    assert draft in sections["drafts_to_approve"]
+    assert world.a.reply_draft in sections["drafts_to_approve"]
     assert own not in sections["drafts_to_approve"]
 
 
@@ -352,3 +353,25 @@ def test_the_author_lead_may_not_approve_on_the_page(client, lead_a, item):
     assert response.status_code == 403
     page = client.get(reverse("issues:feedback_detail", args=[item.pk])).content.decode()
     assert 'data-testid="approve-draft"' not in page
+
+
+def test_every_draft_form_carries_its_one_time_key(client, staff_a, lead_a, item):
+    from tests.test_every_form_once import assert_every_form_keyed
+
+    pending = draft_by(staff_a, item)
+    sent_back = draft_by(staff_a, FeedbackItemFactory(activity=item.activity))
+    services.reply_draft_send_back(actor=lead_a, draft=sent_back, comment="请补充")
+    client.force_login(lead_a)
+    assert (
+        assert_every_form_keyed(
+            client, reverse("issues:feedback_detail", args=[pending.feedback_item_id])
+        )
+        >= 3
+    )
+    client.force_login(staff_a)
+    assert (
+        assert_every_form_keyed(
+            client, reverse("issues:feedback_detail", args=[sent_back.feedback_item_id])
+        )
+        >= 2
+    )
