@@ -278,8 +278,9 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
 # lacking a disposition or a reply (enterprise, category, issue joined), instructions;
 # the lead also verify; the office: escalations; the leader: their own instructions);
 # the bell's unread count; staff and leads, the office's calendar days (their rows say
-# how many working days are left).
-MY_WORK = {"staff_a": 9, "lead_a": 10, "office": 5, "leader": 5}
+# how many working days are left), their replies sent back (opinion and enterprise,
+# reviewer joined); the lead also the replies waiting for their approval.
+MY_WORK = {"staff_a": 10, "lead_a": 12, "office": 5, "leader": 5}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -438,8 +439,9 @@ def opinion_with(world, rows: int):
 
 # session, user, membership; the opinion (branch, enterprise, activity, campaign, category,
 # issue, the people who recorded, closed and withdrew it joined); its replies (who replied
-# joined); the bell's unread count. The same for every reader.
-OPINION_DETAIL = {"staff_a": 6, "lead_a": 6, "office": 6, "leader": 6}
+# joined); its replies waiting for approval or sent back (author and reviewer joined); the
+# bell's unread count. The same for every reader.
+OPINION_DETAIL = {"staff_a": 7, "lead_a": 7, "office": 7, "leader": 7}
 
 
 @pytest.mark.parametrize("rows", ROWS)
