@@ -9,6 +9,7 @@ deadline at rectification. A later change of a limit applies to steps that start
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -25,11 +26,27 @@ RECTIFY_STEP = {
 
 
 class Clock:
-    """The calendar and the limits, loaded once for a piece of work (three small queries)."""
+    """The calendar and the limits, each loaded once for a piece of work, when first used
+    (two small queries for the calendar, one for the limits): a page that shows no open
+    deadline reads neither."""
 
     def __init__(self, calendar: WorkingCalendar | None = None, limits: dict | None = None):
-        self.calendar = calendar or WorkingCalendar.load()
-        self.limits = limits or TimeLimit.current()
+        if calendar is not None:
+            self.calendar = calendar
+        if limits:
+            self.limits = limits
+
+    @cached_property
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar.load()
+
+    @cached_property
+    def limits(self) -> dict:
+        return TimeLimit.current()
+
+    def today(self) -> date:
+        """Today in Asia/Shanghai."""
+        return local_date(timezone.now())
 
     def after(self, moment: date | datetime, step: str) -> date:
         return self.calendar.add_working_days(moment, self.limits[step])

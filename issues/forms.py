@@ -24,7 +24,7 @@ from core.submissions import submission_key_input
 from core.templatetags.people import person_name
 from core.widgets import DateInput
 
-from .models import Issue, ProvincialMeeting, Reply
+from .models import DeadlineExtension, Issue, IssueReturn, ProvincialMeeting, Reply, ReturnReason
 from .transitions import TRANSITIONS
 
 Role = Membership.Role
@@ -215,9 +215,136 @@ class ReopenForm(TransitionForm):
         return data
 
 
+class NoteInValues(TransitionForm):
+    """A form whose ``note`` is the action's own text (apply_transition's ``note``)."""
+
+    def values(self) -> dict:
+        data = super().values()
+        data.pop("note", None)
+        return data
+
+
+class SignForForm(TransitionForm):
+    name = "sign_for"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.confirmation = _(
+            "The branch takes this issue on; its plan and rectification deadlines are "
+            "counted from now in working days."
+        )
+        if self.issue.deadline:
+            self.confirmation = _(
+                "The branch takes this issue on; the provincial decision's deadline, {date}, stays."
+            ).format(date=self.issue.deadline.isoformat())
+
+
+class ReturnForm(NoteInValues):
+    name = "return"
+
+    reason = forms.ModelChoiceField(
+        label=_("Reason for returning it"), queryset=ReturnReason.objects.none()
+    )
+    note = forms.CharField(label=_("Explanation"), widget=_textarea(3), max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = ReturnReason.objects.filter(is_active=True)
+        if self.issue.sign_deadline:
+            self.fields["reason"].help_text = _(
+                "Returned until {date}; the provincial office then rules, and its ruling is final."
+            ).format(date=self.issue.sign_deadline.isoformat())
+
+
+class RuleReturnForm(NoteInValues):
+    name = "rule_return"
+
+    ruling = forms.ChoiceField(
+        label=_("Ruling"), choices=IssueReturn.Ruling.choices, widget=forms.RadioSelect
+    )
+    responsible = PersonChoiceField(
+        label=_("New responsible person"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("For a reassignment: someone of the issue's branch."),
+    )
+    note = forms.CharField(label=_("Grounds of the ruling"), widget=_textarea(3), max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = branch_workers(self.issue.branch_id)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("ruling") == IssueReturn.Ruling.REASSIGN and not data.get("responsible"):
+            self.add_error("responsible", _("Name the new responsible person."))
+        if data.get("ruling") == IssueReturn.Ruling.INSIST:
+            data["responsible"] = None
+        return data
+
+
+def _later_than_deadline(form) -> None:
+    field = form.fields["new_deadline"]
+    if form.issue.deadline:
+        field.widget.attrs["min"] = form.issue.deadline.isoformat()
+        field.help_text = _("Now due by {date}.").format(date=form.issue.deadline.isoformat())
+
+
+class RequestExtensionForm(TransitionForm):
+    name = "request_extension"
+
+    new_deadline = forms.DateField(label=_("New deadline asked for"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Why more time is needed"), widget=_textarea(3), max_length=5000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _later_than_deadline(self)
+
+
+class DecideExtensionForm(NoteInValues):
+    name = "decide_extension"
+
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (DeadlineExtension.Status.APPROVED, _("Approve: the deadline moves")),
+            (DeadlineExtension.Status.REFUSED, _("Refuse: the deadline stays")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), widget=_textarea(2), max_length=5000, required=False)
+
+
+class OfficeExtendForm(TransitionForm):
+    name = "office_extend"
+
+    new_deadline = forms.DateField(label=_("New deadline"), widget=DateInput)
+    reason = forms.CharField(label=_("Reason"), widget=_textarea(3), max_length=5000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _later_than_deadline(self)
+
+
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     form.name: form
-    for form in (PlanForm, FixNowForm, EscalateForm, DecideForm, VerifyForm, AnswerForm, ReopenForm)
+    for form in (
+        PlanForm,
+        FixNowForm,
+        EscalateForm,
+        DecideForm,
+        VerifyForm,
+        AnswerForm,
+        ReopenForm,
+        SignForForm,
+        ReturnForm,
+        RuleReturnForm,
+        RequestExtensionForm,
+        DecideExtensionForm,
+        OfficeExtendForm,
+    )
 }
 
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -27,21 +29,26 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from branches import rules as branch_rules
 from branches.models import Membership
 from branches.scoping import membership_of
 from outreach.models import UNDISPOSED, UNREPLIED, FeedbackItem
 
 from .models import (
+    DeadlineExtension,
     Escalation,
     Instruction,
     Issue,
     IssueEvent,
     IssueEvidence,
+    IssueReturn,
     ProvincialDecision,
     ProvincialMeeting,
     Reply,
     ReplyDraft,
+    decided_condition,
     overdue_condition,
+    overdue_cutoff,
 )
 
 # --- the home page's counts and short lists -----------------------------------------------
@@ -228,6 +235,65 @@ def drafts_sent_back_to(user) -> QuerySet[ReplyDraft]:
     )
 
 
+def issues_to_sign_for(user) -> QuerySet[Issue]:
+    """Issues given to the user's branch that wait for its signature (签收), no return of
+    them waiting for a ruling: the nearest sign-for deadline first."""
+    return (
+        _issue_rows(user)
+        .filter(branch_id=_branch_id(user), signed_at__isnull=True)
+        .filter(state__in=(Issue.State.COLLECTED, Issue.State.RECTIFYING))
+        .exclude(Exists(IssueReturn.objects.awaiting_ruling().filter(issue=OuterRef("pk"))))
+        .order_by(F("sign_deadline").asc(nulls_last=True), "assigned_at", "id")
+    )
+
+
+def returns_awaiting_ruling(user) -> QuerySet[IssueReturn]:
+    """Returns (退单) waiting for the provincial office's ruling, oldest first."""
+    return (
+        IssueReturn.objects.visible_to(user)
+        .awaiting_ruling()
+        .filter(issue__in=Issue.objects.visible_to(user).counted().values("pk"))
+        .select_related("issue", "issue__branch", "reason", "returned_by")
+        .order_by("returned_at", "id")
+    )
+
+
+def _pending_extensions(user, today=None, calendar=None):
+    return (
+        DeadlineExtension.objects.visible_to(user)
+        .pending()
+        .filter(issue__in=Issue.objects.visible_to(user).counted().values("pk"))
+        .annotate(
+            issue_decided=Exists(
+                ProvincialDecision.objects.filter(escalation__issue=OuterRef("issue"))
+            ),
+            issue_overdue=ExpressionWrapper(
+                Q(
+                    issue__deadline__lt=overdue_cutoff(today, 1, calendar),
+                    issue__state__in=Issue.UNRECTIFIED_STATES,
+                ),
+                output_field=BooleanField(),
+            ),
+        )
+        .select_related("issue", "issue__branch", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def extensions_to_decide(user, today=None, calendar=None) -> QuerySet[DeadlineExtension]:
+    """Extension requests (延期) waiting for the user's decision: a branch lead's, of the
+    branch's issues not decided by the province and not overdue, asked by someone else;
+    the office's, of issues the province decided or overdue ones. Oldest first."""
+    pending = _pending_extensions(user, today, calendar)
+    if branch_rules.is_provincial_office(user):
+        return pending.filter(Q(issue_decided=True) | Q(issue_overdue=True))
+    if branch_rules.role_of(user) != Membership.Role.LEAD:
+        return pending.none()
+    return pending.filter(
+        issue__branch_id=_branch_id(user), issue_decided=False, issue_overdue=False
+    ).exclude(requested_by=user)
+
+
 def _branch_id(user) -> int | None:
     membership = membership_of(user)  # cached on the user: no query after the first
     return membership.branch_id if membership else None
@@ -251,12 +317,24 @@ def issues_for_page(user) -> QuerySet[Issue]:
             "verified_by",
             "created_by",
             "merged_into",
+            "signed_by",
         )
         .annotate(
             has_evidence=Exists(IssueEvidence.objects.filter(**of_issue)),
             has_escalations=Exists(Escalation.objects.filter(**of_issue)),
             has_instructions=Exists(Instruction.objects.filter(**of_issue)),
             has_merged=Exists(Issue.objects.filter(merged_into=OuterRef("pk"))),
+            # The clock's actions depend on these (issues.transitions reads them here).
+            has_returns=Exists(IssueReturn.objects.filter(**of_issue)),
+            return_awaiting=Exists(IssueReturn.objects.filter(**of_issue, ruling="")),
+            return_insisted=Exists(
+                IssueReturn.objects.filter(**of_issue, ruling=IssueReturn.Ruling.INSIST)
+            ),
+            has_extensions=Exists(DeadlineExtension.objects.filter(**of_issue)),
+            pending_extension_by=Subquery(
+                DeadlineExtension.objects.pending().filter(**of_issue).values("requested_by")[:1]
+            ),
+            was_decided=decided_condition(),
         )
     )
 
@@ -271,6 +349,8 @@ class IssuePageRows:
     evidence: list[IssueEvidence]
     merged_issues: list[Issue]
     events: list[IssueEvent]
+    returns: list[IssueReturn]
+    extensions: list[DeadlineExtension]
 
 
 def issue_page_rows(issue: Issue) -> IssuePageRows:
@@ -315,6 +395,18 @@ def issue_page_rows(issue: Issue) -> IssuePageRows:
             IssueEvent.objects.filter(issue=issue)
             .select_related("actor")
             .order_by("created_at", "id")
+        ),
+        returns=section(
+            "has_returns",
+            IssueReturn.objects.filter(issue=issue)
+            .select_related("reason", "returned_by", "ruled_by")
+            .order_by("returned_at", "id"),
+        ),
+        extensions=section(
+            "has_extensions",
+            DeadlineExtension.objects.filter(issue=issue)
+            .select_related("requested_by", "decided_by")
+            .order_by("requested_at", "id"),
         ),
     )
 

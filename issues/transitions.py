@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,11 +28,20 @@ from django.utils.translation import gettext_lazy
 from branches import rules as branch_rules
 from branches.models import Membership
 from branches.scoping import membership_of, scope_of
+from core.templatetags.people import person_name
 from outreach.models import UNREPLIED
 
 from . import signals
 from .clock import Clock
-from .models import Escalation, Issue, IssueEvent, ProvincialDecision
+from .models import (
+    DeadlineExtension,
+    Escalation,
+    Issue,
+    IssueEvent,
+    IssueReturn,
+    ProvincialDecision,
+    ReturnReason,
+)
 
 State = Issue.State
 Role = Membership.Role
@@ -60,6 +69,13 @@ class Transition:
     #: Offered only when this also holds (beyond state and role): e.g. "signed for".
     when: Callable[[Issue], bool] | None = field(default=None, compare=False)
     event_kind: str = IssueEvent.Kind.TRANSITION
+    #: Beyond role and scope, who of that role may (the responsible person, not the one who
+    #: asked...): ``who(user, issue)``. A False is a refusal of the person, like a role's.
+    who: Callable[..., bool] | None = field(default=None, compare=False)
+    #: The timeline's words for what was done (dates before and after...), written after
+    #: ``apply``: ``describe(issue, values, before)``, ``before`` the issue's deadline and
+    #: responsible person before it; the user's note follows them.
+    describe: Callable[..., str] | None = field(default=None, compare=False)
 
 
 # --- guards and effects -------------------------------------------------------------------
@@ -204,6 +220,292 @@ def _apply_reopen(issue, actor, **_unused) -> list[str]:
     ]
 
 
+# --- sign-for, return, extension (the clock, docs/clock.md) ---------------------------------
+#
+# These actions keep the state (``target`` None). What they depend on besides the issue's
+# row (a return awaiting a ruling, a pending extension, a provincial decision) is read from
+# the page's annotations when the issue came from ``selectors.issues_for_page``, else asked
+# of the database (under apply_transition's row lock, always asked).
+
+_UNKNOWN = object()
+
+
+def clock_of(issue: Issue) -> Clock:
+    """The clock checks on ``issue`` use: the page's (``issue._clock``), else one of its own
+    (its calendar and limits read once, when first needed)."""
+    clock = getattr(issue, "_clock", None)
+    if clock is None:
+        clock = issue._clock = Clock()
+    return clock
+
+
+def _known(issue: Issue, annotation: str, ask: Callable[[], object]):
+    value = getattr(issue, annotation, _UNKNOWN)
+    return ask() if value is _UNKNOWN else value
+
+
+def return_awaiting_ruling(issue: Issue) -> bool:
+    return _known(issue, "return_awaiting", lambda: issue.returns.awaiting_ruling().exists())
+
+
+def return_insisted(issue: Issue) -> bool:
+    """The office ruled "insist" on a return of this issue: final, no return again."""
+    return _known(
+        issue,
+        "return_insisted",
+        lambda: issue.returns.filter(ruling=IssueReturn.Ruling.INSIST).exists(),
+    )
+
+
+def pending_extension_requester(issue: Issue) -> int | None:
+    """Who asked for the extension waiting for a decision (None when none waits)."""
+    return _known(
+        issue,
+        "pending_extension_by",
+        lambda: issue.extensions.pending().values_list("requested_by", flat=True).first(),
+    )
+
+
+def decided_by_the_province(issue: Issue) -> bool:
+    return _known(
+        issue,
+        "was_decided",
+        lambda: ProvincialDecision.objects.filter(escalation__issue=issue).exists(),
+    )
+
+
+def is_late(issue: Issue) -> bool:
+    """Overdue by working days (past the deadline by at least one, not rectified)."""
+    if not issue.deadline or issue.state not in Issue.UNRECTIFIED_STATES:
+        return False
+    return issue.is_overdue(calendar=clock_of(issue).calendar)
+
+
+def awaits_signature(issue: Issue) -> bool:
+    """Given to the branch, not signed for, and no return of it waiting for a ruling."""
+    return issue.signed_at is None and not return_awaiting_ruling(issue)
+
+
+def may_be_returned(issue: Issue) -> bool:
+    """Awaiting signature, within the sign-for limit (to the end of its last working day),
+    and the office has not insisted on it before."""
+    if not awaits_signature(issue) or return_insisted(issue):
+        return False
+    return issue.sign_deadline is None or clock_of(issue).today() <= issue.sign_deadline
+
+
+def may_ask_for_extension(issue: Issue) -> bool:
+    """Signed, with a deadline not passed yet (in working days), none pending."""
+    return (
+        is_signed(issue)
+        and issue.deadline is not None
+        and pending_extension_requester(issue) is None
+        and not is_late(issue)
+    )
+
+
+def has_pending_extension(issue: Issue) -> bool:
+    return pending_extension_requester(issue) is not None
+
+
+def may_be_extended_by_the_office(issue: Issue) -> bool:
+    """Overdue (only the office extends it now), none pending."""
+    return is_signed(issue) and pending_extension_requester(issue) is None and is_late(issue)
+
+
+def office_decides_extension(issue: Issue) -> bool:
+    """The province decided the issue, or it is overdue: the office decides its extension."""
+    return decided_by_the_province(issue) or is_late(issue)
+
+
+def _responsible_or_lead(user, issue: Issue) -> bool:
+    return issue.responsible_id == user.pk or branch_rules.leads_branch(user, issue.branch_id)
+
+
+def _decides_extension(user, issue: Issue) -> bool:
+    if office_decides_extension(issue):
+        return branch_rules.is_provincial_office(user)
+    # The branch lead, not the one who asked (a lead's own request goes to another lead).
+    return (
+        branch_rules.leads_branch(user, issue.branch_id)
+        and pending_extension_requester(issue) != user.pk
+    )
+
+
+def _may_name(person, issue: Issue) -> bool:
+    return (
+        person is not None
+        and getattr(person, "is_active", False)
+        and branch_rules.works_in_branch(person, issue.branch_id)
+    )
+
+
+def _apply_sign_for(issue, actor, **_unused) -> list[str]:
+    now = timezone.now()
+    issue.signed_at = now
+    issue.signed_by = actor
+    # A provincial decision's explicit deadline (kept in issue.deadline) wins.
+    fields = clock_of(issue).signed(issue, now, explicit_deadline=issue.deadline)
+    return ["signed_at", "signed_by", *fields]
+
+
+def _describe_sign_for(issue, values, before) -> str:
+    parts = []
+    if issue.plan_deadline and issue.state == State.COLLECTED:
+        parts.append(_("Plan by {date}.").format(date=issue.plan_deadline.isoformat()))
+    if issue.deadline:
+        parts.append(_("Rectify by {date}.").format(date=issue.deadline.isoformat()))
+    return " ".join(parts)
+
+
+def _apply_return(issue, actor, *, reason, note="", **_unused) -> list[str]:
+    if (
+        not isinstance(reason, ReturnReason)
+        or not ReturnReason.objects.filter(pk=reason.pk, is_active=True).exists()
+    ):
+        raise ValidationError({"reason": _("Choose a reason from the office's list.")})
+    IssueReturn.objects.create(issue=issue, reason=reason, note=note, returned_by=actor)
+    return []
+
+
+def _describe_return(issue, values, before) -> str:
+    return _("Reason: {reason}").format(reason=values["reason"])
+
+
+def _apply_rule_return(issue, actor, *, ruling, responsible=None, note="", **_unused):
+    awaiting = issue.returns.awaiting_ruling().select_for_update().first()
+    if awaiting is None:
+        raise StaleTransition(_("No return of this issue waits for a ruling."), code="stale")
+    fields = []
+    if ruling == IssueReturn.Ruling.REASSIGN:
+        if not _may_name(responsible, issue):
+            raise ValidationError(
+                {
+                    "responsible": _(
+                        "Name someone of the issue's branch: its opinions are that branch's."
+                    )
+                }
+            )
+        if responsible.pk == issue.responsible_id:
+            raise ValidationError(
+                {"responsible": _("Name another person than the one responsible now.")}
+            )
+        issue.responsible = responsible
+        fields.append("responsible")
+    elif ruling != IssueReturn.Ruling.INSIST:
+        raise ValidationError({"ruling": _("Choose a ruling.")})
+    awaiting.ruling = ruling
+    awaiting.ruling_note = note
+    awaiting.ruled_by = actor
+    awaiting.ruled_at = timezone.now()
+    awaiting.save(update_fields=["ruling", "ruling_note", "ruled_by", "ruled_at"])
+    # Given to the branch again: it signs for it within a new sign-for limit.
+    return [*fields, *clock_of(issue).given_to_branch(issue, awaiting.ruled_at)]
+
+
+def _describe_rule_return(issue, values, before) -> str:
+    if values["ruling"] == IssueReturn.Ruling.REASSIGN:
+        return _("Reassigned to {person}; to be signed for by {date}.").format(
+            person=person_name(values["responsible"]), date=issue.sign_deadline.isoformat()
+        )
+    return _("Insisted: the branch handles it; to be signed for by {date}.").format(
+        date=issue.sign_deadline.isoformat()
+    )
+
+
+def _check_new_deadline(issue: Issue, new_deadline) -> None:
+    today = clock_of(issue).today()
+    if new_deadline is None or new_deadline <= issue.deadline:
+        raise ValidationError(
+            {
+                "new_deadline": _(
+                    "The new deadline must be after the current one ({date})."
+                ).format(date=issue.deadline.isoformat())
+            }
+        )
+    if new_deadline < today:
+        raise ValidationError({"new_deadline": _("The new deadline cannot be in the past.")})
+    if new_deadline > today + MAX_EXTENSION:
+        raise ValidationError({"new_deadline": _("The new deadline is more than a year away.")})
+
+
+def _apply_request_extension(issue, actor, *, new_deadline, reason, **_unused) -> list[str]:
+    _check_new_deadline(issue, new_deadline)
+    DeadlineExtension.objects.create(
+        issue=issue,
+        old_deadline=issue.deadline,
+        new_deadline=new_deadline,
+        reason=reason,
+        requested_by=actor,
+    )
+    return []
+
+
+def _describe_request_extension(issue, values, before) -> str:
+    return _("Deadline {old} → {new} asked for: {reason}").format(
+        old=issue.deadline.isoformat(),
+        new=values["new_deadline"].isoformat(),
+        reason=values["reason"],
+    )
+
+
+def _apply_decide_extension(issue, actor, *, outcome, note="", **_unused) -> list[str]:
+    pending = issue.extensions.pending().select_for_update().first()
+    if pending is None:
+        raise StaleTransition(_("No extension request waits for a decision."), code="stale")
+    if outcome not in (DeadlineExtension.Status.APPROVED, DeadlineExtension.Status.REFUSED):
+        raise ValidationError({"outcome": _("Approve or refuse the request.")})
+    pending.status = outcome
+    pending.decided_by = actor
+    pending.decided_at = timezone.now()
+    pending.decision_note = note
+    pending.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    issue._decided_extension = pending
+    if outcome == DeadlineExtension.Status.APPROVED:
+        issue.deadline = pending.new_deadline
+        return ["deadline"]
+    return []
+
+
+def _describe_decide_extension(issue, values, before) -> str:
+    pending = issue._decided_extension
+    if pending.status == DeadlineExtension.Status.APPROVED:
+        text = _("Extension approved: deadline {old} → {new}.")
+    else:
+        text = _("Extension refused: the deadline stays {old} (asked for {new}).")
+    return text.format(old=before["deadline"].isoformat(), new=pending.new_deadline.isoformat())
+
+
+def _apply_office_extend(issue, actor, *, new_deadline, reason, **_unused) -> list[str]:
+    _check_new_deadline(issue, new_deadline)
+    now = timezone.now()
+    DeadlineExtension.objects.create(
+        issue=issue,
+        old_deadline=issue.deadline,
+        new_deadline=new_deadline,
+        reason=reason,
+        requested_by=actor,
+        requested_at=now,
+        status=DeadlineExtension.Status.APPROVED,
+        decided_by=actor,
+        decided_at=now,
+    )
+    issue.deadline = new_deadline
+    return ["deadline"]
+
+
+def _describe_office_extend(issue, values, before) -> str:
+    return _("Extended by the office: deadline {old} → {new}. {reason}").format(
+        old=before["deadline"].isoformat(), new=issue.deadline.isoformat(), reason=values["reason"]
+    )
+
+
+#: How far an extension may reach from today.
+MAX_EXTENSION = timedelta(days=366)
+#: Where an issue given to the branch may wait for signing, and be worked on with a deadline.
+SIGNING_STATES = frozenset({State.COLLECTED, State.RECTIFYING})
+
+
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
@@ -280,6 +582,85 @@ TRANSITIONS: dict[str, Transition] = {
             apply=_apply_reopen,
             button_class="btn-outline-danger",
         ),
+        Transition(
+            "sign_for",
+            gettext_lazy("Sign for it (签收)"),
+            SIGNING_STATES,
+            None,
+            BRANCH_WORKERS,
+            apply=_apply_sign_for,
+            when=awaits_signature,
+            event_kind=IssueEvent.Kind.SIGNED,
+            describe=_describe_sign_for,
+            button_class="btn-success",
+        ),
+        Transition(
+            "return",
+            gettext_lazy("Return it (退单)"),
+            SIGNING_STATES,
+            None,
+            BRANCH_WORKERS,
+            required=("reason", "note"),
+            apply=_apply_return,
+            when=may_be_returned,
+            event_kind=IssueEvent.Kind.RETURNED,
+            describe=_describe_return,
+            button_class="btn-outline-danger",
+        ),
+        Transition(
+            "rule_return",
+            gettext_lazy("Rule on the return"),
+            SIGNING_STATES,
+            None,
+            frozenset({Role.OFFICE}),
+            required=("ruling", "note"),
+            apply=_apply_rule_return,
+            when=return_awaiting_ruling,
+            event_kind=IssueEvent.Kind.RETURN_RULED,
+            describe=_describe_rule_return,
+            button_class="btn-warning",
+        ),
+        Transition(
+            "request_extension",
+            gettext_lazy("Ask for an extension (延期)"),
+            SIGNING_STATES,
+            None,
+            BRANCH_WORKERS,
+            required=("new_deadline", "reason"),
+            apply=_apply_request_extension,
+            when=may_ask_for_extension,
+            who=_responsible_or_lead,
+            event_kind=IssueEvent.Kind.EXTENSION_REQUESTED,
+            describe=_describe_request_extension,
+            button_class="btn-outline-secondary",
+        ),
+        Transition(
+            "decide_extension",
+            gettext_lazy("Decide on the extension"),
+            SIGNING_STATES | {State.ESCALATED},
+            None,
+            frozenset({Role.LEAD, Role.OFFICE}),
+            required=("outcome",),
+            apply=_apply_decide_extension,
+            when=has_pending_extension,
+            who=_decides_extension,
+            event_kind=IssueEvent.Kind.EXTENSION_DECIDED,
+            describe=_describe_decide_extension,
+            button_class="btn-warning",
+        ),
+        Transition(
+            "office_extend",
+            gettext_lazy("Extend the overdue deadline"),
+            SIGNING_STATES,
+            None,
+            frozenset({Role.OFFICE}),
+            required=("new_deadline", "reason"),
+            apply=_apply_office_extend,
+            when=may_be_extended_by_the_office,
+            event_kind=IssueEvent.Kind.EXTENSION_DECIDED,
+            describe=_describe_office_extend,
+            button_class="btn-outline-secondary",
+        ),
     )
 }
 
@@ -295,8 +676,11 @@ def role_may(user, transition: Transition, issue: Issue) -> bool:
     if membership is None or membership.role not in transition.roles:
         return False
     if membership.role in BRANCH_WORKERS:
-        return branch_rules.works_in_branch(user, issue.branch_id)
-    return scope_of(user).all_branches
+        if not branch_rules.works_in_branch(user, issue.branch_id):
+            return False
+    elif not scope_of(user).all_branches:
+        return False
+    return transition.who is None or transition.who(user, issue)
 
 
 def available_transitions(user, issue: Issue) -> list[Transition]:
@@ -370,7 +754,8 @@ def apply_transition(
             )
         if transition.guard:
             transition.guard(issue)
-        changed = transition.apply(issue, actor, **values) if transition.apply else []
+        before = {"deadline": issue.deadline, "responsible_id": issue.responsible_id}
+        changed = transition.apply(issue, actor, note=note, **values) if transition.apply else []
         from_state = issue.state
         if transition.target is not None:
             issue.state = transition.target
@@ -381,7 +766,11 @@ def apply_transition(
             kind=transition.event_kind,
             from_state=from_state if transition.target else "",
             to_state=transition.target or "",
-            note=note or _event_note(name, values),
+            note=(
+                "\n".join(filter(None, [transition.describe(issue, values, before), note]))
+                if transition.describe
+                else note or _event_note(name, values)
+            ),
             actor=actor,
         )
         # Told only once the move is committed (a caller may hold a larger transaction).

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from branches.models import Membership
 from branches.services import liaison_set
@@ -243,8 +244,23 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
     event = IssueEventFactory(issue=issue, kind=IssueEvent.Kind.CREATED, note="", actor=staff)
     import_batch = ImportBatchFactory(branch=branch, campaign=campaign, uploaded_by=staff)
     notification = NotificationFactory(recipient=staff, issue=issue)
-    issue_return = IssueReturnFactory(issue=issue, reason=ReturnReasonFactory(), returned_by=lead)
-    extension = DeadlineExtensionFactory(issue=issue, requested_by=staff)
+    # Returned when the province gave it back, the office insisted, the branch signed.
+    issue_return = IssueReturnFactory(
+        issue=issue,
+        reason=ReturnReasonFactory(),
+        returned_by=lead,
+        ruling="insist",
+        ruling_note="职责明确，请签收办理",
+        ruled_by=office,
+        ruled_at=timezone.now(),
+    )
+    extension = DeadlineExtensionFactory(
+        issue=issue,
+        requested_by=staff,
+        status="approved",
+        decided_by=lead,
+        decided_at=timezone.now(),
+    )
     supervision_notice = SupervisionNoticeFactory(issue=issue, issued_by=office)
     reply_draft = ReplyDraftFactory(feedback_item=feedback, drafted_by=staff)
     # The calendar is the province's, not a branch's: a day per branch only gives the

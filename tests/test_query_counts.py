@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Membership
-from issues.models import Issue, IssueEvent
+from issues.models import DeadlineExtension, Issue, IssueEvent, IssueReturn, ReturnReason
 from tests.factories import (
     ActivityAttachmentFactory,
     ActivityFactory,
@@ -250,8 +250,11 @@ def test_issue_list_filtered_by_the_office(client, world, office, rows, django_a
 def queues_of(world, staff, lead, office, leader, rows: int) -> None:
     """``rows`` rows in every section of "my work" for A's staff and lead, the office and
     the leader: issues they are responsible for, rectification to verify, rectified issues
-    waiting for replies, instructions to acknowledge and escalations to decide."""
+    waiting for replies, instructions to acknowledge and escalations to decide; issues to
+    sign for, returns to rule on, extension requests to decide (the lead's: a branch
+    issue's; the office's: an overdue issue's)."""
     a = world.a
+    reason = ReturnReason.objects.get_or_create(name="非本单位职责")[0]
 
     def issue(**fields):
         items = FeedbackItemFactory.create_batch(2, activity=a.activity, enterprise=a.enterprise)
@@ -271,16 +274,34 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
         InstructionFactory(issue=a.issue, author=leader)
         escalated = issue(state=State.ESCALATED, responsible=UserFactory())
         EscalationFactory(issue=escalated, requested_by=lead)
+        issue(state=State.RECTIFYING, signed_at=None, sign_deadline=today() + timedelta(days=7))
+        returned = issue(state=State.RECTIFYING, signed_at=None)
+        IssueReturn.objects.create(issue=returned, reason=reason, note="退回", returned_by=staff)
+        for days in (30, -30):  # the lead's to decide, then the office's (overdue)
+            late = issue(
+                state=State.RECTIFYING,
+                responsible=UserFactory(),
+                deadline=today() + timedelta(days),
+            )
+            DeadlineExtension.objects.create(
+                issue=late,
+                old_deadline=late.deadline,
+                new_deadline=today() + timedelta(days=60),
+                reason="等待检测报告",
+                requested_by=staff,
+            )
 
 
 # session, user, membership; one query per section, each row's issue, branch, category,
 # responsible and counts joined or annotated (staff: responsible, replies, opinions still
 # lacking a disposition or a reply (enterprise, category, issue joined), instructions;
 # the lead also verify; the office: escalations; the leader: their own instructions);
-# the bell's unread count; staff and leads, the office's calendar days (their rows say
-# how many working days are left), their replies sent back (opinion and enterprise,
-# reviewer joined); the lead also the replies waiting for their approval.
-MY_WORK = {"staff_a": 10, "lead_a": 12, "office": 5, "leader": 5}
+# the bell's unread count. The clock's queues: issues to sign for (staff and lead), returns
+# to rule on (the office), extension requests to decide (lead and office); for staff, leads
+# and the office, the office's calendar days, read once (deadlines count working days).
+# Replies sent back to their author (staff and lead: opinion and enterprise, reviewer
+# joined); the lead also the replies waiting for their approval.
+MY_WORK = {"staff_a": 11, "lead_a": 14, "office": 8, "leader": 5}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -350,24 +371,25 @@ def issue_with(world, rows: int, *, state: str, office):
 # decision, its meeting and owner joined); instructions (author, acknowledged_by
 # joined); [staff and lead of the branch: the open issues it may be merged into, one
 # query for both "may it merge?" and the merge form's select]; evidence (uploaded_by
-# joined); issues merged into it; the timeline (actor joined); the bell's unread count.
+# joined); issues merged into it; the timeline (actor joined); the clock's returns and
+# extension requests (each with its people joined); the bell's unread count.
 # The transition forms add their pickers: "plan" the branch's people (collected, for its
 # staff and lead), "decide" the meetings and the decision owners (escalated, for the
-# office). With every section full, up to 14, over the page target of 12; a section the
+# office). With every section full, up to 16, over the page target of 12; a section the
 # issue has no rows in (the issue query says so) costs nothing: see the test below.
 ISSUE_DETAIL = {
-    (State.COLLECTED, "staff_a"): 14,
-    (State.COLLECTED, "lead_a"): 14,
-    (State.COLLECTED, "office"): 12,
-    (State.COLLECTED, "leader"): 12,
-    (State.ESCALATED, "staff_a"): 13,
-    (State.ESCALATED, "lead_a"): 13,
-    (State.ESCALATED, "office"): 14,
-    (State.ESCALATED, "leader"): 12,
-    (State.RECTIFYING, "staff_a"): 13,
-    (State.RECTIFYING, "lead_a"): 13,
-    (State.RECTIFYING, "office"): 12,
-    (State.RECTIFYING, "leader"): 12,
+    (State.COLLECTED, "staff_a"): 16,
+    (State.COLLECTED, "lead_a"): 16,
+    (State.COLLECTED, "office"): 14,
+    (State.COLLECTED, "leader"): 14,
+    (State.ESCALATED, "staff_a"): 15,
+    (State.ESCALATED, "lead_a"): 15,
+    (State.ESCALATED, "office"): 16,
+    (State.ESCALATED, "leader"): 14,
+    (State.RECTIFYING, "staff_a"): 15,
+    (State.RECTIFYING, "lead_a"): 15,
+    (State.RECTIFYING, "office"): 14,
+    (State.RECTIFYING, "leader"): 14,
 }
 
 

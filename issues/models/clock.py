@@ -93,7 +93,7 @@ class ReturnReason(TranslatedNameMixin, models.Model):
         ordering = ["sort_order", "id"]
 
     def __str__(self) -> str:
-        return self.display_name
+        return TranslatedNameMixin.__str__(self)
 
     @property
     def display_name(self) -> str:

@@ -18,8 +18,10 @@ from branches import rules as branch_rules
 from branches.mixins import ScopedFilterMixin
 from branches.scoping import membership_of
 from core.chips import filter_chips
+from workdays.calendar import WorkingCalendar
 
 from .. import rules, selectors
+from ..clock import Clock
 from ..filters import IssueFilter
 from ..forms import (
     TRANSITION_FORMS,
@@ -30,7 +32,7 @@ from ..forms import (
     ReplyForm,
 )
 from ..models import Issue
-from ..transitions import available_transitions
+from ..transitions import available_transitions, is_late
 
 State = Issue.State
 
@@ -69,6 +71,10 @@ def my_work(request):
     user = request.user
     role = branch_rules.role_of(user)
     is_branch_worker = branch_rules.is_branch_member(user)
+    if is_branch_worker or role == branch_rules.Role.OFFICE:
+        # The rows' deadlines count working days: the calendar is read once for the page,
+        # whatever rows there are (workdays.calendar keeps it for the request).
+        WorkingCalendar.load()
     sections = []
 
     def section(key, title, empty, queryset, kind="issues", hide_empty=False):
@@ -141,7 +147,29 @@ def my_work(request):
             selectors.instructions_to_acknowledge(user),
             kind="instructions",
         )
+    if is_branch_worker:
+        section(
+            "sign_for",
+            _("Issues waiting for our signature"),
+            _("No issue given to the branch waits to be signed for."),
+            selectors.issues_to_sign_for(user),
+        )
+    if role in (branch_rules.Role.LEAD, branch_rules.Role.OFFICE):
+        section(
+            "extensions",
+            _("Extension requests waiting for my decision"),
+            _("No extension request waits for you."),
+            selectors.extensions_to_decide(user),
+            kind="extensions",
+        )
     if role == branch_rules.Role.OFFICE:
+        section(
+            "returns",
+            _("Returned issues waiting for a ruling"),
+            _("No returned issue waits for a ruling."),
+            selectors.returns_awaiting_ruling(user),
+            kind="returns",
+        )
         section(
             "escalations",
             _("Escalations waiting for a decision"),
@@ -184,6 +212,8 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
     bound = bound or {}
     works_here = rules.works_on(user, issue)
     is_open = not issue.merged_into_id and not issue.withdrawn_at
+    # One clock for the page: its calendar is read once, and only if a deadline is open.
+    clock = issue._clock = Clock()
 
     transitions = available_transitions(user, issue)
     actions = []
@@ -251,5 +281,58 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
         "withdraw_open": "withdraw" in bound,
         "merged_issues": rows.merged_issues,
         "events": rows.events,
+        "overdue": is_late(issue),
+        "clock_rows": clock_rows(issue, clock),
+        "returns": rows.returns,
+        "extensions": rows.extensions,
+        "approved_extensions": sum(
+            1 for extension in rows.extensions if extension.status == "approved"
+        ),
     }
     return render(request, "issues/issue_detail.html", context, status=status)
+
+
+def clock_rows(issue: Issue, clock: Clock) -> list[dict]:
+    """The deadlines of the issue's steps, each with the working days left (negative:
+    overdue) while its step is open; a closed step shows its date only."""
+    rectified = issue.state not in Issue.UNRECTIFIED_STATES
+    steps = [
+        (
+            "sign",
+            _("Sign for by"),
+            issue.sign_deadline,
+            issue.signed_at is None and not rectified,
+        ),
+        (
+            "plan",
+            _("Plan by"),
+            issue.plan_deadline,
+            issue.signed_at is not None and issue.state == State.COLLECTED,
+        ),
+        ("rectify", _("Rectify by"), issue.deadline, issue.signed_at is not None and not rectified),
+        (
+            "reply",
+            _("Reply to every opinion by"),
+            issue.reply_deadline,
+            issue.state == State.RECTIFIED,
+        ),
+    ]
+    rows = []
+    for key, label, deadline, running in steps:
+        if deadline is None:
+            continue
+        left = clock.working_days_left(deadline) if running and is_open_issue(issue) else None
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "deadline": deadline,
+                "left": left,
+                "overdue": None if left is None else -left,
+            }
+        )
+    return rows
+
+
+def is_open_issue(issue: Issue) -> bool:
+    return not issue.merged_into_id and not issue.withdrawn_at

@@ -192,3 +192,44 @@ def test_plan_and_fix_now_racing_from_collected_one_wins(branch_a, staff_a, lead
         assert (event.from_state, event.to_state) == (State.COLLECTED, issue.state)
     # Not asserted: which one wins is up to the scheduler (often the same one every round).
     assert winners <= {"plan", "fix_now"}
+
+
+def issue_given_to(branch):
+    """A's issue as a provincial decision leaves it: given to the branch, not signed for."""
+    issue = collected_issue(branch)
+    Issue.objects.filter(pk=issue.pk).update(
+        state=State.RECTIFYING,
+        signed_at=None,
+        sign_deadline=timezone.localdate() + timedelta(days=7),
+    )
+    issue.refresh_from_db()
+    return issue
+
+
+def test_two_sign_fors_at_once_record_one_signature(branch_a, staff_a, lead_a):
+    for round_ in range(ROUNDS):
+        issue = issue_given_to(branch_a)
+        outcomes = race(issue, ("sign_for", staff_a, {}), ("sign_for", lead_a, {}))
+        assert kinds(outcomes) == ["ok", "stale"], (round_, outcomes)
+        winner = staff_a if outcomes[0][0] == "ok" else lead_a
+        issue.refresh_from_db()
+        assert issue.signed_by == winner
+        events = IssueEvent.objects.filter(issue=issue, kind=IssueEvent.Kind.SIGNED)
+        assert list(events.values_list("actor", flat=True)) == [winner.pk], round_
+
+
+def test_sign_for_and_return_at_once_one_wins(branch_a, staff_a, lead_a):
+    from issues.models import IssueReturn, ReturnReason
+
+    reason = ReturnReason.objects.get_or_create(name="非本单位职责")[0]
+    for round_ in range(ROUNDS):
+        issue = issue_given_to(branch_a)
+        outcomes = race(
+            issue,
+            ("sign_for", staff_a, {}),
+            ("return", lead_a, {"reason": reason, "note": "不属于本分院"}),
+        )
+        assert kinds(outcomes) == ["ok", "stale"], (round_, outcomes)
+        issue.refresh_from_db()
+        returned = IssueReturn.objects.filter(issue=issue).count()
+        assert (issue.signed_at is not None, returned) in {(True, 0), (False, 1)}, round_

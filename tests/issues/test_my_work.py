@@ -83,6 +83,7 @@ def test_branch_staff_see_their_issues_replies_and_instructions(client, world, w
             work["mine"], work["reported"], work["unreplied"], work["escalated"]
         ),
         "instructions": {world.a.issue.pk},
+        "sign_for": set(),
     }
 
 
@@ -96,6 +97,8 @@ def test_branch_lead_also_verifies(client, world, work, lead_a):
             work["mine"], work["reported"], work["unreplied"], work["escalated"]
         ),
         "instructions": {world.a.issue.pk},
+        "sign_for": set(),
+        "extensions": set(),
         # The world's reply of A's staff waiting for a lead's approval.
         "drafts_to_approve": {world.a.reply_draft.feedback_item_id},
     }
@@ -103,7 +106,11 @@ def test_branch_lead_also_verifies(client, world, work, lead_a):
 
 def test_provincial_office_sees_every_undecided_escalation(client, world, work, office):
     client.force_login(office)
-    assert sections(client) == {"escalations": {work["escalated"], work["escalated_b"]}}
+    assert sections(client) == {
+        "escalations": {work["escalated"], work["escalated_b"]},
+        "returns": set(),
+        "extensions": set(),
+    }
 
 
 def test_leader_sees_own_unacknowledged_instructions(client, world, work, leader):
@@ -129,6 +136,7 @@ def test_other_branches_work_is_not_shown(client, world, work, staff_b):
         "replies": set(),
         "opinions": unanswered(work["escalated_b"]),
         "instructions": {world.b.issue.pk},
+        "sign_for": set(),
     }
 
 

@@ -66,9 +66,33 @@ WORKFLOW: dict[str, tuple[frozenset[str], str, frozenset[str]]] = {
 }
 STATES = ("collected", "rectifying", "escalated", "rectified", "answered")
 
+#: Issue 12, the clock: actions that keep the state -> (from, who may, in the situation
+#: ``issue_ready_for`` makes). "An issue given to a branch ... waits to be signed for by
+#: someone of that branch"; "the branch may instead return it ... the office rules";
+#: "the responsible person asks for a new deadline" (staff A is responsible there; a
+#: branch lead may ask too); "the branch lead decides (the office, for an issue the
+#: province decided)" and not the one who asked; "an issue already overdue can only be
+#: extended by the office".
+WAITING = frozenset({"collected", "rectifying"})
+CLOCK: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "sign_for": (WAITING, BRANCH_OF_THE_ISSUE),
+    "return": (WAITING, BRANCH_OF_THE_ISSUE),
+    "rule_return": (WAITING, THE_OFFICE),
+    "request_extension": (WAITING, BRANCH_OF_THE_ISSUE),
+    # A request still waiting when the issue is escalated is decided all the same.
+    "decide_extension": (WAITING | {"escalated"}, ITS_LEAD),
+    "office_extend": (WAITING, THE_OFFICE),
+}
+
 
 def design_allows(persona: str, name: str) -> bool:
+    if name in CLOCK:
+        return persona in CLOCK[name][1]
     return persona in WORKFLOW[name][2]
+
+
+def sources_of(name: str) -> frozenset[str]:
+    return CLOCK[name][0] if name in CLOCK else WORKFLOW[name][0]
 
 
 def design_offers(persona: str, state: str) -> set[str]:
@@ -84,11 +108,15 @@ def design_offers(persona: str, state: str) -> set[str]:
 
 
 def test_the_code_has_exactly_the_moves_of_the_design():
-    assert set(TRANSITIONS) == set(WORKFLOW)
+    assert set(TRANSITIONS) == set(WORKFLOW) | set(CLOCK)
     for name, (sources, target, _who) in WORKFLOW.items():
         transition = TRANSITIONS[name]
         assert set(transition.sources) == set(sources), name
         assert transition.target == target, name
+    for name, (sources, _who) in CLOCK.items():
+        transition = TRANSITIONS[name]
+        assert set(transition.sources) == set(sources), name
+        assert transition.target is None, name
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -100,18 +128,34 @@ def test_the_buttons_and_the_role_check_follow_the_design(persona, personas, bra
         assert shown == design_offers(persona, state), state
     issue = IssueFactory(branch=branch_a)
     for name, transition in TRANSITIONS.items():
-        assert role_may(user, transition, issue) == design_allows(persona, name), name
+        if name not in CLOCK:
+            assert role_may(user, transition, issue) == design_allows(persona, name), name
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", CLOCK)
+def test_the_clock_buttons_follow_the_design(name, persona, personas, branch_a):
+    """A plain issue (signed for, no deadline) offers none of them; the issue ready for one
+    offers it to exactly the designed people."""
+    user = personas[persona]
+    issue, _state, _values = _attempt(name, personas, branch_a)
+    issue.refresh_from_db()
+    assert role_may(user, TRANSITIONS[name], issue) == design_allows(persona, name)
+    shown = {transition.name for transition in available_transitions(user, issue)}
+    assert (name in shown) == design_allows(persona, name)
+    plain = IssueFactory(branch=branch_a, state=sorted(CLOCK[name][0])[0])
+    assert name not in {transition.name for transition in available_transitions(user, plain)}
 
 
 def _attempt(name: str, personas, branch):
     """A's issue made ready for ``name`` in its first designed starting state."""
-    state = sorted(WORKFLOW[name][0])[0]
+    state = sorted(sources_of(name))[0]
     issue, values = issue_ready_for(name, state, branch=branch, personas=personas)
     return issue, state, values
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", WORKFLOW)
+@pytest.mark.parametrize("name", [*WORKFLOW, *CLOCK])
 def test_the_service_lets_exactly_the_designed_people_move(name, persona, personas, branch_a):
     issue, state, values = _attempt(name, personas, branch_a)
     actor = personas[persona]  # made before the snapshot: personas are made when named
@@ -125,7 +169,7 @@ def test_the_service_lets_exactly_the_designed_people_move(name, persona, person
         **values,
     }
     if design_allows(persona, name):
-        assert apply_transition(**move).state == WORKFLOW[name][1]
+        assert apply_transition(**move).state == (WORKFLOW[name][1] if name in WORKFLOW else state)
     else:
         with pytest.raises(PermissionDenied):
             apply_transition(**move)
@@ -145,7 +189,7 @@ def _form_data(values: dict) -> dict:
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", WORKFLOW)
+@pytest.mark.parametrize("name", [*WORKFLOW, *CLOCK])
 def test_the_action_page_lets_exactly_the_designed_people_move(
     client, name, persona, personas, branch_a
 ):
@@ -159,7 +203,8 @@ def test_the_action_page_lets_exactly_the_designed_people_move(
     issue.refresh_from_db()
     if design_allows(persona, name):
         assert response.status_code == 302
-        assert issue.state == WORKFLOW[name][1]
+        assert issue.state == (WORKFLOW[name][1] if name in WORKFLOW else state)
+        assert database_rows() != before
     else:
         assert response.status_code == (403 if persona in IN_SCOPE else 404)
         assert database_rows() == before

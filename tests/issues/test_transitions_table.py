@@ -9,8 +9,9 @@ apart, against a statement written from DESIGN.md (``test_permissions_from_desig
 
 Each issue is of branch A and is made ready for the transition tried (rectification
 reported for ``verify``, every opinion replied for ``answer``, an unsatisfied reply for
-``reopen``, an open escalation and a meeting for ``decide``), so a refusal can only come
-from state, role or scope.
+``reopen``, an open escalation and a meeting for ``decide``; for the clock's actions, which
+keep the state: not signed for yet, a return awaiting a ruling, a deadline to extend, a
+pending request, an overdue deadline), so a refusal can only come from state, role or scope.
 """
 
 from __future__ import annotations
@@ -23,7 +24,16 @@ from django.utils import timezone
 
 from branches.models import Membership
 from branches.scoping import membership_of
-from issues.models import Escalation, Issue, IssueEvent, ProvincialDecision, Reply
+from issues.models import (
+    DeadlineExtension,
+    Escalation,
+    Issue,
+    IssueEvent,
+    IssueReturn,
+    ProvincialDecision,
+    Reply,
+    ReturnReason,
+)
 from issues.transitions import (
     TRANSITIONS,
     StaleTransition,
@@ -60,8 +70,20 @@ PERSONAS = {
 }
 
 
+#: The clock's actions (issue 12): open only in a situation ``issue_ready_for`` makes (not
+#: on a plain signed issue without a deadline).
+CLOCK_ACTIONS = frozenset(
+    {"sign_for", "return", "rule_return", "request_extension", "decide_extension", "office_extend"}
+)
+#: Beyond role and branch, who may in that situation: the extension staff A asked for on a
+#: branch issue (not decided by the province, not overdue) is decided by A's lead alone.
+SITUATION_DECIDERS = {"decide_extension": frozenset({"lead_a"})}
+
+
 def role_allows(transition: Transition, persona: str) -> bool:
     """The persona's role may make the transition on an issue of branch A (state aside)."""
+    if transition.name in SITUATION_DECIDERS:
+        return persona in SITUATION_DECIDERS[transition.name]
     role, branch = PERSONAS[persona]
     if role not in transition.roles:
         return False
@@ -114,7 +136,45 @@ def issue_ready_for(name: str, state: str, *, branch, personas):
             replied_by=personas["staff_a"],
             satisfaction=Reply.Satisfaction.UNSATISFIED,
         )
+    elif name in CLOCK_ACTIONS:
+        values = clock_situation(name, issue, personas, today)
     return issue, values
+
+
+def clock_situation(name: str, issue: Issue, personas, today) -> dict:
+    """Make ``issue`` ready for the clock's action ``name``; its values."""
+    if name in ("sign_for", "return", "rule_return"):
+        # Given to the branch by the province, not signed for yet.
+        Issue.objects.filter(pk=issue.pk).update(
+            signed_at=None, signed_by=None, sign_deadline=today + timedelta(days=7)
+        )
+    reason = ReturnReason.objects.get_or_create(name="非本单位职责")[0]
+    if name == "return":
+        return {"reason": reason}
+    if name == "rule_return":
+        IssueReturn.objects.create(
+            issue=issue, reason=reason, note="不属于本分院", returned_by=personas["staff_a"]
+        )
+        return {"ruling": IssueReturn.Ruling.INSIST}
+    if name in ("request_extension", "decide_extension"):
+        Issue.objects.filter(pk=issue.pk).update(
+            deadline=today + timedelta(days=30), responsible=personas["staff_a"]
+        )
+    if name == "request_extension":
+        return {"new_deadline": today + timedelta(days=45), "reason": "需协调第三方检测机构"}
+    if name == "decide_extension":
+        DeadlineExtension.objects.create(
+            issue=issue,
+            old_deadline=today + timedelta(days=30),
+            new_deadline=today + timedelta(days=45),
+            reason="需协调第三方检测机构",
+            requested_by=personas["staff_a"],
+        )
+        return {"outcome": DeadlineExtension.Status.APPROVED}
+    if name == "office_extend":
+        Issue.objects.filter(pk=issue.pk).update(deadline=today - timedelta(days=30))
+        return {"new_deadline": today + timedelta(days=20), "reason": "省院同意延期"}
+    return {}
 
 
 def snapshot(issue: Issue) -> dict:
@@ -125,6 +185,8 @@ def snapshot(issue: Issue) -> dict:
         "events": list(IssueEvent.objects.filter(issue=issue).values_list("pk", flat=True)),
         "escalations": Escalation.objects.filter(issue=issue).count(),
         "decisions": ProvincialDecision.objects.count(),
+        "returns": list(IssueReturn.objects.filter(issue=issue).values()),
+        "extensions": list(DeadlineExtension.objects.filter(issue=issue).values()),
     }
 
 
@@ -168,15 +230,21 @@ def test_transition_by_persona_from_state(state, name, persona, personas, branch
     if expected_allowed(state, transition, persona):
         returned = attempt()
         issue.refresh_from_db()
-        assert issue.state == transition.target
-        assert returned.state == transition.target
+        target = transition.target or state  # the clock's actions keep the state
+        assert issue.state == target
+        assert returned.state == target
         new_events = list(IssueEvent.objects.filter(issue=issue).exclude(pk__in=before["events"]))
         assert len(new_events) == 1
         event = new_events[0]
-        assert event.kind == IssueEvent.Kind.TRANSITION
-        assert (event.from_state, event.to_state) == (state, transition.target)
+        assert event.kind == transition.event_kind
+        if transition.target is None:
+            assert (event.from_state, event.to_state) == ("", "")
+            assert event.note.endswith(NOTE)  # after what was done (dates, reason)
+        else:
+            assert event.kind == IssueEvent.Kind.TRANSITION
+            assert (event.from_state, event.to_state) == (state, transition.target)
+            assert event.note == NOTE
         assert event.actor_id == actor.pk
-        assert event.note == NOTE
     else:
         # A role or scope that may not is told so (403) whatever the state; a role that may,
         # from a state the transition does not start from, gets the stale-page refusal.
@@ -196,8 +264,18 @@ def test_available_transitions_are_exactly_the_allowed_ones(state, persona, pers
     expected = {
         name
         for name, transition in TRANSITIONS.items()
-        if expected_allowed(state, transition, persona)
+        if expected_allowed(state, transition, persona) and name not in CLOCK_ACTIONS
     }
     shown = [transition.name for transition in available_transitions(personas[persona], issue)]
     assert len(shown) == len(set(shown))
     assert set(shown) == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(CLOCK_ACTIONS))
+@pytest.mark.parametrize("state", STATES)
+def test_a_clock_action_is_offered_exactly_where_allowed(state, name, persona, personas, branch_a):
+    issue, _values = issue_ready_for(name, state, branch=branch_a, personas=personas)
+    issue.refresh_from_db()
+    shown = {transition.name for transition in available_transitions(personas[persona], issue)}
+    assert (name in shown) == expected_allowed(state, TRANSITIONS[name], persona)
