@@ -156,3 +156,48 @@ class UnreachableForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
+
+
+# --- replies waiting for approval ----------------------------------------------------------
+
+
+class DraftSendBackForm(forms.Form):
+    """A lead sends a reply back to its author, saying what to change."""
+
+    comment = forms.CharField(
+        label=_("What the author should change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class DraftResubmitForm(OpinionReplyForm):
+    """The author edits a reply sent back and submits it again (an attempt is recorded
+    as a reply of its own, so "not reachable" is not offered)."""
+
+    def __init__(self, *args, draft, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["seen_reply_id"]
+        if not self.is_bound:
+            for name in ("channel", "content", "replied_on", "satisfaction"):
+                self.initial[name] = getattr(draft, name)
+        satisfaction = self.fields["satisfaction"]
+        satisfaction.choices = [
+            choice
+            for choice in satisfaction.choices
+            if choice[0] != Reply.Satisfaction.NOT_REACHABLE
+        ]
+        satisfaction.help_text = ""
+        self.helper.layout = Layout(
+            Div(
+                Div("channel", css_class="col-sm-6"),
+                Div("replied_on", css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Field("content"),
+            Field("satisfaction"),
+        )

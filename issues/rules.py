@@ -37,3 +37,40 @@ def can_acknowledge(user, issue) -> bool:
 def can_record_meetings(user) -> bool:
     """The provincial office records provincial meetings and their decisions."""
     return user.is_authenticated and user.is_active and branch_rules.is_provincial_office(user)
+
+
+def can_review_draft(user, draft) -> bool:
+    """A lead of the opinion's branch approves a reply drafted for approval, or sends it
+    back; never its author (four eyes; the database refuses it too)."""
+    return (
+        branch_rules.leads_branch(user, draft.feedback_item.branch_id)
+        and draft.drafted_by_id != user.pk
+    )
+
+
+def can_resubmit_draft(user, draft) -> bool:
+    """The author of a draft sent back edits it and submits it again, while they still
+    work in the opinion's branch."""
+    return draft.drafted_by_id == user.pk and branch_rules.works_in_branch(
+        user, draft.feedback_item.branch_id
+    )
+
+
+def can_read_clock_settings(user) -> bool:
+    """The clock's settings (time limits, return reasons, which branches' replies need
+    approval) are read by the province: the office, institute leaders, administrators.
+    Branches see their effect (deadlines, the reasons offered) on their own pages."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (
+            user.is_superuser
+            or branch_rules.is_provincial_office(user)
+            or branch_rules.is_institute_leader(user)
+        )
+    )
+
+
+def can_edit_clock_settings(user) -> bool:
+    """The provincial office alone changes the clock's settings."""
+    return user.is_authenticated and user.is_active and branch_rules.is_provincial_office(user)

@@ -45,6 +45,7 @@ from .models import (
     ProvincialDecision,
     ProvincialMeeting,
     Reply,
+    ReplyDraft,
     SupervisionNotice,
     decided_condition,
     overdue_condition,
@@ -210,6 +211,29 @@ def instructions_unacknowledged_by_author(user) -> QuerySet[Instruction]:
         .filter(author=user, acknowledged_at__isnull=True)
         .select_related("issue", "issue__branch", "author")
         .order_by("created_at", "id")
+    )
+
+
+def drafts_to_approve(user) -> QuerySet[ReplyDraft]:
+    """Replies of the user's branch waiting for approval that the user may approve (a lead,
+    not their author), oldest first."""
+    return (
+        ReplyDraft.objects.visible_to(user)
+        .pending()
+        .filter(feedback_item__branch_id=_branch_id(user))
+        .exclude(drafted_by=user)
+        .select_related("feedback_item", "feedback_item__enterprise", "drafted_by")
+        .order_by("drafted_at", "id")
+    )
+
+
+def drafts_sent_back_to(user) -> QuerySet[ReplyDraft]:
+    """The user's replies a lead sent back, to edit and submit again, oldest first."""
+    return (
+        ReplyDraft.objects.visible_to(user)
+        .filter(status=ReplyDraft.Status.SENT_BACK, drafted_by=user)
+        .select_related("feedback_item", "feedback_item__enterprise", "reviewed_by")
+        .order_by("reviewed_at", "id")
     )
 
 
@@ -454,6 +478,16 @@ def opinion_replies(item: FeedbackItem) -> list[Reply]:
     """The replies and attempts of ``item`` (read through ``opinions_for_page``), oldest
     first."""
     return list(item.replies.select_related("replied_by").order_by("replied_on", "id"))
+
+
+def opinion_drafts(item: FeedbackItem) -> list[ReplyDraft]:
+    """The replies to ``item`` waiting for approval or sent back (not yet replies), oldest
+    first."""
+    return list(
+        item.reply_drafts.exclude(status=ReplyDraft.Status.APPROVED)
+        .select_related("drafted_by", "reviewed_by")
+        .order_by("drafted_at", "id")
+    )
 
 
 def newest_reply_id(items: Iterable[FeedbackItem]) -> int:

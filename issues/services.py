@@ -21,7 +21,15 @@ from outreach.models import UNREPLIED, FeedbackCategory, FeedbackItem
 
 from . import rules, signals
 from .clock import Clock
-from .models import Instruction, Issue, IssueEvent, IssueEvidence, ProvincialMeeting, Reply
+from .models import (
+    Instruction,
+    Issue,
+    IssueEvent,
+    IssueEvidence,
+    ProvincialMeeting,
+    Reply,
+    ReplyDraft,
+)
 
 State = Issue.State
 
@@ -268,6 +276,43 @@ def _reply_fields(channel, content, replied_on, satisfaction):
     return content
 
 
+def satisfaction_is_attempt(satisfaction: str) -> bool:
+    """A "not reachable" attempt never waits for approval, where the office asks for it:
+    it is no answer to the enterprise (nothing is said to anyone, no figure counts it as a
+    reply), only the record that someone tried, whose days let the lead close the opinion
+    as unreachable. So it is recorded at once, as before."""
+    return satisfaction == Reply.Satisfaction.NOT_REACHABLE
+
+
+def _reply_create(*, item: FeedbackItem, author, approver=None, actor=None, **fields) -> Reply:
+    """The reply itself (by ``author``), its timeline event, the signal after commit."""
+    reply = Reply.objects.create(
+        feedback_item=item,
+        replied_by=author,
+        approved_by=approver,
+        approved_at=timezone.now() if approver else None,
+        **fields,
+    )
+    if item.issue_id:
+        if approver:
+            note = _("Reply to opinion #{pk} by {author}, approved: {content}").format(
+                pk=item.pk, author=_person(author), content=reply.content
+            )
+            kind = IssueEvent.Kind.REPLY_APPROVED
+        else:
+            note = _("Reply to opinion #{pk}: {content}").format(pk=item.pk, content=reply.content)
+            kind = IssueEvent.Kind.REPLY
+        if reply.satisfaction:
+            note += f" ({reply.get_satisfaction_display()})"
+        _event(Issue(pk=item.issue_id), kind, actor or author, note)
+    transaction.on_commit(lambda: signals.reply_recorded.send(sender=Reply, reply=reply))
+    return reply
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 @transaction.atomic
 def reply_record(
     *,
@@ -277,29 +322,33 @@ def reply_record(
     content: str,
     replied_on: date | None = None,
     satisfaction: str = "",
-) -> Reply:
-    """Record the answer given to the enterprise behind one opinion."""
+) -> Reply | ReplyDraft:
+    """Record the answer given to the enterprise behind one opinion.
+
+    Where the office asks the branch for a lead's approval, the answer becomes a draft
+    waiting for it (``ReplyDraft``) instead: it counts as a reply only once approved.
+    """
     item = _lock_items(actor, [feedback_item])[0]
     if not branch_rules.works_in_branch(actor, item.branch_id):
         raise PermissionDenied(_("Only the branch's staff record its replies."))
     if item.withdrawn_at:
         raise ValidationError(_("This opinion was withdrawn."))
     content = _reply_fields(channel, content, replied_on, satisfaction)
-    reply = Reply.objects.create(
-        feedback_item=item,
-        channel=channel,
-        content=content,
-        replied_on=replied_on or timezone.localdate(),
-        replied_by=actor,
-        satisfaction=satisfaction or "",
-    )
-    if item.issue_id:
-        note = _("Reply to opinion #{pk}: {content}").format(pk=item.pk, content=content)
-        if satisfaction:
-            note += f" ({reply.get_satisfaction_display()})"
-        _event(Issue(pk=item.issue_id), IssueEvent.Kind.REPLY, actor, note)
-    transaction.on_commit(lambda: signals.reply_recorded.send(sender=Reply, reply=reply))
-    return reply
+    fields = {
+        "channel": channel,
+        "content": content,
+        "replied_on": replied_on or timezone.localdate(),
+        "satisfaction": satisfaction or "",
+    }
+    if not satisfaction_is_attempt(satisfaction) and item.branch.replies_need_approval:
+        draft = ReplyDraft.objects.create(feedback_item=item, drafted_by=actor, **fields)
+        if item.issue_id:
+            note = _("Reply to opinion #{pk} drafted, waiting for approval: {content}").format(
+                pk=item.pk, content=content
+            )
+            _event(Issue(pk=item.issue_id), IssueEvent.Kind.REPLY_DRAFTED, actor, note)
+        return draft
+    return _reply_create(item=item, author=actor, **fields)
 
 
 @transaction.atomic
@@ -312,13 +361,25 @@ def reply_record_for_issue(
     replied_on: date | None = None,
     satisfaction: str = "",
     only_unreplied: bool = True,
-) -> list[Reply]:
+) -> list[Reply | ReplyDraft]:
     """One answer sent to every enterprise behind an issue: a reply on each opinion."""
     issue = Issue.objects.visible_to(actor).get(pk=issue.pk)
     items = issue.feedback_items.active()
     if only_unreplied:  # no answer yet: attempts ("not reachable") are not answers
         items = items.filter(UNREPLIED)
     items = list(items)
+    if only_unreplied and items:
+        # Nor an answer waiting for the lead's approval (sent once, not twice).
+        drafted = set(
+            ReplyDraft.objects.pending()
+            .filter(feedback_item__in=items)
+            .values_list("feedback_item_id", flat=True)
+        )
+        items = [item for item in items if item.pk not in drafted]
+        if not items:
+            raise ValidationError(
+                _("Every opinion of this issue has a reply or one waiting for approval.")
+            )
     if not items:
         raise ValidationError(_("Every opinion of this issue already has a reply."))
     return [
@@ -365,7 +426,7 @@ def feedback_reply(
     replied_on: date | None = None,
     satisfaction: str = "",
     seen_reply_id: int | None = None,
-) -> list[Reply]:
+) -> list[Reply | ReplyDraft]:
     """One answer given to one enterprise about one or several of its opinions: a reply on
     each (from the opinion page, or ticked on a list), whatever their disposition.
 
@@ -402,6 +463,129 @@ def feedback_reply(
         )
         for item in items
     ]
+
+
+# --- replies waiting for approval (four eyes) ----------------------------------------------
+
+
+def _lock_draft(actor, draft: ReplyDraft) -> ReplyDraft:
+    """The draft re-read under lock, within the actor's scope (else a 404-like refusal)."""
+    locked = (
+        ReplyDraft.objects.select_for_update(of=("self",))
+        .visible_to(actor)
+        .select_related("feedback_item", "drafted_by")
+        .filter(pk=draft.pk)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied(_("This reply is outside your scope."))
+    return locked
+
+
+def _refuse_unless_pending(draft: ReplyDraft) -> None:
+    if draft.status != ReplyDraft.Status.PENDING:
+        raise ValidationError(
+            _(
+                "This reply no longer waits for approval (it was approved or sent back "
+                "meanwhile). Nothing was changed."
+            ),
+            code="stale",
+        )
+
+
+@transaction.atomic
+def reply_draft_approve(*, actor, draft: ReplyDraft) -> Reply:
+    """A lead of the branch other than its author approves a draft: the reply is recorded
+    as its author's, with its approver, and counts from now on."""
+    draft = _lock_draft(actor, draft)
+    if not rules.can_review_draft(actor, draft):
+        raise PermissionDenied(_("Only a lead of the branch other than its author approves it."))
+    _refuse_unless_pending(draft)
+    item = _lock_items(actor, [draft.feedback_item])[0]
+    if item.withdrawn_at:
+        raise ValidationError(_("This opinion was withdrawn."), code="withdrawn")
+    reply = _reply_create(
+        item=item,
+        author=draft.drafted_by,
+        approver=actor,
+        actor=actor,
+        channel=draft.channel,
+        content=draft.content,
+        replied_on=draft.replied_on,
+        satisfaction=draft.satisfaction,
+    )
+    draft.status = ReplyDraft.Status.APPROVED
+    draft.reviewed_by = actor
+    draft.reviewed_at = reply.approved_at
+    draft.reply = reply
+    draft.save(update_fields=["status", "reviewed_by", "reviewed_at", "reply"])
+    return reply
+
+
+@transaction.atomic
+def reply_draft_send_back(*, actor, draft: ReplyDraft, comment: str) -> ReplyDraft:
+    """A lead of the branch other than its author sends a draft back, saying why."""
+    draft = _lock_draft(actor, draft)
+    if not rules.can_review_draft(actor, draft):
+        raise PermissionDenied(_("Only a lead of the branch other than its author sends it back."))
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what the author should change.")})
+    _refuse_unless_pending(draft)
+    draft.status = ReplyDraft.Status.SENT_BACK
+    draft.reviewed_by = actor
+    draft.reviewed_at = timezone.now()
+    draft.review_comment = comment
+    draft._change_reason = comment
+    draft.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    item = draft.feedback_item
+    if item.issue_id:
+        note = _("Reply to opinion #{pk} sent back: {comment}").format(pk=item.pk, comment=comment)
+        _event(Issue(pk=item.issue_id), IssueEvent.Kind.REPLY_SENT_BACK, actor, note)
+    return draft
+
+
+@transaction.atomic
+def reply_draft_resubmit(
+    *,
+    actor,
+    draft: ReplyDraft,
+    channel: str,
+    content: str,
+    replied_on: date | None = None,
+    satisfaction: str = "",
+) -> ReplyDraft:
+    """The author edits a draft sent back and submits it again: it waits for approval
+    again (the lead's comment stays in the draft's history)."""
+    draft = _lock_draft(actor, draft)
+    if not rules.can_resubmit_draft(actor, draft):
+        raise PermissionDenied(_("Only the author of a reply sent back submits it again."))
+    if draft.status != ReplyDraft.Status.SENT_BACK:
+        raise ValidationError(
+            _("This reply was not sent back (or was submitted again meanwhile)."), code="stale"
+        )
+    if draft.feedback_item.withdrawn_at:
+        raise ValidationError(_("This opinion was withdrawn."), code="withdrawn")
+    if satisfaction_is_attempt(satisfaction):
+        raise ValidationError(
+            {"satisfaction": _("An attempt is recorded as a reply of its own, not a draft.")}
+        )
+    draft.content = _reply_fields(channel, content, replied_on, satisfaction)
+    draft.channel = channel
+    draft.replied_on = replied_on or timezone.localdate()
+    draft.satisfaction = satisfaction or ""
+    draft.status = ReplyDraft.Status.PENDING
+    draft.reviewed_by = None
+    draft.reviewed_at = None
+    draft.review_comment = ""
+    draft.save()
+    item = draft.feedback_item
+    if item.issue_id:
+        note = _("Reply to opinion #{pk} submitted again for approval: {content}").format(
+            pk=item.pk, content=draft.content
+        )
+        _event(Issue(pk=item.issue_id), IssueEvent.Kind.REPLY_DRAFTED, actor, note)
+    return draft
 
 
 #: Attempts ("not reachable") on this many different days let the lead close an opinion.

@@ -3,7 +3,16 @@ issue), and the province's work."""
 
 from django.urls import path
 
-from .views import actions, feedback_actions, issue_pages, ledger, opinions, province
+from .views import (
+    actions,
+    clock_settings,
+    drafts,
+    feedback_actions,
+    issue_pages,
+    ledger,
+    opinions,
+    province,
+)
 
 app_name = "issues"
 
@@ -38,6 +47,10 @@ urlpatterns = [
         opinions.feedback_close_unreachable,
         name="feedback_close_unreachable",
     ),
+    # Replies waiting for the branch lead's approval: POSTs back to the opinion page
+    path("drafts/<int:pk>/approve/", drafts.reply_draft_approve, name="reply_draft_approve"),
+    path("drafts/<int:pk>/send-back/", drafts.reply_draft_send_back, name="reply_draft_send_back"),
+    path("drafts/<int:pk>/resubmit/", drafts.reply_draft_resubmit, name="reply_draft_resubmit"),
     # Opinions ticked on a list: dispose of them, or one reply to those of one enterprise
     path("from-feedback/", feedback_actions.feedback_dispose, name="feedback_dispose"),
     path("opinions/reply/", feedback_actions.feedback_reply_bulk, name="feedback_reply_bulk"),
@@ -50,4 +63,21 @@ urlpatterns = [
     path("province/meetings/", province.MeetingListView.as_view(), name="meeting_list"),
     path("province/meetings/new/", province.meeting_create, name="meeting_create"),
     path("province/meetings/<int:pk>/", province.meeting_detail, name="meeting_detail"),
+    # The office's clock settings (leaders and administrators read them)
+    path("settings/time-limits/", clock_settings.time_limit_edit, name="time_limit_edit"),
+    path(
+        "settings/return-reasons/",
+        clock_settings.return_reason_list,
+        name="return_reason_list",
+    ),
+    path(
+        "settings/return-reasons/<int:pk>/",
+        clock_settings.return_reason_update,
+        name="return_reason_update",
+    ),
+    path(
+        "settings/reply-approval/",
+        clock_settings.branch_approval_edit,
+        name="branch_approval_edit",
+    ),
 ]

@@ -285,6 +285,8 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
         meeting=meeting,
         decision=decision,
         reply=reply,
+        # The office's list, not a branch's: the reason this branch's return gave.
+        return_reason=issue_return.reason,
         instruction=instruction,
         event=event,
         import_batch=import_batch,

@@ -51,6 +51,20 @@ SEEN_BY_A = {
 EDITED_BY_A = {**SEEN_BY_A, "office": 403, "leader": 403, "admin_user": 403}
 POST_ONLY = {"anonymous": LOGIN, **dict.fromkeys(EVERYONE_LOGGED_IN, 405)}
 
+
+def _draft(world) -> dict:
+    return {"pk": world.a.reply_draft.pk}
+
+
+CLOCK_SETTINGS = {
+    **dict.fromkeys(PERSONAS, 403),
+    "anonymous": LOGIN,
+    "office": 200,
+    "leader": 200,
+    "admin_user": 200,
+}
+
+
 # route name -> (method, kwargs, {persona: expected status or LOGIN})
 ROUTES = {
     "reports:home": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
@@ -222,6 +236,15 @@ ROUTES = {
         POST_ONLY,
     ),
     "issues:feedback_reply_bulk": ("get", {}, POST_ONLY),
+    # A reply waiting for the branch lead's approval: approved, sent back, submitted
+    # again by POSTs back to the opinion page.
+    "issues:reply_draft_approve": ("get", _draft, POST_ONLY),
+    "issues:reply_draft_send_back": (
+        "get",
+        lambda world: {"pk": world.a.reply_draft.pk},
+        POST_ONLY,
+    ),
+    "issues:reply_draft_resubmit": ("get", _draft, POST_ONLY),
     # From feedback to issues: a POST from the lists (its page answers the POST).
     "issues:feedback_dispose": ("get", {}, POST_ONLY),
     # The province: the queue for the office and leaders (and administrators, who see every
@@ -256,6 +279,16 @@ ROUTES = {
     "workdays:day_delete": ("get", lambda world: {"pk": world.a.calendar_day.pk}, POST_ONLY),
     "workdays:year_mark": ("get", {}, POST_ONLY),
     "workdays:year_unmark": ("get", {}, POST_ONLY),
+    # The clock's settings: changed by the provincial office, read by leaders and
+    # administrators (no buttons; their POST is a 403), refused to branches and no role.
+    "issues:time_limit_edit": ("get", {}, CLOCK_SETTINGS),
+    "issues:return_reason_list": ("get", {}, CLOCK_SETTINGS),
+    "issues:return_reason_update": (
+        "get",
+        lambda world: {"pk": world.a.return_reason.pk},
+        CLOCK_SETTINGS,
+    ),
+    "issues:branch_approval_edit": ("get", {}, CLOCK_SETTINGS),
 }
 
 # Django admin: staff only. Branch roles and leaders are not admin staff; the provincial

@@ -20,12 +20,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from branches.models import Membership
+from issues.models import ReplyDraft
 from tests import samples
 from tests.db_state import database_rows
 from tests.factories import (
     ActivityFactory,
     CalendarDayFactory,
     FeedbackItemFactory,
+    ReplyDraftFactory,
     ReplyFactory,
     ScheduledYearFactory,
 )
@@ -161,6 +164,38 @@ def _scheduled_year(world):
     return {}, {"year": 2027}
 
 
+def _approval_draft(world, *, sent_back: bool = False) -> ReplyDraft:
+    """A's replies need approval; a reply of A's staff waits for it (or was sent back)."""
+    branch = world.a.branch
+    branch.replies_need_approval = True
+    branch.save(update_fields=["replies_need_approval"])
+    lead = Membership.objects.get(branch=branch, role=Membership.Role.LEAD).user
+    draft = ReplyDraftFactory(
+        feedback_item=world.a.feedback, drafted_by=world.a.activity.staff.first()
+    )
+    if sent_back:
+        draft.status = ReplyDraft.Status.SENT_BACK
+        draft.reviewed_by = lead
+        draft.reviewed_at = timezone.now()
+        draft.review_comment = "请补充整改时间"
+        draft.save()
+    return draft
+
+
+#: Reviewing a reply waiting for approval: a lead of A other than its author (A's staff).
+REVIEWED_BY_LEAD_A = {**BY_A, "staff_a": 403}
+#: Submitting a reply sent back again: its author (A's staff) alone.
+BY_THE_AUTHOR = {**BY_A, "lead_a": 403}
+
+
+def _resubmit(world):
+    return {"pk": _approval_draft(world, sent_back=True).pk}, {
+        "channel": "phone",
+        "content": "已补充整改完成时间",
+        "replied_on": _today(),
+    }
+
+
 ACTIONS: dict[str, Action] = {
     # The shared record of A's enterprise: withdrawn by A's writers or the provincial
     # office; B sees the province's registry, so a 403.
@@ -209,6 +244,14 @@ ACTIONS: dict[str, Action] = {
     "issues:feedback_reply": Action(_opinion_reply, BY_A),
     # One reply to ticked opinions asks the role first too, like disposing of them.
     "issues:feedback_reply_bulk": Action(_bulk_reply, {**BY_A, "no_role_user": 403}),
+    "issues:reply_draft_approve": Action(
+        lambda world: ({"pk": _approval_draft(world).pk}, {}), REVIEWED_BY_LEAD_A
+    ),
+    "issues:reply_draft_send_back": Action(
+        lambda world: ({"pk": _approval_draft(world).pk}, {"comment": "请写明整改时间"}),
+        REVIEWED_BY_LEAD_A,
+    ),
+    "issues:reply_draft_resubmit": Action(_resubmit, BY_THE_AUTHOR),
     # Everyone marks their own notifications read; only the staff of A and B have one.
     "notifications:mark_all_read": Action(
         lambda world: ({}, {}),

@@ -154,11 +154,17 @@ def test_every_form_on_the_province_pages_carries_a_key(client, world, office, l
     ScheduledYearFactory(year=day.year + 1, entered_by=office)
     for year in (day.year, day.year + 1):
         checked += assert_every_form_keyed(client, f"{reverse('workdays:calendar')}?year={year}")
+    # The clock's settings, which the office keeps.
+    for name in ("time_limit_edit", "return_reason_list", "branch_approval_edit"):
+        checked += assert_every_form_keyed(client, reverse(f"issues:{name}"))
+    checked += assert_every_form_keyed(
+        client, reverse("issues:return_reason_update", args=[world.a.return_reason.pk])
+    )
     client.force_login(leader)
     checked += assert_every_form_keyed(
         client, reverse("issues:issue_detail", args=[world.a.issue.pk])
     )
-    assert checked >= 9
+    assert checked >= 13
 
 
 def test_the_import_confirmation_carries_a_key(client, staff_a, branch_a):

@@ -308,7 +308,9 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
 # to rule on (the office), extension requests to decide (lead and office), supervision
 # notices (the lead's to answer, the office's open ones); for staff, leads
 # and the office, the office's calendar days, read once (deadlines count working days).
-MY_WORK = {"staff_a": 10, "lead_a": 13, "office": 9, "leader": 5}
+# Replies sent back to their author (staff and lead: opinion and enterprise, reviewer
+# joined); the lead also the replies waiting for their approval.
+MY_WORK = {"staff_a": 11, "lead_a": 15, "office": 9, "leader": 5}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -469,8 +471,9 @@ def opinion_with(world, rows: int):
 
 # session, user, membership; the opinion (branch, enterprise, activity, campaign, category,
 # issue, the people who recorded, closed and withdrew it joined); its replies (who replied
-# joined); the bell's unread count. The same for every reader.
-OPINION_DETAIL = {"staff_a": 6, "lead_a": 6, "office": 6, "leader": 6}
+# joined); its replies waiting for approval or sent back (author and reviewer joined); the
+# bell's unread count. The same for every reader.
+OPINION_DETAIL = {"staff_a": 7, "lead_a": 7, "office": 7, "leader": 7}
 
 
 @pytest.mark.parametrize("rows", ROWS)

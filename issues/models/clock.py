@@ -95,6 +95,11 @@ class ReturnReason(TranslatedNameMixin, models.Model):
     def __str__(self) -> str:
         return TranslatedNameMixin.__str__(self)
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the mixin's choice)."""
+        return TranslatedNameMixin.__str__(self)
+
 
 class IssueReturnQuerySet(BranchScopedQuerySet):
     branch_path = "issue__branch"

@@ -35,9 +35,10 @@ from ..forms import (
     RectificationForm,
     ReplyForm,
 )
-from ..models import Instruction, Issue, IssueEvidence, Reply
+from ..models import Instruction, Issue, IssueEvidence, Reply, ReplyDraft
 from ..transitions import TRANSITIONS, StaleTransition, apply_transition, role_may
 from .issue_pages import render_issue_page
+from .opinions import reply_recorded_message
 
 
 def _issue_in_scope(request, pk: int) -> Issue:
@@ -163,22 +164,23 @@ def reply_add(request, pk: int):
             if _already_recorded(request.user, item, fields):
                 messages.info(request, _("This reply was already recorded."))
                 return _back(issue)
-            services.reply_record(actor=request.user, feedback_item=item, **fields)
-            count = 1
+            recorded = [services.reply_record(actor=request.user, feedback_item=item, **fields)]
         else:
-            count = len(
-                services.reply_record_for_issue(
-                    actor=request.user,
-                    issue=issue,
-                    only_unreplied=data["only_unreplied"],
-                    **fields,
-                )
+            recorded = services.reply_record_for_issue(
+                actor=request.user,
+                issue=issue,
+                only_unreplied=data["only_unreplied"],
+                **fields,
             )
     except ValidationError as error:
         if _add_service_errors(form, error):
             _form_errors(request, form)
             return render_issue_page(request, issue, bound={key: form})
         return _refusal(request, issue, error)
+    count = len(recorded)
+    if isinstance(recorded[0], ReplyDraft):
+        messages.success(request, reply_recorded_message(recorded[0], count))
+        return _back(issue)
     messages.success(
         request,
         ngettext("%(count)d reply recorded.", "%(count)d replies recorded.", count)
@@ -188,8 +190,14 @@ def reply_add(request, pk: int):
 
 
 def _already_recorded(actor, item, fields) -> bool:
-    """The very same reply by the same person: a double click, not a second reply."""
-    return Reply.objects.filter(feedback_item=item, replied_by=actor, **fields).exists()
+    """The very same reply by the same person: a double click, not a second reply (nor a
+    second draft waiting for approval)."""
+    return (
+        Reply.objects.filter(feedback_item=item, replied_by=actor, **fields).exists()
+        or ReplyDraft.objects.pending()
+        .filter(feedback_item=item, drafted_by=actor, **fields)
+        .exists()
+    )
 
 
 # --- rectification and evidence -----------------------------------------------------------

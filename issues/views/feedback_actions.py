@@ -138,7 +138,7 @@ def feedback_reply_bulk(request):
             if errors:
                 return _reply_page(request, _chosen_items(request), None, errors, back_url)
         else:
-            messages.success(request, reply_recorded_message(replies[0].is_attempt, len(replies)))
+            messages.success(request, reply_recorded_message(replies[0], len(replies)))
             return redirect(back_url)
     return _reply_page(request, items, form, [], back_url)
 

@@ -16,6 +16,7 @@ from django_filters.views import FilterView
 
 from branches import rules as branch_rules
 from branches.mixins import ScopedFilterMixin
+from branches.scoping import membership_of
 from core.chips import filter_chips
 from workdays.calendar import WorkingCalendar
 
@@ -76,8 +77,10 @@ def my_work(request):
         WorkingCalendar.load()
     sections = []
 
-    def section(key, title, empty, queryset, kind="issues"):
+    def section(key, title, empty, queryset, kind="issues", hide_empty=False):
         items = list(queryset[: MY_WORK_LIMIT + 1])
+        if hide_empty and not items:
+            return
         sections.append(
             {
                 "key": key,
@@ -116,6 +119,26 @@ def my_work(request):
             _("Every opinion of the branch is disposed of and answered."),
             selectors.opinions_awaiting_action(user),
             kind="opinions",
+        )
+        # Replies waiting for approval: shown when there are some, or (to a lead) when
+        # the office asks the branch for approval, so the lead knows the queue exists.
+        membership_branch = membership_of(user).branch
+        if role == branch_rules.Role.LEAD:
+            section(
+                "drafts_to_approve",
+                _("Replies waiting for my approval"),
+                _("No reply waits for your approval."),
+                selectors.drafts_to_approve(user),
+                kind="drafts",
+                hide_empty=not membership_branch.replies_need_approval,
+            )
+        section(
+            "drafts_sent_back",
+            _("My replies sent back"),
+            "",
+            selectors.drafts_sent_back_to(user),
+            kind="drafts",
+            hide_empty=True,
         )
         section(
             "instructions",

@@ -23,7 +23,13 @@ from core.submissions import once_per_submission
 from outreach.models import FeedbackItem
 
 from .. import rules, selectors, services
-from ..feedback_forms import OpinionReplyForm, UnreachableForm
+from ..feedback_forms import (
+    DraftResubmitForm,
+    DraftSendBackForm,
+    OpinionReplyForm,
+    UnreachableForm,
+)
+from ..models import Reply, ReplyDraft
 
 
 def _opinion_in_scope(request, pk: int) -> FeedbackItem:
@@ -46,10 +52,30 @@ def render_opinion_page(
     *,
     reply_form: OpinionReplyForm | None = None,
     unreachable_form: UnreachableForm | None = None,
+    draft_forms: dict | None = None,
 ):
-    """The opinion page; a posted form that failed is shown open, with its errors."""
+    """The opinion page; a posted form that failed is shown open, with its errors.
+
+    ``draft_forms`` holds a failed form about a reply waiting for approval, keyed
+    ``(draft pk, "send_back" or "resubmit")``.
+    """
     user = request.user
+    draft_forms = draft_forms or {}
     replies = selectors.opinion_replies(item)
+    drafts = selectors.opinion_drafts(item)
+    for draft in drafts:
+        draft.feedback_item = item  # the rules read its branch
+        draft.send_back_form = draft.resubmit_form = None
+        draft.may_approve = draft.status == ReplyDraft.Status.PENDING and rules.can_review_draft(
+            user, draft
+        )
+        if draft.may_approve:
+            draft.send_back_form = draft_forms.get((draft.pk, "send_back")) or DraftSendBackForm()
+        if draft.status == ReplyDraft.Status.SENT_BACK and rules.can_resubmit_draft(user, draft):
+            draft.resubmit_form = draft_forms.get((draft.pk, "resubmit")) or DraftResubmitForm(
+                draft=draft
+            )
+        draft.open_form = any(key[0] == draft.pk for key in draft_forms)
     attempt_days = len({reply.replied_on for reply in replies if reply.is_attempt})
     is_active = item.withdrawn_at is None
     may_reply = is_active and rules.can_reply(user, item)
@@ -68,6 +94,7 @@ def render_opinion_page(
     context = {
         "item": item,
         "replies": replies,
+        "drafts": drafts,
         "attempt_days": attempt_days,
         "attempts_needed": services.UNREACHABLE_AFTER_DAYS,
         "reply_form": reply_form if may_reply else None,
@@ -124,12 +151,20 @@ def feedback_reply(request, pk: int):
         for message in error.messages:
             messages.error(request, message)
         return _back(item)
-    messages.success(request, reply_recorded_message(reply.is_attempt, 1))
+    messages.success(request, reply_recorded_message(reply, 1))
     return _back(item)
 
 
-def reply_recorded_message(attempt: bool, count: int) -> str:
-    if attempt:
+def reply_recorded_message(reply: Reply | ReplyDraft, count: int) -> str:
+    """What the user is told once a reply form went through: a reply, an attempt, or
+    drafts sent to the branch lead for approval."""
+    if isinstance(reply, ReplyDraft):
+        if count == 1:
+            return _("The reply was sent to the branch lead for approval.")
+        return _(
+            "The reply to each of the {count} opinions was sent to the branch lead for approval."
+        ).format(count=count)
+    if reply.is_attempt:
         return _(
             "Attempt recorded: the enterprise was not reached, so the opinion still waits "
             "for a reply."

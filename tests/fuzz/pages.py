@@ -34,6 +34,8 @@ SEGMENT_ROWS = {
     "import": "import_batch",
     "notifications": "notification",
     "days": "calendar_day",
+    "drafts": "reply_draft",
+    "return-reasons": "return_reason",
 }
 #: A word parameter of a path -> the words it takes.
 WORDS = {

@@ -20,12 +20,15 @@ State = Issue.State
 
 
 def sections(client) -> dict[str, set[int]]:
-    """Section key -> the issue ids it lists (the opinion ids, for the opinions)."""
+    """Section key -> the issue ids it lists (the opinion ids, for the opinions and the
+    replies waiting for approval)."""
     response = client.get(MINE)
     assert response.status_code == 200
     return {
         section["key"]: {
-            entry.pk if section["kind"] == "opinions" else getattr(entry, "issue_id", entry.pk)
+            entry.pk
+            if section["kind"] == "opinions"
+            else getattr(entry, "issue_id", getattr(entry, "feedback_item_id", entry.pk))
             for entry in section["items"]
         }
         for section in response.context["sections"]
@@ -97,6 +100,8 @@ def test_branch_lead_also_verifies(client, world, work, lead_a):
         "sign_for": set(),
         "extensions": set(),
         "supervision": set(),
+        # The world's reply of A's staff waiting for a lead's approval.
+        "drafts_to_approve": {world.a.reply_draft.feedback_item_id},
     }
 
 
