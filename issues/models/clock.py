@@ -92,9 +92,6 @@ class ReturnReason(TranslatedNameMixin, models.Model):
         verbose_name_plural = _("return reasons")
         ordering = ["sort_order", "id"]
 
-    def __str__(self) -> str:
-        return self.display_name
-
 
 class IssueReturnQuerySet(BranchScopedQuerySet):
     branch_path = "issue__branch"
