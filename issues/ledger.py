@@ -90,8 +90,8 @@ ISSUE_COLUMNS = (
     "sign_deadline",
     "signed_at",
     "reply_deadline",
-    "extensions_approved",
-    "supervision_notices",
+    "approved_extension_count",
+    "supervision_notice_count",
 )
 
 
@@ -111,10 +111,10 @@ def ledger_rows(issues) -> Iterator[list[object]]:
     """One row per issue of ``issues`` (a queryset of issues), in its order."""
     tuples = (
         issues.annotate(
-            extensions_approved=_count_of(
+            approved_extension_count=_count_of(
                 DeadlineExtension, status=DeadlineExtension.Status.APPROVED
             ),
-            supervision_notices=_count_of(SupervisionNotice),
+            supervision_notice_count=_count_of(SupervisionNotice),
         )
         .values_list(*ISSUE_COLUMNS)
         .iterator(chunk_size=CHUNK_SIZE)
