@@ -92,6 +92,9 @@ class ReturnReason(TranslatedNameMixin, models.Model):
         verbose_name_plural = _("return reasons")
         ordering = ["sort_order", "id"]
 
+    def __str__(self) -> str:
+        return super().__str__()  # the name in the reader's language
+
 
 class IssueReturnQuerySet(BranchScopedQuerySet):
     branch_path = "issue__branch"
