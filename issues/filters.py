@@ -26,12 +26,23 @@ from .models import (
     FIXED_ON_THE_SPOT,
     FIXED_ON_THE_SPOT_REOPENED,
     RECTIFIED,
+    RECTIFIED_LATE,
+    RECTIFIED_ON_TIME,
+    SIGNED_LATE,
+    SIGNED_ON_TIME,
+    DeadlineExtension,
     Issue,
+    IssueReturn,
+    SupervisionNotice,
     awaiting_decision_condition,
     decided_condition,
     escalated_condition,
+    extended_condition,
     issue_in_period,
     overdue_condition,
+    rectify_due_condition,
+    sign_due_condition,
+    sign_overdue_condition,
 )
 from .supervision import attention_condition
 
@@ -43,6 +54,19 @@ REOPENED = "reopened"
 ATTENTION = "attention"
 DECIDED = "decided"
 WAITING = "waiting"
+
+#: The clock's filter (docs/metrics.md, "The clock"): each value is the condition of a
+#: figure, or of its complement within the rate's denominator.
+CLOCK_CHOICES = [
+    ("signed_on_time", _("Signed for on time")),
+    ("signed_late", _("Signed for late")),
+    ("sign_overdue", _("Not signed for, past the sign-for deadline")),
+    ("sign_due", _("Sign-for due (signed for, or past the deadline)")),
+    ("rectified_on_time", _("Rectified on time")),
+    ("rectified_late", _("Rectified late")),
+    ("rectify_due", _("Rectification due (rectified, or overdue)")),
+    ("extended", _("Deadline extended")),
+]
 
 
 def people_in_scope(user):
@@ -124,6 +148,9 @@ class IssueFilter(ScopedFilterSet):
     answered = django_filters.ChoiceFilter(
         label=_("Answered"), choices=YES_NO, method="by_answered"
     )
+    clock = django_filters.ChoiceFilter(
+        label=_("Time limits"), choices=CLOCK_CHOICES, method="by_clock"
+    )
     # The dashboard's period: an issue whose earliest opinion came from an activity then.
     date_from = django_filters.DateFilter(
         label=_("Activity from"), widget=DateInput, method="by_period"
@@ -175,6 +202,19 @@ class IssueFilter(ScopedFilterSet):
         answered = ANSWERED
         return queryset.filter(answered if value == YES else ~answered)
 
+    def by_clock(self, queryset, name, value):
+        conditions = {
+            "signed_on_time": lambda: SIGNED_ON_TIME,
+            "signed_late": lambda: SIGNED_LATE,
+            "sign_overdue": sign_overdue_condition,
+            "sign_due": sign_due_condition,
+            "rectified_on_time": lambda: RECTIFIED_ON_TIME,
+            "rectified_late": lambda: RECTIFIED_LATE,
+            "rectify_due": rectify_due_condition,
+            "extended": extended_condition,
+        }
+        return queryset.filter(conditions[value]())
+
     def by_period(self, queryset, name, value):
         """Both dates together, once: the earliest opinion must fall between them."""
         if getattr(self, "_period_applied", False):
@@ -182,3 +222,77 @@ class IssueFilter(ScopedFilterSet):
         self._period_applied = True
         data = self.form.cleaned_data
         return queryset.filter(issue_in_period(data.get("date_from"), data.get("date_to")))
+
+
+# --- the clock's records: extensions, returns, supervision notices ----------------------
+
+
+class ClockRecordFilter(ScopedFilterSet):
+    """A list of one kind of the clock's records, selected by their issue as the dashboard
+    selects issues (campaign, period of the earliest opinion, branch); the view gives only
+    records of counted issues in the user's scope."""
+
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campaign"), field_name="issue__campaign", queryset=Campaign.objects.none()
+    )
+    branch = django_filters.ModelChoiceFilter(
+        label=_("Branch"), field_name="issue__branch", queryset=Branch.objects.none()
+    )
+    date_from = django_filters.DateFilter(
+        label=_("Activity from"), widget=DateInput, method="by_period"
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Activity until"), widget=DateInput, method="by_period"
+    )
+
+    def by_period(self, queryset, name, value):
+        """The issue's earliest opinion falls in the period (both dates together, once)."""
+        if getattr(self, "_period_applied", False):
+            return queryset
+        self._period_applied = True
+        data = self.form.cleaned_data
+        in_period = Issue.objects.filter(
+            issue_in_period(data.get("date_from"), data.get("date_to"))
+        )
+        return queryset.filter(issue__in=in_period)
+
+
+class ExtensionRecordFilter(ClockRecordFilter):
+    status = django_filters.ChoiceFilter(
+        label=_("Decision"), choices=DeadlineExtension.Status.choices
+    )
+
+    class Meta:
+        model = DeadlineExtension
+        fields = []
+
+
+AWAITING_RULING = "awaiting"
+
+
+class ReturnRecordFilter(ClockRecordFilter):
+    ruling = django_filters.ChoiceFilter(
+        label=_("Ruling"),
+        choices=[(AWAITING_RULING, _("Waiting for a ruling")), *IssueReturn.Ruling.choices],
+        method="by_ruling",
+    )
+
+    class Meta:
+        model = IssueReturn
+        fields = []
+
+    def by_ruling(self, queryset, name, value):
+        return queryset.filter(ruling="" if value == AWAITING_RULING else value)
+
+
+class SupervisionRecordFilter(ClockRecordFilter):
+    answered = django_filters.ChoiceFilter(
+        label=_("Answered"), choices=YES_NO, method="by_answered"
+    )
+
+    class Meta:
+        model = SupervisionNotice
+        fields = []
+
+    def by_answered(self, queryset, name, value):
+        return queryset.filter(answered_at__isnull=value != YES)

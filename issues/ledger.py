@@ -13,15 +13,24 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from core.templatetags.people import name_from_parts
 from outreach.models import REPLIED, FeedbackItem
+from workdays.calendar import WorkingCalendar
 
-from .models import Escalation, Issue, Reply
+from .models import DeadlineExtension, Escalation, Issue, Reply, SupervisionNotice, overdue_cutoff
 
 #: Issues read (and their opinions and escalations fetched for) at a time.
 CHUNK_SIZE = 2000
@@ -30,7 +39,7 @@ CHUNK_SIZE = 2000
 SEPARATOR = "、"
 
 #: Column widths in characters, in column order.
-WIDTHS = (6, 8, 50, 30, 12, 12, 40, 10, 12, 12, 10, 10, 40, 14, 24)
+WIDTHS = (6, 8, 50, 30, 12, 12, 40, 10, 12, 12, 10, 10, 40, 14, 24, 12, 17, 10, 8, 8, 12)
 
 
 def ledger_headers() -> list[str]:
@@ -50,6 +59,14 @@ def ledger_headers() -> list[str]:
         _("Provincial decision"),
         _("Replies"),
         _("Satisfaction"),
+        # The clock (docs/metrics.md): "Deadline" above is the one in force, after any
+        # approved extension.
+        _("Sign for by"),
+        _("Signed for at"),
+        _("Working days overdue"),
+        _("Extensions approved"),
+        _("Supervision notices"),
+        _("Reply deadline"),
     ]
 
 
@@ -70,12 +87,38 @@ ISSUE_COLUMNS = (
     "deadline",
     "state",
     "immediate_fix",
+    "sign_deadline",
+    "signed_at",
+    "reply_deadline",
+    "approved_extension_count",
+    "supervision_notice_count",
 )
+
+
+def _count_of(model, **conditions):
+    """How many ``model`` rows the issue has: a subquery on the issue's row."""
+    rows = (
+        model.objects.filter(issue=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("issue")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def ledger_rows(issues) -> Iterator[list[object]]:
     """One row per issue of ``issues`` (a queryset of issues), in its order."""
-    tuples = issues.values_list(*ISSUE_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
+    tuples = (
+        issues.annotate(
+            approved_extension_count=_count_of(
+                DeadlineExtension, status=DeadlineExtension.Status.APPROVED
+            ),
+            supervision_notice_count=_count_of(SupervisionNotice),
+        )
+        .values_list(*ISSUE_COLUMNS)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
     context = _RowContext()
     number = 0
     while chunk := list(islice(tuples, CHUNK_SIZE)):
@@ -133,6 +176,10 @@ class _RowContext:
         self.decision_format = _("%(date)s: %(decision)s")
         self.replies_format = _("Replied %(replied)s/%(total)s")
         self.satisfaction_format = _("%(satisfaction)s %(count)s")
+        # Working days overdue, as the issue list's "overdue" counts them.
+        self.calendar = WorkingCalendar.load()
+        self.today = timezone.localdate()
+        self.overdue_cutoff = overdue_cutoff(self.today, 1, self.calendar)
 
     def row(self, number: int, issue: tuple, opinions: list, escalations: list) -> list:
         (
@@ -150,6 +197,11 @@ class _RowContext:
             deadline,
             state,
             immediate_fix,
+            sign_deadline,
+            signed_at,
+            reply_deadline,
+            extensions,
+            notices,
         ) = issue
         description = description.strip()
         return [
@@ -168,7 +220,21 @@ class _RowContext:
             self._decisions(escalations),
             self._replies(opinions),
             self._satisfaction(opinions),
+            sign_deadline,
+            timezone.localtime(signed_at) if signed_at else None,
+            self._working_days_overdue(deadline, state),
+            extensions,
+            notices,
+            reply_deadline,
         ]
+
+    def _working_days_overdue(self, deadline, state) -> int | None:
+        """Working days past the deadline of an issue not yet rectified; blank otherwise."""
+        if deadline is None or state not in Issue.UNRECTIFIED_STATES:
+            return None
+        if deadline >= self.overdue_cutoff:
+            return None
+        return self.calendar.working_days_between(deadline, self.today)
 
     def _enterprises(self, opinions) -> str:
         """Who raised it: each enterprise once, in the order they spoke; 匿名 for back-to-back."""

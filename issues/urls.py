@@ -5,6 +5,7 @@ from django.urls import path
 
 from .views import (
     actions,
+    clock_records,
     clock_settings,
     drafts,
     feedback_actions,
@@ -22,6 +23,14 @@ urlpatterns = [
     path("ledger.xlsx", ledger.issue_ledger, name="issue_ledger"),
     path("mine/", issue_pages.my_work, name="my_work"),
     path("<int:pk>/", issue_pages.issue_detail, name="issue_detail"),
+    # The clock's records, as the dashboard counts them
+    path("clock/extensions/", clock_records.ExtensionListView.as_view(), name="extension_records"),
+    path("clock/returns/", clock_records.ReturnListView.as_view(), name="return_records"),
+    path(
+        "clock/supervision/",
+        clock_records.SupervisionListView.as_view(),
+        name="supervision_records",
+    ),
     # Workflow actions on an issue: POST only (a GET is a 405), back to the issue page
     path(
         "<int:pk>/transition/<str:name>/",

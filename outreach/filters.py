@@ -11,6 +11,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.filters import ScopedFilterSet
@@ -19,6 +20,7 @@ from branches.scoping import scope_of
 from branches.selectors import visible_city_branches
 from core.ids import MAX_ID
 from core.widgets import DateInput
+from workdays.calendar import WorkingCalendar
 
 from .models import (
     RECORDED_SATISFACTION,
@@ -35,6 +37,10 @@ from .models import (
     FeedbackCategory,
     FeedbackItem,
     Satisfaction,
+    replied_late_condition,
+    replied_on_time_condition,
+    reply_due_condition,
+    reply_overdue_condition,
 )
 
 # --- feedback -------------------------------------------------------------------------
@@ -49,6 +55,13 @@ SATISFACTION_CHOICES = [
     *[(value, label) for value, label in Satisfaction.choices if value in RECORDED_SATISFACTION],
     (ONLY_POSITIVE, _("Satisfied or basically satisfied")),
     (ANY_RECORDED, _("Any satisfaction recorded")),
+]
+#: The clock's filter on opinions (docs/metrics.md, "The clock"): the reply deadline.
+REPLY_CLOCK_CHOICES = [
+    ("replied_on_time", _("Replied on time")),
+    ("replied_late", _("Replied late, or not yet and past the deadline")),
+    ("reply_overdue", _("Not replied, past the reply deadline")),
+    ("reply_due", _("Reply due (replied, or past the deadline)")),
 ]
 
 
@@ -117,6 +130,9 @@ class FeedbackItemFilter(ScopedFilterSet):
     satisfaction = django_filters.ChoiceFilter(
         label=_("Satisfaction"), choices=SATISFACTION_CHOICES, method="by_satisfaction"
     )
+    clock = django_filters.ChoiceFilter(
+        label=_("Reply deadline"), choices=REPLY_CLOCK_CHOICES, method="by_clock"
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Order"),
         choices=[(SORT_NEWEST, _("Newest first")), (SORT_OLDEST, _("Oldest first"))],
@@ -155,6 +171,18 @@ class FeedbackItemFilter(ScopedFilterSet):
         if value == ANY_RECORDED:
             return queryset.filter(SATISFACTION_RECORDED)
         return queryset.filter(satisfaction=value)
+
+    def by_clock(self, queryset, name, value):
+        if value == "replied_on_time":
+            return queryset.filter(replied_on_time_condition())
+        # Past the deadline by working days, as an overdue issue (issues.models.overdue_cutoff).
+        cutoff = WorkingCalendar.load().working_day_back(timezone.localdate(), 1)
+        conditions = {
+            "replied_late": replied_late_condition,
+            "reply_overdue": reply_overdue_condition,
+            "reply_due": reply_due_condition,
+        }
+        return queryset.filter(conditions[value](cutoff))
 
     def sort_by(self, queryset, name, value):
         if value == SORT_OLDEST:

@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -11,6 +13,7 @@ from branches.models import Branch, County
 from branches.scoping import BranchScopedQuerySet, scope_of
 from core.models import TimeStamped, Withdrawable
 from core.uploads import RandomUploadPath
+from workdays.calendar import SHANGHAI
 
 from .names import enterprise_name_key
 from .validators import validate_uscc
@@ -599,3 +602,67 @@ class FeedbackItem(Withdrawable, TimeStamped):
 PROBLEM = Q(kind=FeedbackItem.Kind.PROBLEM)
 SUGGESTION = Q(kind=FeedbackItem.Kind.SUGGESTION)
 PRAISE = Q(kind=FeedbackItem.Kind.PRAISE)
+
+
+# The clock's reply figures (docs/metrics.md, "The clock"): the opinions of an issue with a
+# reply deadline (set when the issue is rectified, counted in working days). An opinion is
+# only ever linked to a counted issue (the database refuses the rest), said again here.
+
+#: A reply's satisfactions that reached the enterprise ("not reachable" is an attempt).
+ANSWERING_SATISFACTION = ("", *RECORDED_SATISFACTION)
+#: The opinion's issue has a reply deadline: the replies are due.
+REPLY_DEADLINE_SET = Q(
+    issue__reply_deadline__isnull=False,
+    issue__withdrawn_at__isnull=True,
+    issue__merged_into__isnull=True,
+)
+
+
+def _answers_this_round():
+    """The opinion's replies that reached the enterprise and answer the issue's latest
+    rectification: any, for an issue never reopened; for a reopened one, those dated on or
+    after the day it was rectified again (the earlier answer was found wanting).
+
+    Reply is the issues app's model, reached through the relation, not imported: outreach
+    sits below issues."""
+    reply = FeedbackItem._meta.get_field("replies").related_model
+    return reply.objects.filter(
+        Q(feedback_item__issue__reopen_count=0)
+        | Q(
+            GreaterThanOrEqual(
+                F("replied_on"),
+                TruncDate("feedback_item__issue__rectified_at", tzinfo=SHANGHAI),
+            )
+        ),
+        feedback_item=OuterRef("pk"),
+        satisfaction__in=ANSWERING_SATISFACTION,
+    )
+
+
+def _answered_on_time() -> Exists:
+    return Exists(
+        _answers_this_round().filter(replied_on__lte=F("feedback_item__issue__reply_deadline"))
+    )
+
+
+def replied_on_time_condition() -> Q:
+    """Answered on or before the reply deadline (the reply's date, ``replied_on``)."""
+    return REPLY_DEADLINE_SET & Q(_answered_on_time())
+
+
+def reply_overdue_condition(cutoff) -> Q:
+    """No answer yet, and the reply deadline passed by at least one working day: before
+    ``cutoff`` (``issues.models.overdue_cutoff``)."""
+    return REPLY_DEADLINE_SET & Q(issue__reply_deadline__lt=cutoff) & ~Exists(_answers_this_round())
+
+
+def reply_due_condition(cutoff) -> Q:
+    """The replied-on-time rate's denominator: answered, or the reply deadline passed."""
+    return REPLY_DEADLINE_SET & (
+        Q(Exists(_answers_this_round())) | Q(issue__reply_deadline__lt=cutoff)
+    )
+
+
+def replied_late_condition(cutoff) -> Q:
+    """Due (``reply_due_condition``) and not answered on time: answered late, or not yet."""
+    return reply_due_condition(cutoff) & ~_answered_on_time()

@@ -14,17 +14,28 @@ from django.views.decorators.http import require_safe
 
 from branches.scoping import scope_of
 
-from .metrics import ACTIVITY_KEYS, FEEDBACK_KEYS, ISSUE_KEYS, KIND_KEYS, Figures, campaign_report
+from .metrics import (
+    ACTIVITY_KEYS,
+    CLOCK_KEYS,
+    CLOCK_RATES,
+    FEEDBACK_KEYS,
+    ISSUE_KEYS,
+    KIND_KEYS,
+    Figures,
+    campaign_report,
+)
 from .selection import SelectionForm
 
 #: The API's figure keys, in order (docs/metrics.md defines each): what was done and heard
-#: (the opinions by kind), what was found and fixed, then the promise and the replies.
+#: (the opinions by kind), what was found and fixed, then the promise and the replies,
+#: then the clock.
 HEARD_KEYS = ("feedback_items", *KIND_KEYS)
 API_KEYS = (
     *ACTIVITY_KEYS,
     *HEARD_KEYS,
     *ISSUE_KEYS,
     *(key for key in FEEDBACK_KEYS if key not in HEARD_KEYS),
+    *CLOCK_KEYS,
 )
 
 
@@ -32,6 +43,8 @@ def figures_json(figures: Figures) -> dict:
     data = {key: figures[key] for key in API_KEYS}
     data["reply_rate"] = _rounded(figures.reply_rate.value)
     data["satisfaction_rate"] = _rounded(figures.satisfaction_rate.value)
+    for key in CLOCK_RATES:
+        data[key] = _rounded(getattr(figures, key).value)
     data["issues_by_state"] = figures.states
     return data
 

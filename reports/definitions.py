@@ -13,11 +13,15 @@ from issues.models import (  # noqa: F401 (the issues' figures)
     FIXED_ON_THE_SPOT,
     FIXED_ON_THE_SPOT_REOPENED,
     RECTIFIED,
+    RECTIFIED_ON_TIME,
+    SIGNED_ON_TIME,
 )
 from issues.models import awaiting_decision_condition as awaiting_decision  # noqa: F401
 from issues.models import decided_condition as decided  # noqa: F401
 from issues.models import escalated_condition as escalated  # noqa: F401
 from issues.models import overdue_condition as overdue  # noqa: F401
+from issues.models import rectify_due_condition as rectify_due  # noqa: F401
+from issues.models import sign_due_condition as sign_due  # noqa: F401
 from outreach.models import (  # noqa: F401 (the activities' and opinions' figures)
     ENTERPRISE_FORUM,
     ENTERPRISE_PRESENT,
@@ -33,6 +37,8 @@ from outreach.models import (  # noqa: F401 (the activities' and opinions' figur
     UNREPLIED,
     VISIT,
 )
+from outreach.models import replied_on_time_condition as replied_on_time  # noqa: F401
+from outreach.models import reply_due_condition as reply_due  # noqa: F401
 
 # Activities (selected with Activity.objects.active()): VISIT, ENTERPRISE_FORUM,
 # INTERNAL_FORUM, SURVEY; enterprises present at a visit: ENTERPRISE_PRESENT.
@@ -43,3 +49,9 @@ from outreach.models import (  # noqa: F401 (the activities' and opinions' figur
 # FIXED_ON_THE_SPOT_REOPENED, RECTIFIED, ANSWERED, escalated() (ever escalated), decided()
 # (a provincial decision taken), awaiting_decision() (the latest escalation undecided),
 # overdue(today) (past the deadline, not yet rectified).
+# The clock (issues counted as above; opinions as above): SIGNED_ON_TIME and
+# sign_due(today) (signed for, or past the sign-for deadline by working days);
+# RECTIFIED_ON_TIME and rectify_due(today) (rectified, or overdue); replied_on_time() and
+# reply_due(cutoff) over the opinions of issues with a reply deadline. The clock's records
+# (approved extensions, returns, supervision notices open and answered) are counted as
+# records of the selected issues (``metrics._clock_record_counts``).

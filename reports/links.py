@@ -16,6 +16,9 @@ FEEDBACK = "outreach:feedback_list"
 ISSUES = "issues:issue_list"
 ACTIVITIES = "outreach:activity_list"
 ENTERPRISES = "outreach:enterprise_list"
+EXTENSIONS = "issues:extension_records"
+RETURNS = "issues:return_records"
+SUPERVISION = "issues:supervision_records"
 
 #: figure → (list URL name, the list's own filter for it). The selection (campaign,
 #: period, branch) is added to every link.
@@ -45,6 +48,18 @@ FIGURE_LISTS: dict[str, tuple[str, dict[str, str]]] = {
     "answered": (ISSUES, {"state": Issue.State.ANSWERED}),
     "overdue": (ISSUES, {"overdue": "yes"}),
     **{f"state_{state}": (ISSUES, {"state": state}) for state in Issue.State.values},
+    # The clock: issues, opinions, or the records themselves (docs/metrics.md).
+    "signed_on_time": (ISSUES, {"clock": "signed_on_time"}),
+    "sign_due": (ISSUES, {"clock": "sign_due"}),
+    "rectified_on_time": (ISSUES, {"clock": "rectified_on_time"}),
+    "rectify_due": (ISSUES, {"clock": "rectify_due"}),
+    "replied_on_time": (FEEDBACK, {"clock": "replied_on_time"}),
+    "reply_due": (FEEDBACK, {"clock": "reply_due"}),
+    "extensions_approved": (EXTENSIONS, {"status": "approved"}),
+    "issues_extended": (ISSUES, {"clock": "extended"}),
+    "returns": (RETURNS, {}),
+    "supervision_open": (SUPERVISION, {"answered": "no"}),
+    "supervision_answered": (SUPERVISION, {"answered": "yes"}),
 }
 
 #: The enterprise list's own names for the selection: there ``branch`` is the home branch,

@@ -12,15 +12,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, IntegerField, Min, Q, Sum, Value
+from django.db.models import Count, F, IntegerField, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from branches.selectors import table_branches
-from issues.models import Issue
-from outreach.models import Activity, FeedbackItem
+from issues.models import (
+    DeadlineExtension,
+    Issue,
+    IssueReturn,
+    SupervisionNotice,
+    overdue_cutoff,
+)
+from outreach.models import REPLY_DEADLINE_SET, Activity, FeedbackItem
+from workdays.calendar import WorkingCalendar
 
 from . import definitions as d
 from .selection import Selection
@@ -58,8 +65,26 @@ ISSUE_KEYS = (
     "overdue",
 )
 STATE_KEYS = tuple(f"state_{state}" for state in State.values)
+#: The clock (docs/metrics.md, "The clock"): each rate's numerator and denominator, then
+#: the issues extended (issues), then the clock's records (extensions, returns, notices).
+CLOCK_ISSUE_KEYS = ("signed_on_time", "sign_due", "rectified_on_time", "rectify_due")
+CLOCK_FEEDBACK_KEYS = ("replied_on_time", "reply_due")
+CLOCK_RECORD_KEYS = (
+    "extensions_approved",
+    "issues_extended",
+    "returns",
+    "supervision_open",
+    "supervision_answered",
+)
+CLOCK_KEYS = CLOCK_ISSUE_KEYS + CLOCK_FEEDBACK_KEYS + CLOCK_RECORD_KEYS
+#: The clock's rates: key -> (numerator, denominator).
+CLOCK_RATES = {
+    "signed_on_time_rate": ("signed_on_time", "sign_due"),
+    "rectified_on_time_rate": ("rectified_on_time", "rectify_due"),
+    "replied_on_time_rate": ("replied_on_time", "reply_due"),
+}
 #: Every count a Figures holds, in the order the API and the table list them.
-COUNT_KEYS = ACTIVITY_KEYS + FEEDBACK_KEYS + ISSUE_KEYS + STATE_KEYS
+COUNT_KEYS = ACTIVITY_KEYS + FEEDBACK_KEYS + ISSUE_KEYS + STATE_KEYS + CLOCK_KEYS
 
 LABELS = {
     "enterprises_visited": _("Enterprises visited"),
@@ -89,6 +114,20 @@ LABELS = {
     **{f"state_{value}": label for value, label in State.choices},
     "reply_rate": _("Reply rate"),
     "satisfaction_rate": _("Satisfaction rate"),
+    "signed_on_time": _("Signed for on time"),
+    "sign_due": _("Sign-for due"),
+    "rectified_on_time": _("Rectified on time"),
+    "rectify_due": _("Rectification due"),
+    "replied_on_time": _("Opinions replied on time"),
+    "reply_due": _("Replies due"),
+    "extensions_approved": _("Extensions approved"),
+    "issues_extended": _("Issues extended"),
+    "returns": _("Returns"),
+    "supervision_open": _("Supervision notices open"),
+    "supervision_answered": _("Supervision notices answered"),
+    "signed_on_time_rate": _("Signed for on time"),
+    "rectified_on_time_rate": _("Rectified on time"),
+    "replied_on_time_rate": _("Replied on time"),
 }
 
 
@@ -131,6 +170,21 @@ class Figures:
         return Rate(self.counts["satisfied_feedback"], self.counts["satisfaction_recorded"])
 
     @property
+    def signed_on_time_rate(self) -> Rate:
+        """Issues signed for on time / issues signed for or past the sign-for deadline."""
+        return Rate(self.counts["signed_on_time"], self.counts["sign_due"])
+
+    @property
+    def rectified_on_time_rate(self) -> Rate:
+        """Issues rectified on time / issues rectified or overdue."""
+        return Rate(self.counts["rectified_on_time"], self.counts["rectify_due"])
+
+    @property
+    def replied_on_time_rate(self) -> Rate:
+        """Opinions answered on time / opinions answered or past their reply deadline."""
+        return Rate(self.counts["replied_on_time"], self.counts["reply_due"])
+
+    @property
     def states(self) -> dict[str, int]:
         return {state: self.counts[f"state_{state}"] for state in State.values}
 
@@ -156,7 +210,8 @@ class Report:
 
 
 def campaign_report(user, selection: Selection, branches: list[Branch] | None = None) -> Report:
-    """The figures of ``selection`` in ``user``'s scope, in six queries whatever the data.
+    """The figures of ``selection`` in ``user``'s scope, in a fixed number of queries
+    whatever the data (docs/metrics.md, "Query cost").
 
     ``branches`` are the city branches of the table (``SelectionForm.branches``, each with
     ``is_liaison``); each table is read once, grouped by branch (and, for the charts, by
@@ -203,9 +258,14 @@ def campaign_report(user, selection: Selection, branches: list[Branch] | None = 
         categories_by_branch.setdefault(branch_id, Counter())[category_id] += row["feedback_items"]
         opinions_over_time[period] += row["feedback_items"]
         add(branch_id, row)
-    for row in _issue_counts(user, selection):
+    # The working-day calendar, loaded once: "past a deadline" counts working days.
+    today = timezone.localdate()
+    calendar = WorkingCalendar.load()
+    for row in _issue_counts(user, selection, today, calendar):
         add(row.pop("branch"), row)
     for row in _escalated_counts(user, selection):
+        add(row.pop("branch"), row)
+    for row in _clock_record_counts(user, selection, overdue_cutoff(today, 1, calendar)):
         add(row.pop("branch"), row)
 
     total = Figures()
@@ -335,8 +395,7 @@ def _feedback_counts(user, selection, trunc):
     )
 
 
-def _issue_counts(user, selection):
-    today = timezone.localdate()
+def _issue_counts(user, selection, today, calendar):
     states = {f"state_{state}": Count("id", filter=Q(state=state)) for state in State.values}
     return (
         selected_issues(user, selection)
@@ -347,7 +406,11 @@ def _issue_counts(user, selection):
             fixed_on_the_spot_reopened=Count("id", filter=d.FIXED_ON_THE_SPOT_REOPENED),
             rectified=Count("id", filter=d.RECTIFIED),
             answered=Count("id", filter=d.ANSWERED),
-            overdue=Count("id", filter=d.overdue(today)),
+            overdue=Count("id", filter=d.overdue(today, 1, calendar)),
+            signed_on_time=Count("id", filter=d.SIGNED_ON_TIME),
+            sign_due=Count("id", filter=d.sign_due(today, calendar)),
+            rectified_on_time=Count("id", filter=d.RECTIFIED_ON_TIME),
+            rectify_due=Count("id", filter=d.rectify_due(today, calendar)),
             **states,
         )
         .order_by()
@@ -369,3 +432,49 @@ def _escalated_counts(user, selection):
         )
         .order_by()
     )
+
+
+def _clock_record_counts(user, selection, cutoff):
+    """The clock's records of the selected issues, per branch, and the opinions replied on
+    time, in one round trip: a UNION ALL of four small grouped queries, each row carrying
+    every key (0 where the part counts something else).
+
+    The records are approved extensions (and the distinct issues they extended), returns,
+    and supervision notices open and answered; the opinions are those of issues with a
+    reply deadline (few: a join from them, not a test of every opinion)."""
+    issues = selected_issues(user, selection)
+    keys = (*CLOCK_RECORD_KEYS, *CLOCK_FEEDBACK_KEYS)
+
+    def part(queryset, branch: str, **counts):
+        """``queryset`` grouped by its ``branch`` path, as a column named "branch"."""
+        zero = Value(0, output_field=IntegerField())
+        grouped = (
+            queryset.values("branch") if branch == "branch" else queryset.values(branch=F(branch))
+        )
+        return grouped.annotate(**{key: counts.get(key, zero) for key in keys}).order_by()
+
+    by_issue_branch = "issue__branch"
+    extensions = part(
+        DeadlineExtension.objects.visible_to(user).approved().filter(issue__in=issues),
+        by_issue_branch,
+        extensions_approved=Count("id"),
+        issues_extended=Count("issue", distinct=True),
+    )
+    returns = part(
+        IssueReturn.objects.visible_to(user).filter(issue__in=issues),
+        by_issue_branch,
+        returns=Count("id"),
+    )
+    notices = part(
+        SupervisionNotice.objects.visible_to(user).filter(issue__in=issues),
+        by_issue_branch,
+        supervision_open=Count("id", filter=Q(answered_at__isnull=True)),
+        supervision_answered=Count("id", filter=Q(answered_at__isnull=False)),
+    )
+    opinions = part(
+        selected_feedback(user, selection).filter(REPLY_DEADLINE_SET),
+        "branch",
+        replied_on_time=Count("id", filter=d.replied_on_time()),
+        reply_due=Count("id", filter=d.reply_due(cutoff)),
+    )
+    return list(extensions.union(returns, notices, opinions, all=True))

@@ -23,7 +23,16 @@ from outreach import selectors as outreach_selectors
 
 from . import selectors
 from .links import figure_url
-from .metrics import COUNT_KEYS, KIND_KEYS, LABELS, Report, campaign_report, selected_issues
+from .metrics import (
+    CLOCK_RATES,
+    CLOCK_RECORD_KEYS,
+    COUNT_KEYS,
+    KIND_KEYS,
+    LABELS,
+    Report,
+    campaign_report,
+    selected_issues,
+)
 from .selection import SelectionForm
 
 
@@ -95,15 +104,25 @@ TABLE_KEYS = (
     "answered",
     "overdue",
 )
-RATE_SORT_KEYS = ("reply_rate", "satisfaction_rate")
+#: The rates, each (numerator, denominator): the table shows both, each a link.
+RATES = {
+    "reply_rate": ("replied_feedback", "feedback_items"),
+    "satisfaction_rate": ("satisfied_feedback", "satisfaction_recorded"),
+    **CLOCK_RATES,
+}
+RATE_SORT_KEYS = tuple(RATES)
+#: Every column after the branch: the counts, the rates, then the clock's records.
+COLUMN_KEYS = (*TABLE_KEYS, *RATES, *CLOCK_RECORD_KEYS)
 #: Figures shown under a headline figure, each with its own list: the opinions by kind,
-#: the issues fixed on the spot that were reopened since (no longer counted as fixed).
+#: the issues fixed on the spot that were reopened since (no longer counted as fixed), the
+#: issues the approved extensions moved.
 BESIDE = {
     "feedback_items": KIND_KEYS,
     "fixed_on_the_spot": ("fixed_on_the_spot_reopened",),
+    "extensions_approved": ("issues_extended",),
 }
 #: Counts that should be zero: shown in red when they are not.
-WARN_KEYS = {"undisposed_feedback", "unreplied_feedback", "overdue"}
+WARN_KEYS = {"undisposed_feedback", "unreplied_feedback", "overdue", "supervision_open"}
 
 
 @require_safe
@@ -127,7 +146,7 @@ def dashboard(request):
         "link": total_links,
         "label": LABELS,
         "beside_figures": BESIDE,
-        "columns": [(key, LABELS[key]) for key in (*TABLE_KEYS, *RATE_SORT_KEYS)],
+        "columns": [(key, LABELS[key]) for key in COLUMN_KEYS],
         "rows": _table_rows(report, sort),
         "total_cells": _cells(report.total, total_links),
         "sort": sort,
@@ -149,23 +168,26 @@ def dashboard(request):
 
 
 def _cells(figures, links: dict[str, str]) -> list[dict]:
-    """The table's cells of one row: each count with its list, then the two rates."""
-    cells = [
-        {"key": key, "value": figures[key], "url": links[key], "warn": key in WARN_KEYS}
-        for key in TABLE_KEYS
-    ]
-    for key, numerator, denominator in (
-        ("reply_rate", "replied_feedback", "feedback_items"),
-        ("satisfaction_rate", "satisfied_feedback", "satisfaction_recorded"),
-    ):
-        cells.append(
-            {
-                "key": key,
-                "rate": getattr(figures, key),
-                "url": links[numerator],
-                "denominator_url": links[denominator],
-            }
-        )
+    """The table's cells of one row: each count with its list, each rate with the lists
+    of its numerator and denominator."""
+    cells = []
+    for key in COLUMN_KEYS:
+        if key in RATES:
+            numerator, denominator = RATES[key]
+            cells.append(
+                {
+                    "key": key,
+                    "rate": getattr(figures, key),
+                    "numerator": numerator,
+                    "denominator": denominator,
+                    "url": links[numerator],
+                    "denominator_url": links[denominator],
+                }
+            )
+        else:
+            cells.append(
+                {"key": key, "value": figures[key], "url": links[key], "warn": key in WARN_KEYS}
+            )
     return cells
 
 

@@ -207,6 +207,10 @@ ROUTES = {
     "issues:issue_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     # The ledger export: the list's answers (each their own scope; no role, an empty sheet).
     "issues:issue_ledger": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    # The clock's records behind the dashboard's figures: every role, each in its scope.
+    "issues:extension_records": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "issues:return_records": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "issues:supervision_records": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "issues:my_work": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "issues:issue_detail": ("get", lambda world: {"pk": world.a.issue.pk}, SEEN_BY_A),
     "issues:evidence_download": ("get", lambda world: {"pk": world.a.evidence.pk}, SEEN_BY_A),

@@ -11,5 +11,6 @@ from .clock import (  # noqa: F401
     ReturnReason,
     SupervisionNotice,
     TimeLimit,
+    extended_condition,
 )
 from .issue import *  # noqa: F403 (the issue, its figures' conditions and related rows)

@@ -3,7 +3,7 @@ rulings, deadline extensions (延期) and supervision notices (督办单)."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -299,3 +299,12 @@ class SupervisionNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue} · {self.issued_at:%Y-%m-%d}"
+
+
+def extended_condition() -> Exists:
+    """At least one approved extension (延期) moved the issue's deadline."""
+    return Exists(
+        DeadlineExtension.objects.filter(
+            issue=OuterRef("pk"), status=DeadlineExtension.Status.APPROVED
+        )
+    )

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,7 +20,7 @@ from outreach.models import (
     FeedbackItem,
     Satisfaction,
 )
-from workdays.calendar import WorkingCalendar
+from workdays.calendar import SHANGHAI, WorkingCalendar
 
 
 class IssueQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
@@ -243,6 +245,50 @@ FIXED_ON_THE_SPOT = Q(immediate_fix=True, reopen_count=0)
 FIXED_ON_THE_SPOT_REOPENED = Q(immediate_fix=True, reopen_count__gt=0)
 RECTIFIED = Q(state__in=(Issue.State.RECTIFIED, Issue.State.ANSWERED))
 ANSWERED = Q(state=Issue.State.ANSWERED)
+
+# The clock's figures (docs/metrics.md, "The clock"): a moment is compared with a deadline
+# by its date in Asia/Shanghai. "Passed" is by working days, as ``overdue_condition``: a
+# deadline before ``overdue_cutoff(today)``.
+
+
+def _local_day(field: str) -> TruncDate:
+    return TruncDate(field, tzinfo=SHANGHAI)
+
+
+#: Signed for (签收) on or before the sign-for deadline. Issues the branch opened itself
+#: have no sign-for deadline: they are in none of the sign-for figures.
+SIGNED_ON_TIME = Q(
+    LessThanOrEqual(_local_day("signed_at"), F("sign_deadline")), sign_deadline__isnull=False
+)
+#: Signed for after the sign-for deadline.
+SIGNED_LATE = Q(GreaterThan(_local_day("signed_at"), F("sign_deadline")))
+#: Rectified (or answered), at a time on record, on or before the deadline in force (an
+#: approved extension moved it). A reopened issue counts its latest rectification only.
+RECTIFIED_ON_TIME = RECTIFIED & Q(
+    LessThanOrEqual(_local_day("rectified_at"), F("deadline")), deadline__isnull=False
+)
+#: Rectified (or answered) after the deadline in force.
+RECTIFIED_LATE = RECTIFIED & Q(GreaterThan(_local_day("rectified_at"), F("deadline")))
+
+
+def sign_overdue_condition(today=None, calendar=None) -> Q:
+    """Not signed for, and the sign-for deadline passed by at least one working day."""
+    cutoff = overdue_cutoff(today, 1, calendar)
+    return Q(signed_at__isnull=True, sign_deadline__lt=cutoff)
+
+
+def sign_due_condition(today=None, calendar=None) -> Q:
+    """The sign-for rate's denominator: a sign-for deadline, and signed for or past it."""
+    return Q(sign_deadline__isnull=False) & (
+        Q(signed_at__isnull=False) | sign_overdue_condition(today, calendar)
+    )
+
+
+def rectify_due_condition(today=None, calendar=None) -> Q:
+    """The rectified-on-time rate's denominator: rectified (with a deadline and a time of
+    rectification on record), or overdue (``overdue_condition``)."""
+    rectified = RECTIFIED & Q(deadline__isnull=False, rectified_at__isnull=False)
+    return rectified | overdue_condition(today, 1, calendar)
 
 
 def escalated_condition() -> Exists:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 
 from issues import ledger
-from issues.models import Issue, Reply
+from issues.models import DeadlineExtension, Issue, Reply, SupervisionNotice
 from tests.factories import (
     ActivityFactory,
     EnterpriseFactory,
@@ -27,6 +27,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.issues.screens import issue_in
+from workdays.calendar import SHANGHAI, working_days_between
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,12 @@ CHINESE_HEADERS = [
     "省院决定",
     "答复情况",
     "满意度",
+    "签收期限",
+    "签收时间",
+    "逾期工作日",
+    "已批准延期",
+    "督办单",
+    "答复时限",
 ]
 HEADER_MSGIDS = [
     "Branch",
@@ -68,6 +75,12 @@ HEADER_MSGIDS = [
     "Provincial decision",
     "Replies",
     "Satisfaction",
+    "Sign for by",
+    "Signed for at",
+    "Working days overdue",
+    "Extensions approved",
+    "Supervision notices",
+    "Reply deadline",
 ]
 
 
@@ -188,8 +201,24 @@ def known(world, staff_a, lead_a, office):
         deadline=date(2024, 6, 30),
         immediate_fix=False,
         created_by=staff_a,
+        sign_deadline=date(2024, 3, 11),
+        signed_at=datetime(2024, 3, 11, 10, 0, tzinfo=SHANGHAI),
         feedback_items=[*items, withdrawn],
     )
+    # The clock: an extension approved (to the deadline above), one refused; two notices.
+    for new, status in ((date(2024, 6, 30), "approved"), (date(2024, 7, 30), "refused")):
+        DeadlineExtension.objects.create(
+            issue=issue,
+            old_deadline=date(2024, 6, 20),
+            new_deadline=new,
+            reason="等待设备",
+            requested_by=staff_a,
+            status=status,
+            decided_by=lead_a,
+            decided_at=timezone.now(),
+        )
+    for _n in range(2):
+        SupervisionNotice.objects.create(issue=issue, content="请说明", issued_by=office)
     escalation = EscalationFactory(issue=issue, requested_by=lead_a)
     meeting = ProvincialMeetingFactory(held_on=date(2024, 4, 2), recorded_by=office)
     ProvincialDecisionFactory(
@@ -213,11 +242,11 @@ def known(world, staff_a, lead_a, office):
 # --- the sheet ------------------------------------------------------------------------------
 
 
-def test_header_row_is_the_fifteen_column_titles(client, staff_a, world):
+def test_header_row_is_the_twenty_one_column_titles(client, staff_a, world):
     client.force_login(staff_a)
     header = [cell.value for cell in workbook_of(client.get(LEDGER))[1]]
     assert header == zh_headers()
-    assert len(header) == 15
+    assert len(header) == 21
 
 
 @pytest.mark.skipif(
@@ -286,6 +315,13 @@ def test_each_column_of_a_known_issue(client, staff_a, world, known):
                 zh("%(satisfaction)s %(count)s", satisfaction=zh("Basically satisfied"), count=1),
             ]
         ),
+        datetime(2024, 3, 11),
+        datetime(2024, 3, 11, 10, 0),  # the wall-clock time in Shanghai
+        # Overdue since a Sunday deadline, in working days up to today.
+        working_days_between(date(2024, 6, 30), timezone.localdate()),
+        1,  # the refused extension is not counted
+        2,
+        None,  # not rectified: no reply deadline yet
     ]
 
 

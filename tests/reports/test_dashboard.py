@@ -8,7 +8,14 @@ import pytest
 from django.urls import reverse
 
 from reports.links import FIGURE_LISTS, figure_url
-from reports.metrics import ACTIVITY_KEYS, COUNT_KEYS, FEEDBACK_KEYS, ISSUE_KEYS, KIND_KEYS
+from reports.metrics import (
+    ACTIVITY_KEYS,
+    CLOCK_KEYS,
+    COUNT_KEYS,
+    FEEDBACK_KEYS,
+    ISSUE_KEYS,
+    KIND_KEYS,
+)
 from reports.selection import Selection
 from tests.factories import ActivityFactory, FeedbackItemFactory, IssueFactory, ReplyFactory
 from tests.reports.figure_links import HEADLINE, TOTAL, FigureLink, by_place, figure_links
@@ -44,7 +51,7 @@ def list_count(client, url: str, key: str) -> int:
 #: What the headline cards link (each rate links its numerator and denominator; the
 #: promise meter links the two figures that must reach zero; the opinions by kind and the
 #: reopened fixes sit beside their figure).
-HEADLINE_KEYS = {*ACTIVITY_KEYS, *FEEDBACK_KEYS, *ISSUE_KEYS}
+HEADLINE_KEYS = {*ACTIVITY_KEYS, *FEEDBACK_KEYS, *ISSUE_KEYS, *CLOCK_KEYS}
 #: What each row of the branch table links (the forms, the opinions by kind, the reopened
 #: fixes and the escalations waiting are only in the headline).
 ROW_KEYS = HEADLINE_KEYS - {
@@ -336,14 +343,14 @@ def grow(branch, campaign, n):
 
 
 # session, user, membership, campaigns, branches, activities, visited (one UNION),
-# opinions, issues, escalated issues, unread notifications, the office's calendar days
-# (overdue counts working days)
-DASHBOARD_QUERIES = 12
+# opinions, the office's calendar days (overdue counts working days), issues, escalated
+# issues, the clock's records and opinions replied on time (one UNION), unread notifications
+DASHBOARD_QUERIES = 13
 # session, user, membership, campaigns, branches, overdue, escalations, unsatisfied (a
 # fragment: no bell), the office's calendar days
 ATTENTION_QUERIES = 9
 # the dashboard's, without the notifications
-API_QUERIES = 11
+API_QUERIES = 12
 
 
 @pytest.mark.parametrize("size", [1, 15])

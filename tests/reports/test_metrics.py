@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from issues.models import Issue, Reply
 from outreach.models import Activity, FeedbackItem
-from reports.metrics import COUNT_KEYS, campaign_report
+from reports.metrics import CLOCK_KEYS, COUNT_KEYS, campaign_report
 from reports.selection import Selection
 from tests.factories import (
     ActivityFactory,
@@ -176,6 +176,10 @@ EXPECTED_A = {
     "state_escalated": 1,
     "state_rectified": 1,
     "state_answered": 0,
+    # The clock: no issue of this dataset has a sign-for or reply deadline, or a clock
+    # record; the overdue issue is due for rectification (and late).
+    **dict.fromkeys(CLOCK_KEYS, 0),
+    "rectify_due": 1,
 }
 EXPECTED_B = {
     **dict.fromkeys(COUNT_KEYS, 0),
