@@ -12,7 +12,16 @@ from demo.data.content import (
     PROVINCE,
     PROVINCIAL_PEOPLE,
 )
-from issues.models import FIXED_ON_THE_SPOT, Issue, Reply, decided_condition
+from issues.models import (
+    FIXED_ON_THE_SPOT,
+    DeadlineExtension,
+    Issue,
+    IssueReturn,
+    Reply,
+    ReplyDraft,
+    SupervisionNotice,
+    decided_condition,
+)
 from outreach.models import Activity, Enterprise, FeedbackItem
 
 ROLE_LABELS = {
@@ -71,6 +80,13 @@ def demo_summary() -> dict[str, int]:
         "escalated": issues.filter(escalations__isnull=False).distinct().count(),
         "studied by the meeting": issues.filter(decided_condition()).count(),
         "replies": Reply.objects.filter(
+            feedback_item__activity__campaign__code=CAMPAIGN_CODE
+        ).count(),
+        "to sign for": issues.awaiting_signature().count(),
+        "returns": IssueReturn.objects.filter(issue__in=issues).count(),
+        "extensions": DeadlineExtension.objects.filter(issue__in=issues).count(),
+        "supervision notices": SupervisionNotice.objects.filter(issue__in=issues).count(),
+        "reply drafts": ReplyDraft.objects.filter(
             feedback_item__activity__campaign__code=CAMPAIGN_CODE
         ).count(),
     }

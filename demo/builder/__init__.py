@@ -10,7 +10,9 @@ and an IssueEvent row for every step the workflow would have taken, each created
 
 One module per step, in the order ``build`` runs them: ``organisation`` (branches, people),
 ``enterprises``, ``activities``, ``issues``, ``feedback`` (the opinions, with ``replies``),
-``workflow`` (each issue's timeline), then ``writer``. The steps share one generator, so
+``workflow`` (each issue's timeline), ``clock`` (sign-fors, deadlines in working days,
+returns, extensions, supervision, replies waiting for approval), then ``writer`` (and
+``clock`` writes its own rows last). The steps share one generator, so
 changing the order of the draws changes the demo.
 """
 
@@ -26,6 +28,7 @@ from issues.models import Issue, ProvincialDecision, ProvincialMeeting, Reply
 from outreach.models import Activity, Campaign, Enterprise, FeedbackItem
 
 from .activities import ActivityPlanner, plan_minutes
+from .clock import ClockPlanner
 from .enterprises import EnterprisePlanner
 from .feedback import FeedbackPlanner
 from .issues import plan_issues
@@ -71,7 +74,10 @@ def _build(rng: random.Random) -> Campaign:
         plan_issues(rng, ctx)
         feedback.plan(ctx)
     TimelinePlanner(rng, replies, organisation).plan()
+    clock = ClockPlanner(organisation)
+    clock.plan()
     for ctx in organisation.branches:
         plan_minutes(ctx)
     PlanWriter(rng, campaign, reference, organisation.office).write(organisation.branches)
+    clock.write()
     return campaign

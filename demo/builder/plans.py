@@ -110,6 +110,13 @@ class IssuePlan:
     created_by: object = None
     created_at: datetime | None = None
     reopen_count: int = 0
+    # The clock (``clock``): when the branch was given it and signed for it, and each deadline.
+    assigned_at: datetime | None = None
+    sign_deadline: date | None = None
+    signed_at: datetime | None = None
+    signed_by: object = None
+    plan_deadline: date | None = None
+    reply_deadline: date | None = None
     events: list[EventPlan] = field(default_factory=list)
     escalation: dict | None = None
     decision: dict | None = None
