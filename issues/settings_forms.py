@@ -10,6 +10,7 @@ from django.forms import modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
+from core.ids import ModelIdsChoiceField
 
 from .clock_settings import LIMIT_RANGE
 from .models import ReturnReason, TimeLimit
@@ -40,8 +41,18 @@ class TimeLimitForm(forms.ModelForm):
         self.helper = _helper()
 
 
-#: Every limit at once: rows are the office's (seeded by migration), never added or deleted.
-TimeLimitFormSet = modelformset_factory(TimeLimit, form=TimeLimitForm, extra=0, can_delete=False)
+#: Every limit at once: rows are the office's (seeded by migration), never added or deleted
+#: (``edit_only``; a posted form count beyond the steps is refused, not read).
+TimeLimitFormSet = modelformset_factory(
+    TimeLimit,
+    form=TimeLimitForm,
+    extra=0,
+    can_delete=False,
+    edit_only=True,
+    max_num=len(TimeLimit.Step),
+    absolute_max=len(TimeLimit.Step),
+    validate_max=True,
+)
 
 
 class ReturnReasonForm(forms.ModelForm):
@@ -70,7 +81,7 @@ class ReturnReasonForm(forms.ModelForm):
 class BranchApprovalForm(forms.Form):
     """The city branches whose replies need a lead's approval (four eyes)."""
 
-    branches = forms.ModelMultipleChoiceField(
+    branches = ModelIdsChoiceField(
         label=_("Replies need a lead's approval in"),
         queryset=Branch.objects.none(),
         required=False,

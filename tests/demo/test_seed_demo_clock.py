@@ -124,7 +124,8 @@ def decided_issues():
 def test_the_report_figures_are_unchanged(today):
     with mock.patch("django.utils.timezone.localdate", return_value=today):
         report = campaign_report(user("office"), Selection())
-    assert report.total.counts == FIGURES
+    # The report's figures (the clock's own figures come beside them).
+    assert {key: report.total.counts[key] for key in FIGURES} == FIGURES
     overdue = {row.branch.code: row.figures["overdue"] for row in report.branches}
     assert overdue == OVERDUE_BY_BRANCH
 
