@@ -105,6 +105,9 @@ class TransitionForm(forms.Form):
         self.helper.add_input(submission_key_input())
         self.helper.form_action = reverse("issues:issue_transition", args=[issue.pk, self.name])
         self.helper.attrs = {"data-testid": f"form-{self.name}"}
+        # Each field through the layout: without one, crispy renders a radio group with the
+        # form's own attributes (a second data-testid="form-…", an action on a div).
+        self.helper.layout = Layout(*self.fields)
         self.helper.add_input(
             Submit(
                 "submit",

@@ -4,8 +4,9 @@ Branch staff tick two enterprises' opinions on the feedback list and open an iss
 them; the branch lead escalates it on the issue page; the provincial office records the
 provincial decision on the issue page's decide form (the meeting itself is recorded in
 the set-up through ``issues.services.meeting_record``: the meeting page has its own test);
-staff report the rectification with a photo; the lead verifies; staff reply to both
-enterprises (one is not satisfied) and mark the issue answered; the lead reopens it.
+staff sign for it (签收) and report the rectification with a photo; the lead verifies;
+staff reply to both enterprises (one is not satisfied) and mark the issue answered; the
+lead reopens it.
 The database and the timeline are checked at each step; screenshots at phone and desktop.
 """
 
@@ -114,7 +115,7 @@ def test_one_complaint_from_two_opinions_to_a_reopened_answer(
     # 2. The lead escalates it: the fee rules are the province's.
     page = log_in(lead_a.username, PASSWORD)
     open_issue(page, live_server, issue)
-    assert sorted(buttons(page)) == ["escalate", "fix_now", "plan"]
+    assert sorted(buttons(page)) == ["escalate", "fix_now", "plan", "request_extension"]
     form = act(page, "escalate")
     form.get_by_label("需省院研究解决的理由").fill("报告审批流程在省院，分院无法单独缩短时限")
     screenshot("issue-escalate-form-lead-zh")
@@ -130,7 +131,7 @@ def test_one_complaint_from_two_opinions_to_a_reopened_answer(
     # 3. The provincial office records the meeting's decision on the issue page.
     page = log_in(office.username, PASSWORD)
     open_issue(page, live_server, issue)
-    assert buttons(page) == ["decide"]
+    assert buttons(page) == ["decide", "supervise"]
     form = act(page, "decide")
     form.get_by_label("省院会议").select_option(str(meeting.pk))
     form.get_by_label("决定").fill("下放报告审批权限至分院，十个工作日内出具")
@@ -149,11 +150,18 @@ def test_one_complaint_from_two_opinions_to_a_reopened_answer(
     decision = ProvincialDecision.objects.get(escalation=escalation)
     assert (decision.meeting, decision.recorded_by) == (meeting, office)
 
-    # 4. Staff see the decision first, and report what was done with a photo.
+    # 4. Staff see the decision first, sign for the issue the province gave back (签收: the
+    # decision's deadline stays), and report what was done with a photo.
     page = log_in(staff_a.username, PASSWORD)
     open_issue(page, live_server, issue)
     expect(page.get_by_test_id("decision")).to_contain_text("下放报告审批权限至分院")
-    assert sorted(buttons(page)) == []  # a plan exists: the lead verifies, staff report
+    assert sorted(buttons(page)) == ["return", "sign_for"]
+    act(page, "sign_for").get_by_test_id("submit-sign_for").click()
+    expect(page.get_by_test_id("clock-signed")).not_to_contain_text("待签收")
+    issue.refresh_from_db()
+    assert (issue.signed_by, issue.deadline) == (staff_a, deadline)
+    # A plan exists: the lead verifies, staff report (and, responsible, may ask for time).
+    assert sorted(buttons(page)) == ["request_extension"]
     page.get_by_test_id("rectification-details").locator("summary").click()
     report = page.get_by_test_id("rectification-form")
     report.get_by_label("整改情况").fill("报告审批已下放，本月报告均在十个工作日内出具")
@@ -170,7 +178,7 @@ def test_one_complaint_from_two_opinions_to_a_reopened_answer(
     # 5. The lead verifies the rectification.
     page = log_in(lead_a.username, PASSWORD)
     open_issue(page, live_server, issue)
-    assert sorted(buttons(page)) == ["escalate", "verify"]
+    assert sorted(buttons(page)) == ["escalate", "request_extension", "verify"]
     act(page, "verify").get_by_test_id("submit-verify").click()
     shows_state(page, State.RECTIFIED)
     issue.refresh_from_db()
