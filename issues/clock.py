@@ -72,7 +72,10 @@ class Clock:
         issue.signed_at = None
         issue.signed_by = None
         issue.sign_deadline = self.after(moment, Step.SIGN_FOR)
-        return ["assigned_at", "signed_at", "signed_by", "sign_deadline"]
+        # A plan deadline of an earlier signing no longer applies (signing sets a new one
+        # if the issue still needs a plan).
+        issue.plan_deadline = None
+        return ["assigned_at", "signed_at", "signed_by", "sign_deadline", "plan_deadline"]
 
     def signed(self, issue: Issue, moment, *, explicit_deadline: date | None = None) -> list[str]:
         """The steps after signing: plan (for an issue still collected) and rectify."""
