@@ -142,6 +142,17 @@ def is_signed(issue: Issue) -> bool:
     return issue.signed_at is not None
 
 
+def close_pending_extensions(issue: Issue, actor, why: str) -> None:
+    """Refuse the extension request still waiting on ``issue``, saying ``why``: it asked to
+    move a deadline that no longer stands (a new one was set, or the issue left the work)."""
+    issue.extensions.pending().update(
+        status=DeadlineExtension.Status.REFUSED,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=why,
+    )
+
+
 def _apply_plan(issue, actor, *, measures, responsible, **_unused) -> list[str]:
     # The deadline is the clock's (set at signing), not the planner's.
     issue.measures = measures
@@ -150,6 +161,7 @@ def _apply_plan(issue, actor, *, measures, responsible, **_unused) -> list[str]:
 
 
 def _apply_fix_now(issue, actor, *, rectification, **_unused) -> list[str]:
+    close_pending_extensions(issue, actor, _("Closed: the issue was rectified."))
     issue.immediate_fix = True
     issue.rectification = rectification
     issue.rectified_at = timezone.now()
@@ -164,6 +176,7 @@ def _apply_fix_now(issue, actor, *, rectification, **_unused) -> list[str]:
 
 
 def _apply_verify(issue, actor, **_unused) -> list[str]:
+    close_pending_extensions(issue, actor, _("Closed: the issue was rectified."))
     issue.rectified_at = timezone.now()
     issue.verified_by = actor
     return ["rectified_at", "verified_by", *Clock().rectified(issue, issue.rectified_at)]
@@ -186,6 +199,9 @@ def _apply_decide(issue, actor, *, meeting, decision, owner=None, deadline=None,
         deadline=deadline,
         recorded_by=actor,
     )
+    close_pending_extensions(
+        issue, actor, _("Closed: the provincial decision set the issue's deadline anew.")
+    )
     # Given back to the branch: it signs for it (签收) before the clock of the work starts;
     # the decision's own deadline, if any, wins over the limit counted from signing.
     fields = Clock().given_to_branch(issue)
@@ -206,6 +222,7 @@ def _apply_answer(issue, actor, **_unused) -> list[str]:
 
 
 def _apply_reopen(issue, actor, **_unused) -> list[str]:
+    close_pending_extensions(issue, actor, _("Closed: the reopened issue has a new deadline."))
     issue.reopen_count += 1
     issue.answered_at = None
     issue.rectified_at = None
@@ -454,6 +471,18 @@ def _apply_decide_extension(issue, actor, *, outcome, note="", **_unused) -> lis
     pending = issue.extensions.pending().select_for_update().first()
     if pending is None:
         raise StaleTransition(_("No extension request waits for a decision."), code="stale")
+    if pending.old_deadline != issue.deadline:
+        # Asked against a deadline that no longer stands (a decision, a reopening set another).
+        raise StaleTransition(
+            _(
+                "This request asked to move the deadline {old}, which is now {current}. "
+                "Nothing was done; the branch may ask again."
+            ).format(
+                old=pending.old_deadline.isoformat(),
+                current=issue.deadline.isoformat() if issue.deadline else _("not set"),
+            ),
+            code="stale",
+        )
     if outcome not in (DeadlineExtension.Status.APPROVED, DeadlineExtension.Status.REFUSED):
         raise ValidationError({"outcome": _("Approve or refuse the request.")})
     pending.status = outcome

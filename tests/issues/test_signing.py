@@ -17,6 +17,7 @@ from tests.factories import (
     EscalationFactory,
     IssueFactory,
     ProvincialDecisionFactory,
+    ProvincialMeetingFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,10 +56,10 @@ def offered(user, issue) -> set[str]:
     return {transition.name for transition in available_transitions(user, issue)}
 
 
-def signed_with_deadline(branch, responsible, days=20, **fields):
+def signed_with_deadline(branch, responsible, days=20, state=State.RECTIFYING, **fields):
     return IssueFactory(
         branch=branch,
-        state=State.RECTIFYING,
+        state=state,
         responsible=responsible,
         deadline=today() + timedelta(days=days),
         **fields,
@@ -436,3 +437,80 @@ def test_my_work_has_the_clocks_queues(client, branch_a, staff_a, lead_a, office
     provincial = sections(office)
     assert provincial["returns"] == [returned.pk]
     assert provincial["extensions"] == [decided.pk]
+
+
+# --- a request asked against a deadline that no longer stands (review of issue 12) -------------
+
+
+def test_a_provincial_decision_closes_the_pending_request(branch_a, staff_a, lead_a, office):
+    issue = signed_with_deadline(branch_a, staff_a, days=10)
+    act(
+        issue,
+        "request_extension",
+        staff_a,
+        new_deadline=issue.deadline + timedelta(days=2),
+        reason="x",
+    )
+    act(issue, "escalate", lead_a, reason="需省院协调")
+    explicit = today() + timedelta(days=60)
+    act(
+        issue,
+        "decide",
+        office,
+        meeting=ProvincialMeetingFactory(recorded_by=office),
+        decision="由本单位整改",
+        deadline=explicit,
+    )
+    extension = DeadlineExtension.objects.get(issue=issue)
+    assert (extension.status, extension.decided_by) == (Status.REFUSED, office)
+    assert extension.decided_at is not None and extension.decision_note
+    assert "decide_extension" not in offered(office, issue)
+    act(issue, "sign_for", staff_a)
+    issue.refresh_from_db()
+    assert issue.deadline == explicit
+    assert "request_extension" in offered(staff_a, issue)  # may ask again, against the new one
+
+
+@pytest.mark.parametrize("how", ["verify", "fix_now"])
+def test_rectifying_closes_the_pending_request(branch_a, staff_a, lead_a, how):
+    state = State.RECTIFYING if how == "verify" else State.COLLECTED
+    issue = signed_with_deadline(branch_a, staff_a, state=state, rectification="已整改")
+    act(
+        issue,
+        "request_extension",
+        staff_a,
+        new_deadline=issue.deadline + timedelta(days=2),
+        reason="x",
+    )
+    act(issue, how, lead_a, rectification="已整改")
+    extension = DeadlineExtension.objects.get(issue=issue)
+    assert (extension.status, extension.decided_by) == (Status.REFUSED, lead_a)
+    assert not DeadlineExtension.objects.pending().filter(issue=issue).exists()
+
+
+def test_reopening_closes_a_request_left_pending(branch_a, staff_a, lead_a):
+    issue = signed_with_deadline(branch_a, staff_a, state=State.ANSWERED)
+    DeadlineExtension.objects.create(
+        issue=issue,
+        old_deadline=issue.deadline,
+        new_deadline=issue.deadline + timedelta(days=2),
+        reason="x",
+        requested_by=staff_a,
+    )
+    from issues.transitions import _apply_reopen
+
+    _apply_reopen(issue, lead_a)
+    assert DeadlineExtension.objects.get(issue=issue).status == Status.REFUSED
+
+
+def test_a_request_against_a_deadline_that_changed_is_stale(branch_a, staff_a, lead_a):
+    issue = signed_with_deadline(branch_a, staff_a, days=30)
+    old = issue.deadline
+    act(issue, "request_extension", staff_a, new_deadline=old + timedelta(days=2), reason="x")
+    later = old + timedelta(days=20)  # set meanwhile, by a path that left the request
+    Issue.objects.filter(pk=issue.pk).update(deadline=later)
+    with pytest.raises(StaleTransition):
+        act(issue, "decide_extension", lead_a, outcome=Status.APPROVED)
+    issue.refresh_from_db()
+    assert issue.deadline == later
+    assert DeadlineExtension.objects.get(issue=issue).status == Status.PENDING
