@@ -154,9 +154,14 @@ def close_pending_extensions(issue: Issue, actor, why: str) -> None:
 
 
 def _apply_plan(issue, actor, *, measures, responsible, **_unused) -> list[str]:
-    # The deadline is the clock's (set at signing), not the planner's.
+    # The deadline is the clock's (set at signing), not the planner's. An issue signed
+    # without one (opened before the clock: migration 0013 signed it) gets the limit now,
+    # counted from its signing.
     issue.measures = measures
     issue.responsible = responsible
+    if issue.deadline is None:
+        issue.deadline = clock_of(issue).rectify_deadline(issue, issue.signed_at or timezone.now())
+        return ["measures", "responsible", "deadline"]
     return ["measures", "responsible"]
 
 

@@ -514,3 +514,59 @@ def test_a_request_against_a_deadline_that_changed_is_stale(branch_a, staff_a, l
     issue.refresh_from_db()
     assert issue.deadline == later
     assert DeadlineExtension.objects.get(issue=issue).status == Status.PENDING
+
+
+# --- issues opened before the clock (signed by migration 0013, no deadline) --------------------
+
+
+def opened_before_the_clock(branch, creator, state=State.COLLECTED, **fields):
+    return IssueFactory(
+        branch=branch, state=state, created_by=creator, responsible=creator, deadline=None, **fields
+    )
+
+
+def test_planning_an_issue_opened_before_the_clock_starts_its_limit(branch_a, staff_a):
+    issue = opened_before_the_clock(branch_a, staff_a, severity=Issue.Severity.SERIOUS)
+    assert issue.signed_at is not None  # as 0013 leaves it
+    act(issue, "plan", staff_a, measures="整改措施", responsible=staff_a)
+    issue.refresh_from_db()
+    clock = Clock()
+    assert issue.deadline == clock.after(issue.signed_at, "rectify_serious")
+
+
+def test_planning_keeps_a_deadline_already_set(branch_a, staff_a):
+    issue = signed_with_deadline(branch_a, staff_a, state=State.COLLECTED, days=40)
+    deadline = issue.deadline
+    act(issue, "plan", staff_a, measures="整改措施", responsible=staff_a)
+    issue.refresh_from_db()
+    assert issue.deadline == deadline
+
+
+def test_migration_0014_gives_unrectified_signed_issues_their_deadline(
+    branch_a, staff_a, lead_a, office
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "issues.migrations.0014_deadlines_for_issues_opened_before_the_clock"
+    )
+    collected = opened_before_the_clock(branch_a, staff_a, severity=Issue.Severity.CRITICAL)
+    decided = opened_before_the_clock(branch_a, staff_a, state=State.RECTIFYING)
+    decision = ProvincialDecisionFactory(
+        escalation=EscalationFactory(issue=decided, requested_by=lead_a), recorded_by=office
+    )
+    unsigned = given_to_branch(branch_a)
+    rectified = opened_before_the_clock(branch_a, staff_a, state=State.RECTIFIED)
+    kept = signed_with_deadline(branch_a, staff_a)
+
+    migration.set_missing_deadlines(apps, None)
+
+    clock = Clock()
+    for issue in (collected, decided, unsigned, rectified, kept):
+        issue.refresh_from_db()
+    assert collected.deadline == clock.after(collected.signed_at, "rectify_critical")
+    assert decided.deadline == clock.after(max(decided.signed_at, decision.created_at), "rectify")
+    assert unsigned.deadline is None and rectified.deadline is None
+    assert kept.deadline == today() + timedelta(days=20)
