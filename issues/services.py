@@ -334,6 +334,8 @@ def reply_record(
     if item.withdrawn_at:
         raise ValidationError(_("This opinion was withdrawn."))
     content = _reply_fields(channel, content, replied_on, satisfaction)
+    if not satisfaction_is_attempt(satisfaction):
+        _refuse_if_draft_pending(item)
     fields = {
         "channel": channel,
         "content": content,
@@ -349,6 +351,22 @@ def reply_record(
             _event(Issue(pk=item.issue_id), IssueEvent.Kind.REPLY_DRAFTED, actor, note)
         return draft
     return _reply_create(item=item, author=actor, **fields)
+
+
+def _refuse_if_draft_pending(item: FeedbackItem, *, besides: ReplyDraft | None = None) -> None:
+    """An answer to ``item`` already waits for approval: another one (a draft, or a reply
+    where approval was switched off meanwhile) would answer the enterprise twice."""
+    pending = ReplyDraft.objects.pending().filter(feedback_item=item)
+    if besides is not None:
+        pending = pending.exclude(pk=besides.pk)
+    if pending.exists():
+        raise ValidationError(
+            _(
+                "A reply to opinion #{pk} already waits for approval. Nothing was recorded: "
+                "the lead approves it or sends it back first."
+            ).format(pk=item.pk),
+            code="draft_pending",
+        )
 
 
 @transaction.atomic
@@ -566,6 +584,8 @@ def reply_draft_resubmit(
         )
     if draft.feedback_item.withdrawn_at:
         raise ValidationError(_("This opinion was withdrawn."), code="withdrawn")
+    _lock_items(actor, [draft.feedback_item])
+    _refuse_if_draft_pending(draft.feedback_item, besides=draft)
     if satisfaction_is_attempt(satisfaction):
         raise ValidationError(
             {"satisfaction": _("An attempt is recorded as a reply of its own, not a draft.")}

@@ -218,6 +218,58 @@ def test_a_resubmitted_draft_is_checked_like_a_reply(staff_a, lead_a, item):
     assert draft.status == Status.SENT_BACK
 
 
+# --- one answer waits for approval per opinion (review of issue 12) -------------------------
+
+
+def test_a_second_answer_to_an_opinion_waiting_for_approval_is_refused(
+    world, staff_a, lead_a, item
+):
+    from branches.models import Membership
+    from tests.factories import member
+
+    draft = draft_by(staff_a, item)
+    with pytest.raises(ValidationError) as refused:
+        services.feedback_reply(
+            actor=lead_a, feedback_items=[item], channel="phone", content="答复二", seen_reply_id=0
+        )
+    assert refused.value.code == "draft_pending"
+    assert ReplyDraft.objects.filter(feedback_item=item).count() == 1
+    other_lead = member(Membership.Role.LEAD, world.a.branch, username="lead2_a")
+    services.reply_draft_approve(actor=other_lead, draft=draft)
+    assert Reply.objects.filter(feedback_item=item).count() == 1
+
+
+def test_no_direct_reply_while_a_draft_waits_after_approval_is_switched_off(
+    approval_a, staff_a, item
+):
+    draft_by(staff_a, item)
+    approval_a.replies_need_approval = False
+    approval_a.save(update_fields=["replies_need_approval"])
+    with pytest.raises(ValidationError):
+        draft_by(staff_a, item)
+    assert not Reply.objects.filter(feedback_item=item).exists()
+    attempt = draft_by(staff_a, item, satisfaction=Reply.Satisfaction.NOT_REACHABLE)
+    assert isinstance(attempt, Reply)  # an attempt answers nothing: recorded at once
+
+
+def test_a_draft_sent_back_is_not_resubmitted_beside_another_waiting(staff_a, lead_a, item):
+    first = draft_by(staff_a, item)
+    services.reply_draft_send_back(actor=lead_a, draft=first, comment="请补充")
+    draft_by(lead_a, item)  # another answer waits now
+    with pytest.raises(ValidationError):
+        services.reply_draft_resubmit(actor=staff_a, draft=first, channel="phone", content="补充")
+    first.refresh_from_db()
+    assert first.status == Status.SENT_BACK
+
+
+def test_the_database_keeps_one_draft_waiting_per_opinion(staff_a, lead_a, item):
+    draft_by(staff_a, item)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReplyDraft.objects.create(
+            feedback_item=item, channel="phone", content="x", drafted_by=lead_a
+        )
+
+
 # --- figures -------------------------------------------------------------------------------
 
 
