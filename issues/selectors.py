@@ -361,6 +361,19 @@ def issues_for_page(user) -> QuerySet[Issue]:
             # The clock's actions depend on these (issues.transitions reads them here).
             has_returns=Exists(IssueReturn.objects.filter(**of_issue)),
             return_awaiting=Exists(IssueReturn.objects.filter(**of_issue, ruling="")),
+            # The records the action forms name (the one each form acts on).
+            awaiting_return_id=Subquery(
+                IssueReturn.objects.filter(**of_issue, ruling="").values("pk")[:1]
+            ),
+            pending_extension_id=Subquery(
+                DeadlineExtension.objects.pending().filter(**of_issue).values("pk")[:1]
+            ),
+            open_notice_id=Subquery(
+                SupervisionNotice.objects.open()
+                .filter(**of_issue)
+                .order_by("issued_at", "id")
+                .values("pk")[:1]
+            ),
             return_insisted=Exists(
                 IssueReturn.objects.filter(**of_issue, ruling=IssueReturn.Ruling.INSIST)
             ),

@@ -271,6 +271,24 @@ def return_awaiting_ruling(issue: Issue) -> bool:
     return _known(issue, "return_awaiting", lambda: issue.returns.awaiting_ruling().exists())
 
 
+def awaiting_return_id(issue: Issue) -> int | None:
+    """The return waiting for the office's ruling (its id; None when none waits)."""
+    return _known(
+        issue,
+        "awaiting_return_id",
+        lambda: issue.returns.awaiting_ruling().values_list("pk", flat=True).first(),
+    )
+
+
+def pending_extension_id(issue: Issue) -> int | None:
+    """The extension request waiting for a decision (its id; None when none waits)."""
+    return _known(
+        issue,
+        "pending_extension_id",
+        lambda: issue.extensions.pending().values_list("pk", flat=True).first(),
+    )
+
+
 def return_insisted(issue: Issue) -> bool:
     """The office ruled "insist" on a return of this issue: final, no return again."""
     return _known(
@@ -395,10 +413,14 @@ def _describe_return(issue, values, before) -> str:
     return _("Reason: {reason}").format(reason=values["reason"])
 
 
-def _apply_rule_return(issue, actor, *, ruling, responsible=None, note="", **_unused):
-    awaiting = issue.returns.awaiting_ruling().select_for_update().first()
+def _apply_rule_return(issue, actor, *, ruling, return_id, responsible=None, note="", **_unused):
+    # The return the page showed (``return_id``), still awaiting its ruling.
+    awaiting = issue.returns.awaiting_ruling().select_for_update().filter(pk=return_id).first()
     if awaiting is None:
-        raise StaleTransition(_("No return of this issue waits for a ruling."), code="stale")
+        raise StaleTransition(
+            _("This return no longer waits for a ruling. Nothing was done; look at it again."),
+            code="stale",
+        )
     fields = []
     if ruling == IssueReturn.Ruling.REASSIGN:
         if not _may_name(responsible, issue):
@@ -472,10 +494,17 @@ def _describe_request_extension(issue, values, before) -> str:
     )
 
 
-def _apply_decide_extension(issue, actor, *, outcome, note="", **_unused) -> list[str]:
-    pending = issue.extensions.pending().select_for_update().first()
+def _apply_decide_extension(issue, actor, *, outcome, extension_id, note="", **_unused):
+    # The request the page showed (``extension_id``), still waiting for a decision.
+    pending = issue.extensions.pending().select_for_update().filter(pk=extension_id).first()
     if pending is None:
-        raise StaleTransition(_("No extension request waits for a decision."), code="stale")
+        raise StaleTransition(
+            _(
+                "This extension request no longer waits for a decision. Nothing was done; "
+                "look at it again."
+            ),
+            code="stale",
+        )
     if pending.old_deadline != issue.deadline:
         # Asked against a deadline that no longer stands (a decision, a reopening set another).
         raise StaleTransition(
@@ -648,7 +677,7 @@ TRANSITIONS: dict[str, Transition] = {
             SIGNING_STATES,
             None,
             frozenset({Role.OFFICE}),
-            required=("ruling", "note"),
+            required=("ruling", "note", "return_id"),
             apply=_apply_rule_return,
             when=return_awaiting_ruling,
             event_kind=IssueEvent.Kind.RETURN_RULED,
@@ -675,7 +704,7 @@ TRANSITIONS: dict[str, Transition] = {
             SIGNING_STATES | {State.ESCALATED},
             None,
             frozenset({Role.LEAD, Role.OFFICE}),
-            required=("outcome",),
+            required=("outcome", "extension_id"),
             apply=_apply_decide_extension,
             when=has_pending_extension,
             who=_decides_extension,
@@ -715,7 +744,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset(State.values),
             None,
             frozenset({Role.LEAD}),
-            required=("answer",),
+            required=("answer", "notice_id"),
             apply=apply_answer_supervision,
             when=has_open_notice,
             button_class="btn-danger",

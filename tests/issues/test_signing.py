@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from issues.clock import Clock
 from issues.models import DeadlineExtension, Issue, IssueEvent, IssueReturn, ReturnReason
-from issues.transitions import StaleTransition, apply_transition, available_transitions
+from issues.transitions import (
+    StaleTransition,
+    apply_transition,
+    available_transitions,
+    awaiting_return_id,
+    pending_extension_id,
+)
 from tests.factories import (
     EscalationFactory,
     IssueFactory,
@@ -45,7 +51,12 @@ def reason(name="非本单位职责", **fields):
 
 
 def act(issue, name, actor, note="", **values):
+    """Make ``name`` as a page drawn now would: naming the return or request it shows."""
     issue.refresh_from_db()
+    if name == "rule_return":
+        values.setdefault("return_id", awaiting_return_id(issue))
+    if name == "decide_extension":
+        values.setdefault("extension_id", pending_extension_id(issue))
     return apply_transition(
         issue_id=issue.pk, name=name, actor=actor, expected_state=issue.state, note=note, **values
     )
@@ -570,3 +581,57 @@ def test_migration_0014_gives_unrectified_signed_issues_their_deadline(
     assert decided.deadline == clock.after(max(decided.signed_at, decision.created_at), "rectify")
     assert unsigned.deadline is None and rectified.deadline is None
     assert kept.deadline == today() + timedelta(days=20)
+
+
+# --- each form names the record it acts on (review of issue 12) --------------------------------
+
+
+def test_a_ruling_names_the_return_its_page_showed(client, branch_a, staff_a, lead_a, office):
+    issue = given_to_branch(branch_a, responsible=staff_a)
+    act(issue, "return", staff_a, note="不属于本分院", reason=reason())
+    shown = IssueReturn.objects.get(issue=issue)
+    client.force_login(office)
+    page = client.get(reverse("issues:issue_detail", args=[issue.pk])).content.decode()
+    assert f'name="return_id" value="{shown.pk}"' in page
+    with pytest.raises(ValidationError) as refused:  # the service needs the record's id
+        apply_transition(
+            issue_id=issue.pk,
+            name="rule_return",
+            actor=office,
+            expected_state=issue.state,
+            note="x",
+            ruling=Ruling.INSIST,
+        )
+    assert "return_id" in refused.value.error_dict
+    # Ruled on meanwhile (another tab) and returned again: a new return waits. The ruling
+    # posted from the old page is refused instead of ruling on the new return.
+    act(issue, "rule_return", office, note="改派", ruling=Ruling.REASSIGN, responsible=lead_a)
+    act(issue, "return", lead_a, note="仍不属于本分院", reason=reason())
+    response = client.post(
+        reverse("issues:issue_transition", args=[issue.pk, "rule_return"]),
+        {"expected_state": issue.state, "ruling": "insist", "note": "坚持", "return_id": shown.pk},
+    )
+    assert response.status_code == 302
+    assert IssueReturn.objects.get(issue=issue, ruling="").returned_by == lead_a
+
+
+def test_a_decision_names_the_request_its_page_showed(client, branch_a, staff_a, lead_a):
+    issue = signed_with_deadline(branch_a, staff_a)
+    first_deadline = issue.deadline + timedelta(days=3)
+    act(issue, "request_extension", staff_a, new_deadline=first_deadline, reason="x")
+    shown = DeadlineExtension.objects.get(issue=issue)
+    client.force_login(lead_a)
+    page = client.get(reverse("issues:issue_detail", args=[issue.pk])).content.decode()
+    assert f'name="extension_id" value="{shown.pk}"' in page
+    # Refused meanwhile (another tab) and asked again for much longer: approving from the
+    # old page would approve the new request, never seen.
+    act(issue, "decide_extension", lead_a, outcome=Status.REFUSED)
+    act(issue, "request_extension", staff_a, new_deadline=today() + timedelta(days=300), reason="y")
+    response = client.post(
+        reverse("issues:issue_transition", args=[issue.pk, "decide_extension"]),
+        {"expected_state": issue.state, "outcome": "approved", "extension_id": shown.pk},
+    )
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.deadline == shown.old_deadline
+    assert DeadlineExtension.objects.pending().filter(issue=issue).exists()
