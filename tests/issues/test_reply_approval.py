@@ -385,6 +385,24 @@ def test_a_lead_s_work_lists_the_drafts_waiting_for_them(client, world, staff_a,
     assert own not in sections["drafts_to_approve"]
 
 
+def test_no_queue_lists_a_draft_to_a_withdrawn_opinion(client, staff_a, lead_a, item):
+    waiting = draft_by(staff_a, item)
+    back = draft_by(staff_a, FeedbackItemFactory(activity=item.activity))
+    services.reply_draft_send_back(actor=lead_a, draft=back, comment="请补充")
+    FeedbackItem.objects.filter(pk__in=[item.pk, back.feedback_item_id]).update(
+        withdrawn_at=timezone.now(), withdrawn_reason="重复录入"
+    )
+    for user, key, draft in (
+        (lead_a, "drafts_to_approve", waiting),
+        (staff_a, "drafts_sent_back", back),
+    ):
+        client.force_login(user)
+        sections = {
+            s["key"]: s["items"] for s in client.get(reverse("issues:my_work")).context["sections"]
+        }
+        assert draft not in sections.get(key, [])
+
+
 def test_staff_has_no_approval_queue(client, staff_a, item):
     draft_by(staff_a, item)
     client.force_login(staff_a)
