@@ -22,7 +22,11 @@ from issues.models import (
     sign_due_condition,
     sign_overdue_condition,
 )
-from outreach.models import reply_due_condition
+from outreach.models import (
+    replied_late_condition,
+    replied_on_time_condition,
+    reply_due_condition,
+)
 from reports.metrics import CLOCK_KEYS, CLOCK_RATES, campaign_report
 from reports.selection import Selection
 from tests.factories import (
@@ -348,3 +352,32 @@ def test_a_return_awaiting_the_offices_ruling_is_not_the_branchs_to_sign(
         ruling=IssueReturn.Ruling.INSIST, ruled_by=office, ruled_at=timezone.now()
     )
     assert issues.filter(sign_overdue_condition(MONDAY)).exists()
+
+
+def test_a_reply_approved_after_the_reply_deadline_is_late(branch_a, staff_a, lead_a):
+    """Dated by its draft (on the deadline), judged by the later of that and its approval."""
+    target = IssueFactory(branch=branch_a, state=State.RECTIFIED, reply_deadline=FRIDAY)
+    activity = ActivityFactory(branch=branch_a, campaign=target.campaign)
+
+    def opinion(approved_on=None):
+        item = FeedbackItemFactory(activity=activity)
+        item.issue = target
+        item.save(update_fields=["issue"])
+        ReplyFactory(
+            feedback_item=item,
+            replied_on=FRIDAY,
+            replied_by=staff_a,
+            approved_by=lead_a if approved_on else None,
+            approved_at=at(approved_on, 23, 30) if approved_on else None,
+        )
+        return item
+
+    direct, approved_in_time, approved_late = (
+        opinion(),
+        opinion(FRIDAY),
+        opinion(MONDAY),
+    )
+    items = type(direct).objects.filter(issue=target)
+    assert set(items.filter(replied_on_time_condition())) == {direct, approved_in_time}
+    assert set(items.filter(replied_late_condition(MONDAY + timedelta(days=1)))) == {approved_late}
+    assert set(items.filter(reply_due_condition(MONDAY + timedelta(days=1)))) == set(items)
