@@ -334,8 +334,6 @@ def reply_record(
     if item.withdrawn_at:
         raise ValidationError(_("This opinion was withdrawn."))
     content = _reply_fields(channel, content, replied_on, satisfaction)
-    if not satisfaction_is_attempt(satisfaction):
-        _refuse_if_draft_pending(item)
     fields = {
         "channel": channel,
         "content": content,
@@ -343,6 +341,7 @@ def reply_record(
         "satisfaction": satisfaction or "",
     }
     if not satisfaction_is_attempt(satisfaction) and item.branch.replies_need_approval:
+        _refuse_if_draft_pending(item)
         draft = ReplyDraft.objects.create(feedback_item=item, drafted_by=actor, **fields)
         if item.issue_id:
             note = _("Reply to opinion #{pk} drafted, waiting for approval: {content}").format(
@@ -354,8 +353,8 @@ def reply_record(
 
 
 def _refuse_if_draft_pending(item: FeedbackItem, *, besides: ReplyDraft | None = None) -> None:
-    """An answer to ``item`` already waits for approval: another one (a draft, or a reply
-    where approval was switched off meanwhile) would answer the enterprise twice."""
+    """An answer to ``item`` already waits for approval: a second draft, both approved,
+    would answer the enterprise twice."""
     pending = ReplyDraft.objects.pending().filter(feedback_item=item)
     if besides is not None:
         pending = pending.exclude(pk=besides.pk)

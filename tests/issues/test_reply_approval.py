@@ -239,19 +239,6 @@ def test_a_second_answer_to_an_opinion_waiting_for_approval_is_refused(
     assert Reply.objects.filter(feedback_item=item).count() == 1
 
 
-def test_no_direct_reply_while_a_draft_waits_after_approval_is_switched_off(
-    approval_a, staff_a, item
-):
-    draft_by(staff_a, item)
-    approval_a.replies_need_approval = False
-    approval_a.save(update_fields=["replies_need_approval"])
-    with pytest.raises(ValidationError):
-        draft_by(staff_a, item)
-    assert not Reply.objects.filter(feedback_item=item).exists()
-    attempt = draft_by(staff_a, item, satisfaction=Reply.Satisfaction.NOT_REACHABLE)
-    assert isinstance(attempt, Reply)  # an attempt answers nothing: recorded at once
-
-
 def test_a_draft_sent_back_is_not_resubmitted_beside_another_waiting(staff_a, lead_a, item):
     first = draft_by(staff_a, item)
     services.reply_draft_send_back(actor=lead_a, draft=first, comment="请补充")
