@@ -25,7 +25,8 @@ from core.templatetags.people import person_name
 from core.widgets import DateInput
 
 from .models import DeadlineExtension, Issue, IssueReturn, ProvincialMeeting, Reply, ReturnReason
-from .transitions import TRANSITIONS
+from .supervision import oldest_open_notice_id
+from .transitions import TRANSITIONS, awaiting_return_id, pending_extension_id
 
 Role = Membership.Role
 
@@ -259,6 +260,13 @@ class ReturnForm(NoteInValues):
             ).format(date=self.issue.sign_deadline.isoformat())
 
 
+def _names_its_record(form, field: str, record_id) -> None:
+    """The action acts on the record the page showed: its id travels with the form (a
+    hidden field), and the service refuses as stale when that record was dealt with."""
+    form.fields[field] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    form.initial.setdefault(field, record_id)
+
+
 class RuleReturnForm(NoteInValues):
     name = "rule_return"
 
@@ -276,6 +284,7 @@ class RuleReturnForm(NoteInValues):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = branch_workers(self.issue.branch_id)
+        _names_its_record(self, "return_id", awaiting_return_id(self.issue))
 
     def clean(self):
         data = super().clean()
@@ -319,6 +328,10 @@ class DecideExtensionForm(NoteInValues):
     )
     note = forms.CharField(label=_("Note"), widget=_textarea(2), max_length=5000, required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _names_its_record(self, "extension_id", pending_extension_id(self.issue))
+
 
 class OfficeExtendForm(TransitionForm):
     name = "office_extend"
@@ -345,7 +358,8 @@ class SuperviseForm(TransitionForm):
 
 
 class AnswerSupervisionForm(TransitionForm):
-    """The branch lead's written answer to the oldest open supervision notice."""
+    """The branch lead's written answer to the oldest open supervision notice (the one the
+    page showed, named by its id)."""
 
     name = "answer_supervision"
 
@@ -355,6 +369,10 @@ class AnswerSupervisionForm(TransitionForm):
         max_length=5000,
         help_text=_("What stands in the way, what is being done and by when."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _names_its_record(self, "notice_id", oldest_open_notice_id(self.issue))
 
 
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {

@@ -216,11 +216,11 @@ def instructions_unacknowledged_by_author(user) -> QuerySet[Instruction]:
 
 def drafts_to_approve(user) -> QuerySet[ReplyDraft]:
     """Replies of the user's branch waiting for approval that the user may approve (a lead,
-    not their author), oldest first."""
+    not their author), oldest first; none to a withdrawn opinion (it cannot be approved)."""
     return (
         ReplyDraft.objects.visible_to(user)
         .pending()
-        .filter(feedback_item__branch_id=_branch_id(user))
+        .filter(feedback_item__branch_id=_branch_id(user), feedback_item__withdrawn_at__isnull=True)
         .exclude(drafted_by=user)
         .select_related("feedback_item", "feedback_item__enterprise", "drafted_by")
         .order_by("drafted_at", "id")
@@ -228,10 +228,15 @@ def drafts_to_approve(user) -> QuerySet[ReplyDraft]:
 
 
 def drafts_sent_back_to(user) -> QuerySet[ReplyDraft]:
-    """The user's replies a lead sent back, to edit and submit again, oldest first."""
+    """The user's replies a lead sent back, to edit and submit again, oldest first; none to
+    a withdrawn opinion (it cannot be submitted again)."""
     return (
         ReplyDraft.objects.visible_to(user)
-        .filter(status=ReplyDraft.Status.SENT_BACK, drafted_by=user)
+        .filter(
+            status=ReplyDraft.Status.SENT_BACK,
+            drafted_by=user,
+            feedback_item__withdrawn_at__isnull=True,
+        )
         .select_related("feedback_item", "feedback_item__enterprise", "reviewed_by")
         .order_by("reviewed_at", "id")
     )
@@ -361,6 +366,19 @@ def issues_for_page(user) -> QuerySet[Issue]:
             # The clock's actions depend on these (issues.transitions reads them here).
             has_returns=Exists(IssueReturn.objects.filter(**of_issue)),
             return_awaiting=Exists(IssueReturn.objects.filter(**of_issue, ruling="")),
+            # The records the action forms name (the one each form acts on).
+            awaiting_return_id=Subquery(
+                IssueReturn.objects.filter(**of_issue, ruling="").values("pk")[:1]
+            ),
+            pending_extension_id=Subquery(
+                DeadlineExtension.objects.pending().filter(**of_issue).values("pk")[:1]
+            ),
+            open_notice_id=Subquery(
+                SupervisionNotice.objects.open()
+                .filter(**of_issue)
+                .order_by("issued_at", "id")
+                .values("pk")[:1]
+            ),
             return_insisted=Exists(
                 IssueReturn.objects.filter(**of_issue, ruling=IssueReturn.Ruling.INSIST)
             ),

@@ -341,6 +341,7 @@ def reply_record(
         "satisfaction": satisfaction or "",
     }
     if not satisfaction_is_attempt(satisfaction) and item.branch.replies_need_approval:
+        _refuse_if_draft_pending(item)
         draft = ReplyDraft.objects.create(feedback_item=item, drafted_by=actor, **fields)
         if item.issue_id:
             note = _("Reply to opinion #{pk} drafted, waiting for approval: {content}").format(
@@ -349,6 +350,22 @@ def reply_record(
             _event(Issue(pk=item.issue_id), IssueEvent.Kind.REPLY_DRAFTED, actor, note)
         return draft
     return _reply_create(item=item, author=actor, **fields)
+
+
+def _refuse_if_draft_pending(item: FeedbackItem, *, besides: ReplyDraft | None = None) -> None:
+    """An answer to ``item`` already waits for approval: a second draft, both approved,
+    would answer the enterprise twice."""
+    pending = ReplyDraft.objects.pending().filter(feedback_item=item)
+    if besides is not None:
+        pending = pending.exclude(pk=besides.pk)
+    if pending.exists():
+        raise ValidationError(
+            _(
+                "A reply to opinion #{pk} already waits for approval. Nothing was recorded: "
+                "the lead approves it or sends it back first."
+            ).format(pk=item.pk),
+            code="draft_pending",
+        )
 
 
 @transaction.atomic
@@ -566,6 +583,8 @@ def reply_draft_resubmit(
         )
     if draft.feedback_item.withdrawn_at:
         raise ValidationError(_("This opinion was withdrawn."), code="withdrawn")
+    _lock_items(actor, [draft.feedback_item])
+    _refuse_if_draft_pending(draft.feedback_item, besides=draft)
     if satisfaction_is_attempt(satisfaction):
         raise ValidationError(
             {"satisfaction": _("An attempt is recorded as a reply of its own, not a draft.")}

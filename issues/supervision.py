@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats, timezone, translation
@@ -178,6 +177,8 @@ def attention_condition(today: date | None = None, clock: Clock | None = None) -
 
 # --- the transitions' effects (issues.transitions) ------------------------------------------
 
+_UNKNOWN = object()
+
 
 def has_open_notice(issue: Issue) -> bool:
     """A supervision notice on the issue waits for the branch's written answer (the issue
@@ -201,12 +202,37 @@ def apply_supervise(issue: Issue, actor, *, content: str, **_unused) -> list[str
     return []
 
 
-def apply_answer_supervision(issue: Issue, actor, *, answer: str, **_unused) -> list[str]:
-    """The branch lead's written answer to the oldest open notice (the issue's row is
-    locked by the transition, so two answers cannot take the same notice)."""
-    notice = issue.supervision_notices.open().order_by("issued_at", "id").first()
+def oldest_open_notice_id(issue: Issue) -> int | None:
+    """The notice the page's answer form answers: the oldest open one (annotated by the
+    issue page as ``open_notice_id``; otherwise one query)."""
+    annotated = getattr(issue, "open_notice_id", _UNKNOWN)
+    if annotated is not _UNKNOWN:
+        return annotated
+    return (
+        issue.supervision_notices.open()
+        .order_by("issued_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def apply_answer_supervision(
+    issue: Issue, actor, *, answer: str, notice_id: int, **_unused
+) -> list[str]:
+    """The branch lead's written answer to the open notice the page showed (``notice_id``;
+    the issue's row is locked by the transition, so two answers cannot take the same
+    notice): answered meanwhile, or not this issue's, the answer is refused as stale."""
+    from .transitions import StaleTransition
+
+    notice = issue.supervision_notices.open().filter(pk=notice_id).first()
     if notice is None:
-        raise ValidationError(_("No supervision notice waits for an answer."), code="no_notice")
+        raise StaleTransition(
+            _(
+                "This supervision notice was answered meanwhile. Nothing was done; look at "
+                "the issue again."
+            ),
+            code="stale",
+        )
     notice.answer = answer.strip()
     notice.answered_by = actor
     notice.answered_at = timezone.now()

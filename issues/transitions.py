@@ -142,14 +142,31 @@ def is_signed(issue: Issue) -> bool:
     return issue.signed_at is not None
 
 
+def close_pending_extensions(issue: Issue, actor, why: str) -> None:
+    """Refuse the extension request still waiting on ``issue``, saying ``why``: it asked to
+    move a deadline that no longer stands (a new one was set, or the issue left the work)."""
+    issue.extensions.pending().update(
+        status=DeadlineExtension.Status.REFUSED,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=why,
+    )
+
+
 def _apply_plan(issue, actor, *, measures, responsible, **_unused) -> list[str]:
-    # The deadline is the clock's (set at signing), not the planner's.
+    # The deadline is the clock's (set at signing), not the planner's. An issue signed
+    # without one (opened before the clock: migration 0013 signed it) gets the limit now,
+    # counted from its signing.
     issue.measures = measures
     issue.responsible = responsible
+    if issue.deadline is None:
+        issue.deadline = clock_of(issue).rectify_deadline(issue, issue.signed_at or timezone.now())
+        return ["measures", "responsible", "deadline"]
     return ["measures", "responsible"]
 
 
 def _apply_fix_now(issue, actor, *, rectification, **_unused) -> list[str]:
+    close_pending_extensions(issue, actor, _("Closed: the issue was rectified."))
     issue.immediate_fix = True
     issue.rectification = rectification
     issue.rectified_at = timezone.now()
@@ -164,6 +181,7 @@ def _apply_fix_now(issue, actor, *, rectification, **_unused) -> list[str]:
 
 
 def _apply_verify(issue, actor, **_unused) -> list[str]:
+    close_pending_extensions(issue, actor, _("Closed: the issue was rectified."))
     issue.rectified_at = timezone.now()
     issue.verified_by = actor
     return ["rectified_at", "verified_by", *Clock().rectified(issue, issue.rectified_at)]
@@ -186,6 +204,9 @@ def _apply_decide(issue, actor, *, meeting, decision, owner=None, deadline=None,
         deadline=deadline,
         recorded_by=actor,
     )
+    close_pending_extensions(
+        issue, actor, _("Closed: the provincial decision set the issue's deadline anew.")
+    )
     # Given back to the branch: it signs for it (签收) before the clock of the work starts;
     # the decision's own deadline, if any, wins over the limit counted from signing.
     fields = Clock().given_to_branch(issue)
@@ -206,6 +227,7 @@ def _apply_answer(issue, actor, **_unused) -> list[str]:
 
 
 def _apply_reopen(issue, actor, **_unused) -> list[str]:
+    close_pending_extensions(issue, actor, _("Closed: the reopened issue has a new deadline."))
     issue.reopen_count += 1
     issue.answered_at = None
     issue.rectified_at = None
@@ -247,6 +269,24 @@ def _known(issue: Issue, annotation: str, ask: Callable[[], object]):
 
 def return_awaiting_ruling(issue: Issue) -> bool:
     return _known(issue, "return_awaiting", lambda: issue.returns.awaiting_ruling().exists())
+
+
+def awaiting_return_id(issue: Issue) -> int | None:
+    """The return waiting for the office's ruling (its id; None when none waits)."""
+    return _known(
+        issue,
+        "awaiting_return_id",
+        lambda: issue.returns.awaiting_ruling().values_list("pk", flat=True).first(),
+    )
+
+
+def pending_extension_id(issue: Issue) -> int | None:
+    """The extension request waiting for a decision (its id; None when none waits)."""
+    return _known(
+        issue,
+        "pending_extension_id",
+        lambda: issue.extensions.pending().values_list("pk", flat=True).first(),
+    )
 
 
 def return_insisted(issue: Issue) -> bool:
@@ -373,10 +413,14 @@ def _describe_return(issue, values, before) -> str:
     return _("Reason: {reason}").format(reason=values["reason"])
 
 
-def _apply_rule_return(issue, actor, *, ruling, responsible=None, note="", **_unused):
-    awaiting = issue.returns.awaiting_ruling().select_for_update().first()
+def _apply_rule_return(issue, actor, *, ruling, return_id, responsible=None, note="", **_unused):
+    # The return the page showed (``return_id``), still awaiting its ruling.
+    awaiting = issue.returns.awaiting_ruling().select_for_update().filter(pk=return_id).first()
     if awaiting is None:
-        raise StaleTransition(_("No return of this issue waits for a ruling."), code="stale")
+        raise StaleTransition(
+            _("This return no longer waits for a ruling. Nothing was done; look at it again."),
+            code="stale",
+        )
     fields = []
     if ruling == IssueReturn.Ruling.REASSIGN:
         if not _may_name(responsible, issue):
@@ -450,10 +494,29 @@ def _describe_request_extension(issue, values, before) -> str:
     )
 
 
-def _apply_decide_extension(issue, actor, *, outcome, note="", **_unused) -> list[str]:
-    pending = issue.extensions.pending().select_for_update().first()
+def _apply_decide_extension(issue, actor, *, outcome, extension_id, note="", **_unused):
+    # The request the page showed (``extension_id``), still waiting for a decision.
+    pending = issue.extensions.pending().select_for_update().filter(pk=extension_id).first()
     if pending is None:
-        raise StaleTransition(_("No extension request waits for a decision."), code="stale")
+        raise StaleTransition(
+            _(
+                "This extension request no longer waits for a decision. Nothing was done; "
+                "look at it again."
+            ),
+            code="stale",
+        )
+    if pending.old_deadline != issue.deadline:
+        # Asked against a deadline that no longer stands (a decision, a reopening set another).
+        raise StaleTransition(
+            _(
+                "This request asked to move the deadline {old}, which is now {current}. "
+                "Nothing was done; the branch may ask again."
+            ).format(
+                old=pending.old_deadline.isoformat(),
+                current=issue.deadline.isoformat() if issue.deadline else _("not set"),
+            ),
+            code="stale",
+        )
     if outcome not in (DeadlineExtension.Status.APPROVED, DeadlineExtension.Status.REFUSED):
         raise ValidationError({"outcome": _("Approve or refuse the request.")})
     pending.status = outcome
@@ -614,7 +677,7 @@ TRANSITIONS: dict[str, Transition] = {
             SIGNING_STATES,
             None,
             frozenset({Role.OFFICE}),
-            required=("ruling", "note"),
+            required=("ruling", "note", "return_id"),
             apply=_apply_rule_return,
             when=return_awaiting_ruling,
             event_kind=IssueEvent.Kind.RETURN_RULED,
@@ -641,7 +704,7 @@ TRANSITIONS: dict[str, Transition] = {
             SIGNING_STATES | {State.ESCALATED},
             None,
             frozenset({Role.LEAD, Role.OFFICE}),
-            required=("outcome",),
+            required=("outcome", "extension_id"),
             apply=_apply_decide_extension,
             when=has_pending_extension,
             who=_decides_extension,
@@ -681,7 +744,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset(State.values),
             None,
             frozenset({Role.LEAD}),
-            required=("answer",),
+            required=("answer", "notice_id"),
             apply=apply_answer_supervision,
             when=has_open_notice,
             button_class="btn-danger",

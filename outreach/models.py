@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -640,13 +640,22 @@ def _answers_this_round():
 
 
 def _answered_on_time() -> Exists:
+    """A reply of this round dated on or before the reply deadline and, when a lead approved
+    it (reply approval), approved on or before it too (the day in Asia/Shanghai): a reply
+    counts as given when both its date and its approval are, the later of the two."""
+    deadline = F("feedback_item__issue__reply_deadline")
     return Exists(
-        _answers_this_round().filter(replied_on__lte=F("feedback_item__issue__reply_deadline"))
+        _answers_this_round().filter(
+            Q(approved_at__isnull=True)
+            | Q(LessThanOrEqual(TruncDate("approved_at", tzinfo=SHANGHAI), deadline)),
+            replied_on__lte=deadline,
+        )
     )
 
 
 def replied_on_time_condition() -> Q:
-    """Answered on or before the reply deadline (the reply's date, ``replied_on``)."""
+    """Answered on or before the reply deadline (the reply's date, ``replied_on``, and its
+    approval's day when it needed one)."""
     return REPLY_DEADLINE_SET & Q(_answered_on_time())
 
 

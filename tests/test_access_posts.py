@@ -28,7 +28,6 @@ from tests.factories import (
     ActivityFactory,
     CalendarDayFactory,
     FeedbackItemFactory,
-    ReplyDraftFactory,
     ReplyFactory,
     ScheduledYearFactory,
 )
@@ -170,9 +169,8 @@ def _approval_draft(world, *, sent_back: bool = False) -> ReplyDraft:
     branch.replies_need_approval = True
     branch.save(update_fields=["replies_need_approval"])
     lead = Membership.objects.get(branch=branch, role=Membership.Role.LEAD).user
-    draft = ReplyDraftFactory(
-        feedback_item=world.a.feedback, drafted_by=world.a.activity.staff.first()
-    )
+    # The world's own draft: one waits for approval per opinion.
+    draft = world.a.reply_draft
     if sent_back:
         draft.status = ReplyDraft.Status.SENT_BACK
         draft.reviewed_by = lead

@@ -88,6 +88,12 @@ class ReplyDraft(models.Model):
                 condition=~Q(status="approved") | Q(reply__isnull=False),
                 name="reply_draft_approved_has_reply",
             ),
+            # One answer waits for approval per opinion: two would become two replies.
+            models.UniqueConstraint(
+                fields=["feedback_item"],
+                condition=Q(status="pending"),
+                name="reply_draft_one_pending_per_opinion",
+            ),
             # Four eyes: the author never approves their own reply.
             models.CheckConstraint(
                 condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=models.F("drafted_by")),

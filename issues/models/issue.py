@@ -272,9 +272,14 @@ RECTIFIED_LATE = RECTIFIED & Q(GreaterThan(_local_day("rectified_at"), F("deadli
 
 
 def sign_overdue_condition(today=None, calendar=None) -> Q:
-    """Not signed for, and the sign-for deadline passed by at least one working day."""
+    """Not signed for, and the sign-for deadline passed by at least one working day; not
+    returned and waiting for the office's ruling (the office's to move then, not the
+    branch's: a ruling gives it a new sign-for deadline)."""
+    from .clock import IssueReturn
+
     cutoff = overdue_cutoff(today, 1, calendar)
-    return Q(signed_at__isnull=True, sign_deadline__lt=cutoff)
+    awaiting_ruling = Exists(IssueReturn.objects.filter(issue=OuterRef("pk"), ruling=""))
+    return Q(signed_at__isnull=True, sign_deadline__lt=cutoff) & ~Q(awaiting_ruling)
 
 
 def sign_due_condition(today=None, calendar=None) -> Q:

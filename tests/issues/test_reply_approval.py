@@ -218,6 +218,45 @@ def test_a_resubmitted_draft_is_checked_like_a_reply(staff_a, lead_a, item):
     assert draft.status == Status.SENT_BACK
 
 
+# --- one answer waits for approval per opinion (review of issue 12) -------------------------
+
+
+def test_a_second_answer_to_an_opinion_waiting_for_approval_is_refused(
+    world, staff_a, lead_a, item
+):
+    from branches.models import Membership
+    from tests.factories import member
+
+    draft = draft_by(staff_a, item)
+    with pytest.raises(ValidationError) as refused:
+        services.feedback_reply(
+            actor=lead_a, feedback_items=[item], channel="phone", content="答复二", seen_reply_id=0
+        )
+    assert refused.value.code == "draft_pending"
+    assert ReplyDraft.objects.filter(feedback_item=item).count() == 1
+    other_lead = member(Membership.Role.LEAD, world.a.branch, username="lead2_a")
+    services.reply_draft_approve(actor=other_lead, draft=draft)
+    assert Reply.objects.filter(feedback_item=item).count() == 1
+
+
+def test_a_draft_sent_back_is_not_resubmitted_beside_another_waiting(staff_a, lead_a, item):
+    first = draft_by(staff_a, item)
+    services.reply_draft_send_back(actor=lead_a, draft=first, comment="请补充")
+    draft_by(lead_a, item)  # another answer waits now
+    with pytest.raises(ValidationError):
+        services.reply_draft_resubmit(actor=staff_a, draft=first, channel="phone", content="补充")
+    first.refresh_from_db()
+    assert first.status == Status.SENT_BACK
+
+
+def test_the_database_keeps_one_draft_waiting_per_opinion(staff_a, lead_a, item):
+    draft_by(staff_a, item)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReplyDraft.objects.create(
+            feedback_item=item, channel="phone", content="x", drafted_by=lead_a
+        )
+
+
 # --- figures -------------------------------------------------------------------------------
 
 
@@ -331,6 +370,24 @@ def test_a_lead_s_work_lists_the_drafts_waiting_for_them(client, world, staff_a,
     assert draft in sections["drafts_to_approve"]
     assert world.a.reply_draft in sections["drafts_to_approve"]
     assert own not in sections["drafts_to_approve"]
+
+
+def test_no_queue_lists_a_draft_to_a_withdrawn_opinion(client, staff_a, lead_a, item):
+    waiting = draft_by(staff_a, item)
+    back = draft_by(staff_a, FeedbackItemFactory(activity=item.activity))
+    services.reply_draft_send_back(actor=lead_a, draft=back, comment="请补充")
+    FeedbackItem.objects.filter(pk__in=[item.pk, back.feedback_item_id]).update(
+        withdrawn_at=timezone.now(), withdrawn_reason="重复录入"
+    )
+    for user, key, draft in (
+        (lead_a, "drafts_to_approve", waiting),
+        (staff_a, "drafts_sent_back", back),
+    ):
+        client.force_login(user)
+        sections = {
+            s["key"]: s["items"] for s in client.get(reverse("issues:my_work")).context["sections"]
+        }
+        assert draft not in sections.get(key, [])
 
 
 def test_staff_has_no_approval_queue(client, staff_a, item):

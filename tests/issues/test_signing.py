@@ -12,11 +12,18 @@ from django.utils import timezone
 
 from issues.clock import Clock
 from issues.models import DeadlineExtension, Issue, IssueEvent, IssueReturn, ReturnReason
-from issues.transitions import StaleTransition, apply_transition, available_transitions
+from issues.transitions import (
+    StaleTransition,
+    apply_transition,
+    available_transitions,
+    awaiting_return_id,
+    pending_extension_id,
+)
 from tests.factories import (
     EscalationFactory,
     IssueFactory,
     ProvincialDecisionFactory,
+    ProvincialMeetingFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +51,12 @@ def reason(name="非本单位职责", **fields):
 
 
 def act(issue, name, actor, note="", **values):
+    """Make ``name`` as a page drawn now would: naming the return or request it shows."""
     issue.refresh_from_db()
+    if name == "rule_return":
+        values.setdefault("return_id", awaiting_return_id(issue))
+    if name == "decide_extension":
+        values.setdefault("extension_id", pending_extension_id(issue))
     return apply_transition(
         issue_id=issue.pk, name=name, actor=actor, expected_state=issue.state, note=note, **values
     )
@@ -55,10 +67,10 @@ def offered(user, issue) -> set[str]:
     return {transition.name for transition in available_transitions(user, issue)}
 
 
-def signed_with_deadline(branch, responsible, days=20, **fields):
+def signed_with_deadline(branch, responsible, days=20, state=State.RECTIFYING, **fields):
     return IssueFactory(
         branch=branch,
-        state=State.RECTIFYING,
+        state=state,
         responsible=responsible,
         deadline=today() + timedelta(days=days),
         **fields,
@@ -436,3 +448,190 @@ def test_my_work_has_the_clocks_queues(client, branch_a, staff_a, lead_a, office
     provincial = sections(office)
     assert provincial["returns"] == [returned.pk]
     assert provincial["extensions"] == [decided.pk]
+
+
+# --- a request asked against a deadline that no longer stands (review of issue 12) -------------
+
+
+def test_a_provincial_decision_closes_the_pending_request(branch_a, staff_a, lead_a, office):
+    issue = signed_with_deadline(branch_a, staff_a, days=10)
+    act(
+        issue,
+        "request_extension",
+        staff_a,
+        new_deadline=issue.deadline + timedelta(days=2),
+        reason="x",
+    )
+    act(issue, "escalate", lead_a, reason="需省院协调")
+    explicit = today() + timedelta(days=60)
+    act(
+        issue,
+        "decide",
+        office,
+        meeting=ProvincialMeetingFactory(recorded_by=office),
+        decision="由本单位整改",
+        deadline=explicit,
+    )
+    extension = DeadlineExtension.objects.get(issue=issue)
+    assert (extension.status, extension.decided_by) == (Status.REFUSED, office)
+    assert extension.decided_at is not None and extension.decision_note
+    assert "decide_extension" not in offered(office, issue)
+    act(issue, "sign_for", staff_a)
+    issue.refresh_from_db()
+    assert issue.deadline == explicit
+    assert "request_extension" in offered(staff_a, issue)  # may ask again, against the new one
+
+
+@pytest.mark.parametrize("how", ["verify", "fix_now"])
+def test_rectifying_closes_the_pending_request(branch_a, staff_a, lead_a, how):
+    state = State.RECTIFYING if how == "verify" else State.COLLECTED
+    issue = signed_with_deadline(branch_a, staff_a, state=state, rectification="已整改")
+    act(
+        issue,
+        "request_extension",
+        staff_a,
+        new_deadline=issue.deadline + timedelta(days=2),
+        reason="x",
+    )
+    act(issue, how, lead_a, rectification="已整改")
+    extension = DeadlineExtension.objects.get(issue=issue)
+    assert (extension.status, extension.decided_by) == (Status.REFUSED, lead_a)
+    assert not DeadlineExtension.objects.pending().filter(issue=issue).exists()
+
+
+def test_reopening_closes_a_request_left_pending(branch_a, staff_a, lead_a):
+    issue = signed_with_deadline(branch_a, staff_a, state=State.ANSWERED)
+    DeadlineExtension.objects.create(
+        issue=issue,
+        old_deadline=issue.deadline,
+        new_deadline=issue.deadline + timedelta(days=2),
+        reason="x",
+        requested_by=staff_a,
+    )
+    from issues.transitions import _apply_reopen
+
+    _apply_reopen(issue, lead_a)
+    assert DeadlineExtension.objects.get(issue=issue).status == Status.REFUSED
+
+
+def test_a_request_against_a_deadline_that_changed_is_stale(branch_a, staff_a, lead_a):
+    issue = signed_with_deadline(branch_a, staff_a, days=30)
+    old = issue.deadline
+    act(issue, "request_extension", staff_a, new_deadline=old + timedelta(days=2), reason="x")
+    later = old + timedelta(days=20)  # set meanwhile, by a path that left the request
+    Issue.objects.filter(pk=issue.pk).update(deadline=later)
+    with pytest.raises(StaleTransition):
+        act(issue, "decide_extension", lead_a, outcome=Status.APPROVED)
+    issue.refresh_from_db()
+    assert issue.deadline == later
+    assert DeadlineExtension.objects.get(issue=issue).status == Status.PENDING
+
+
+# --- issues opened before the clock (signed by migration 0013, no deadline) --------------------
+
+
+def opened_before_the_clock(branch, creator, state=State.COLLECTED, **fields):
+    return IssueFactory(
+        branch=branch, state=state, created_by=creator, responsible=creator, deadline=None, **fields
+    )
+
+
+def test_planning_an_issue_opened_before_the_clock_starts_its_limit(branch_a, staff_a):
+    issue = opened_before_the_clock(branch_a, staff_a, severity=Issue.Severity.SERIOUS)
+    assert issue.signed_at is not None  # as 0013 leaves it
+    act(issue, "plan", staff_a, measures="整改措施", responsible=staff_a)
+    issue.refresh_from_db()
+    clock = Clock()
+    assert issue.deadline == clock.after(issue.signed_at, "rectify_serious")
+
+
+def test_planning_keeps_a_deadline_already_set(branch_a, staff_a):
+    issue = signed_with_deadline(branch_a, staff_a, state=State.COLLECTED, days=40)
+    deadline = issue.deadline
+    act(issue, "plan", staff_a, measures="整改措施", responsible=staff_a)
+    issue.refresh_from_db()
+    assert issue.deadline == deadline
+
+
+def test_migration_0014_gives_unrectified_signed_issues_their_deadline(
+    branch_a, staff_a, lead_a, office
+):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "issues.migrations.0014_deadlines_for_issues_opened_before_the_clock"
+    )
+    collected = opened_before_the_clock(branch_a, staff_a, severity=Issue.Severity.CRITICAL)
+    decided = opened_before_the_clock(branch_a, staff_a, state=State.RECTIFYING)
+    decision = ProvincialDecisionFactory(
+        escalation=EscalationFactory(issue=decided, requested_by=lead_a), recorded_by=office
+    )
+    unsigned = given_to_branch(branch_a)
+    rectified = opened_before_the_clock(branch_a, staff_a, state=State.RECTIFIED)
+    kept = signed_with_deadline(branch_a, staff_a)
+
+    migration.set_missing_deadlines(apps, None)
+
+    clock = Clock()
+    for issue in (collected, decided, unsigned, rectified, kept):
+        issue.refresh_from_db()
+    assert collected.deadline == clock.after(collected.signed_at, "rectify_critical")
+    assert decided.deadline == clock.after(max(decided.signed_at, decision.created_at), "rectify")
+    assert unsigned.deadline is None and rectified.deadline is None
+    assert kept.deadline == today() + timedelta(days=20)
+
+
+# --- each form names the record it acts on (review of issue 12) --------------------------------
+
+
+def test_a_ruling_names_the_return_its_page_showed(client, branch_a, staff_a, lead_a, office):
+    issue = given_to_branch(branch_a, responsible=staff_a)
+    act(issue, "return", staff_a, note="不属于本分院", reason=reason())
+    shown = IssueReturn.objects.get(issue=issue)
+    client.force_login(office)
+    page = client.get(reverse("issues:issue_detail", args=[issue.pk])).content.decode()
+    assert f'name="return_id" value="{shown.pk}"' in page
+    with pytest.raises(ValidationError) as refused:  # the service needs the record's id
+        apply_transition(
+            issue_id=issue.pk,
+            name="rule_return",
+            actor=office,
+            expected_state=issue.state,
+            note="x",
+            ruling=Ruling.INSIST,
+        )
+    assert "return_id" in refused.value.error_dict
+    # Ruled on meanwhile (another tab) and returned again: a new return waits. The ruling
+    # posted from the old page is refused instead of ruling on the new return.
+    act(issue, "rule_return", office, note="改派", ruling=Ruling.REASSIGN, responsible=lead_a)
+    act(issue, "return", lead_a, note="仍不属于本分院", reason=reason())
+    response = client.post(
+        reverse("issues:issue_transition", args=[issue.pk, "rule_return"]),
+        {"expected_state": issue.state, "ruling": "insist", "note": "坚持", "return_id": shown.pk},
+    )
+    assert response.status_code == 302
+    assert IssueReturn.objects.get(issue=issue, ruling="").returned_by == lead_a
+
+
+def test_a_decision_names_the_request_its_page_showed(client, branch_a, staff_a, lead_a):
+    issue = signed_with_deadline(branch_a, staff_a)
+    first_deadline = issue.deadline + timedelta(days=3)
+    act(issue, "request_extension", staff_a, new_deadline=first_deadline, reason="x")
+    shown = DeadlineExtension.objects.get(issue=issue)
+    client.force_login(lead_a)
+    page = client.get(reverse("issues:issue_detail", args=[issue.pk])).content.decode()
+    assert f'name="extension_id" value="{shown.pk}"' in page
+    # Refused meanwhile (another tab) and asked again for much longer: approving from the
+    # old page would approve the new request, never seen.
+    act(issue, "decide_extension", lead_a, outcome=Status.REFUSED)
+    act(issue, "request_extension", staff_a, new_deadline=today() + timedelta(days=300), reason="y")
+    response = client.post(
+        reverse("issues:issue_transition", args=[issue.pk, "decide_extension"]),
+        {"expected_state": issue.state, "outcome": "approved", "extension_id": shown.pk},
+    )
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.deadline == shown.old_deadline
+    assert DeadlineExtension.objects.pending().filter(issue=issue).exists()

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Issue, IssueEvent, SupervisionNotice, TimeLimit
+from issues.supervision import oldest_open_notice_id
 from issues.transitions import available_transitions
 from notifications.models import Notification
 from tests.factories import IssueFactory
@@ -41,6 +42,9 @@ def transition_url(issue, name):
 
 
 def post(client, user, issue, name, **data):
+    """POST the action's form; an answer names the notice the page shows (the oldest open)."""
+    if name == "answer_supervision":
+        data.setdefault("notice_id", oldest_open_notice_id(issue) or "")
     client.force_login(user)
     return client.post(transition_url(issue, name), {"expected_state": issue.state, **data})
 
@@ -181,13 +185,51 @@ def test_the_answer_is_offered_only_while_a_notice_is_open(client, world, lead_a
     notice_on(issue, automatic=True)
     assert "answer_supervision" in names(lead_a, issue)  # whatever the state
 
+    shown = oldest_open_notice_id(issue)
     post(client, lead_a, issue, "answer_supervision", answer="已整改完毕")
     assert "answer_supervision" not in names(lead_a, issue)
     # A second answer (another tab) finds nothing open: refused, nothing changes.
-    response = post(client, lead_a, issue, "answer_supervision", answer="再答一次")
+    response = post(client, lead_a, issue, "answer_supervision", answer="再答一次", notice_id=shown)
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)]
     assert SupervisionNotice.objects.get(automatic=True).answer == "已整改完毕"
+
+
+def test_an_answer_goes_to_the_notice_its_page_showed_or_nowhere(client, world, office, lead_a):
+    issue = issue_in(world, State.RECTIFYING)
+    first = notice_on(issue, automatic=True, content="逾期三个工作日")
+    second = notice_on(issue, issued_by=office, content="请说明")
+    page = client_page(client, lead_a, issue)
+    assert f'name="notice_id" value="{first.pk}"' in page
+    # Another tab answered the first meanwhile: this answer was written to it, not the second.
+    post(client, lead_a, issue, "answer_supervision", answer="已答复", notice_id=first.pk)
+    response = post(
+        client, lead_a, issue, "answer_supervision", answer="另一份答复", notice_id=first.pk
+    )
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)]
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert second.answered_at is None and first.answer == "已答复"
+
+
+def test_an_answer_naming_no_notice_or_another_issues_is_refused(client, world, lead_a):
+    issue = issue_in(world, State.RECTIFYING)
+    notice = notice_on(issue, automatic=True)
+    elsewhere = notice_on(issue_in(world, State.COLLECTED), automatic=True)
+    assert (
+        post(client, lead_a, issue, "answer_supervision", answer="说明", notice_id="").status_code
+        == 200
+    )
+    post(client, lead_a, issue, "answer_supervision", answer="说明", notice_id=elsewhere.pk)
+    notice.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert notice.answered_at is None and elsewhere.answered_at is None
+
+
+def client_page(client, user, issue) -> str:
+    client.force_login(user)
+    return client.get(reverse("issues:issue_detail", args=[issue.pk])).content.decode()
 
 
 # --- the pages ------------------------------------------------------------------------------

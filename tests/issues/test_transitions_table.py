@@ -142,8 +142,8 @@ def issue_ready_for(name: str, state: str, *, branch, personas):
     elif name == "supervise":
         values = {"content": "请于三个工作日内书面说明整改进展"}
     elif name == "answer_supervision":
-        SupervisionNotice.objects.create(issue=issue, automatic=True, content="逾期未整改")
-        values = {"answer": "已调配人手，本周内完成"}
+        notice = SupervisionNotice.objects.create(issue=issue, automatic=True, content="逾期未整改")
+        values = {"answer": "已调配人手，本周内完成", "notice_id": notice.pk}
     return issue, values
 
 
@@ -158,10 +158,10 @@ def clock_situation(name: str, issue: Issue, personas, today) -> dict:
     if name == "return":
         return {"reason": reason}
     if name == "rule_return":
-        IssueReturn.objects.create(
+        awaiting = IssueReturn.objects.create(
             issue=issue, reason=reason, note="不属于本分院", returned_by=personas["staff_a"]
         )
-        return {"ruling": IssueReturn.Ruling.INSIST}
+        return {"ruling": IssueReturn.Ruling.INSIST, "return_id": awaiting.pk}
     if name in ("request_extension", "decide_extension"):
         Issue.objects.filter(pk=issue.pk).update(
             deadline=today + timedelta(days=30), responsible=personas["staff_a"]
@@ -169,14 +169,14 @@ def clock_situation(name: str, issue: Issue, personas, today) -> dict:
     if name == "request_extension":
         return {"new_deadline": today + timedelta(days=45), "reason": "需协调第三方检测机构"}
     if name == "decide_extension":
-        DeadlineExtension.objects.create(
+        pending = DeadlineExtension.objects.create(
             issue=issue,
             old_deadline=today + timedelta(days=30),
             new_deadline=today + timedelta(days=45),
             reason="需协调第三方检测机构",
             requested_by=personas["staff_a"],
         )
-        return {"outcome": DeadlineExtension.Status.APPROVED}
+        return {"outcome": DeadlineExtension.Status.APPROVED, "extension_id": pending.pk}
     if name == "office_extend":
         Issue.objects.filter(pk=issue.pk).update(deadline=today - timedelta(days=30))
         return {"new_deadline": today + timedelta(days=20), "reason": "省院同意延期"}

@@ -22,7 +22,11 @@ from issues.models import (
     sign_due_condition,
     sign_overdue_condition,
 )
-from outreach.models import reply_due_condition
+from outreach.models import (
+    replied_late_condition,
+    replied_on_time_condition,
+    reply_due_condition,
+)
 from reports.metrics import CLOCK_KEYS, CLOCK_RATES, campaign_report
 from reports.selection import Selection
 from tests.factories import (
@@ -74,7 +78,7 @@ class ClockData:
         issue(**given, signed_at=at(D, 23, 30))  # on time
         issue(**given, signed_at=at(D + timedelta(days=1), 0, 30))  # late
         self.unsigned = issue(**given, signed_at=None)  # past the deadline, not signed
-        issue(sign_deadline=LATER, signed_at=None)  # not due yet
+        not_due = issue(sign_deadline=LATER, signed_at=None)  # not due yet
         issue()  # opened by the branch: no sign-for deadline, in no sign-for figure
         issue(branch=b, sign_deadline=D, signed_at=at(D, 9))  # B: on time
         # Rectification, against the deadline in force.
@@ -124,7 +128,9 @@ class ClockData:
             )
 
         give_back(self.unsigned, ruling="insist", ruled_by=office, ruled_at=timezone.now())
-        give_back(self.unsigned)
+        # Waiting for a ruling (on an issue not past its sign-for deadline: one past it
+        # would be the office's to move, in no sign-for figure of the branch).
+        give_back(not_due)
         give_back(other)
         self.b_issue = issue(branch=b)
         give_back(self.b_issue)
@@ -321,3 +327,57 @@ def test_a_reply_deadline_passes_by_working_days(branch_a):
     # The cutoff of Saturday is Friday itself; of Monday, Monday.
     assert not items.filter(reply_due_condition(FRIDAY)).exists()
     assert items.filter(reply_due_condition(MONDAY)).exists()
+
+
+def test_a_return_awaiting_the_offices_ruling_is_not_the_branchs_to_sign(
+    client, branch_a, staff_a, office
+):
+    """Returned within its limit, the issue waits for the office: past the sign-for deadline,
+    it is not "not signed for, late" for the branch (nor due in its sign-for rate); ruled,
+    it has a new sign-for deadline and counts again once that passes."""
+    returned = IssueFactory(branch=branch_a, sign_deadline=FRIDAY, signed_at=None)
+    IssueReturn.objects.create(
+        issue=returned,
+        reason=ReturnReason.objects.first(),
+        note="不属于本分院",
+        returned_by=staff_a,
+    )
+    issues = Issue.objects.filter(pk=returned.pk)
+    assert not issues.filter(sign_overdue_condition(MONDAY)).exists()
+    assert not issues.filter(sign_due_condition(MONDAY)).exists()
+    client.force_login(staff_a)
+    listed = client.get(reverse("issues:issue_list"), {"clock": "sign_overdue"})
+    assert returned not in listed.context["page_obj"].object_list
+    IssueReturn.objects.filter(issue=returned).update(
+        ruling=IssueReturn.Ruling.INSIST, ruled_by=office, ruled_at=timezone.now()
+    )
+    assert issues.filter(sign_overdue_condition(MONDAY)).exists()
+
+
+def test_a_reply_approved_after_the_reply_deadline_is_late(branch_a, staff_a, lead_a):
+    """Dated by its draft (on the deadline), judged by the later of that and its approval."""
+    target = IssueFactory(branch=branch_a, state=State.RECTIFIED, reply_deadline=FRIDAY)
+    activity = ActivityFactory(branch=branch_a, campaign=target.campaign)
+
+    def opinion(approved_on=None):
+        item = FeedbackItemFactory(activity=activity)
+        item.issue = target
+        item.save(update_fields=["issue"])
+        ReplyFactory(
+            feedback_item=item,
+            replied_on=FRIDAY,
+            replied_by=staff_a,
+            approved_by=lead_a if approved_on else None,
+            approved_at=at(approved_on, 23, 30) if approved_on else None,
+        )
+        return item
+
+    direct, approved_in_time, approved_late = (
+        opinion(),
+        opinion(FRIDAY),
+        opinion(MONDAY),
+    )
+    items = type(direct).objects.filter(issue=target)
+    assert set(items.filter(replied_on_time_condition())) == {direct, approved_in_time}
+    assert set(items.filter(replied_late_condition(MONDAY + timedelta(days=1)))) == {approved_late}
+    assert set(items.filter(reply_due_condition(MONDAY + timedelta(days=1)))) == set(items)
