@@ -5,6 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -196,3 +198,19 @@ def test_the_language_switch_works_for_an_anonymous_visitor(client, world):
     response = client.post(reverse("set_language"), {"language": "en", "next": url}, follow=True)
     assert response.status_code == 200
     assert "Your opinions" in response.content.decode()
+
+
+def test_the_page_costs_the_same_queries_with_more_opinions(client, world, staff_a):
+    def queries(count):
+        items = FeedbackItemFactory.create_batch(count, activity=world.a.activity, anonymous=True)
+        for item in items:
+            ReplyFactory(feedback_item=item, replied_by=staff_a)
+        _receipt, code = receipt_issue(
+            activity=world.a.activity, actor=staff_a, feedback_items=items, requested=True
+        )
+        with CaptureQueriesContext(connection) as captured:
+            assert page(client, code).status_code == 200
+        return len(captured)
+
+    queries(1)  # the lookup counter of this address exists from here on
+    assert queries(1) == queries(6)
