@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "issues",
     "imports",
     "notifications",
+    "receipts",
     "reports",
     "demo",
     "bench",
@@ -268,6 +269,26 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people open the app at, for the links in notification emails (without it
 # the emails carry the path only).
 OUTREACH_SITE_URL = env("OUTREACH_SITE_URL")
+
+# Receipts (回执) and the enterprise's page: a receipt's code stops working this many days
+# after the last of its opinions was answered (never while one waits for an answer).
+RECEIPT_DAYS_AFTER_LAST_ANSWER = env_int("RECEIPT_DAYS_AFTER_LAST_ANSWER", 90)
+# Lookups of a code per client address and minute; more get a "too many requests" page.
+RECEIPT_LOOKUPS_PER_MINUTE = env_int("RECEIPT_LOOKUPS_PER_MINUTE", 20)
+
+# Caches: the default one is per process; the lookup counters (django-ratelimit) live in a
+# table every worker shares (created by receipts/migrations/0002). A table's increment is
+# read-then-write, so a burst of simultaneous lookups may be undercounted by a few: the
+# limit slows guessing, the codes' 140 secret bits are what make it hopeless.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "receipts_ratelimit_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
 
 # Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

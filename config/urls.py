@@ -15,6 +15,9 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("issues/", include("issues.urls")),
     path("calendar/", include("workdays.urls")),
+    path("receipts/", include("receipts.urls")),
+    # The enterprise's page: a short link, printed and sent by SMS or WeChat.
+    path("r/", include("receipts.public_urls")),
     path("", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

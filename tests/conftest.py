@@ -16,6 +16,7 @@ from django.utils import timezone
 from branches.models import Membership
 from branches.services import liaison_set
 from issues.models import Issue, IssueEvent
+from receipts.services import receipt_issue
 from tests.factories import (
     ActivityAttachmentFactory,
     ActivityFactory,
@@ -272,6 +273,8 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
     # The calendar is the province's, not a branch's: a day per branch only gives the
     # routes that name one (and the fuzz test's "other branch's row") a row to name.
     calendar_day = CalendarDayFactory(created_by=office)
+    # The enterprise's receipt for this activity; its code opens the public page.
+    receipt, receipt_code = receipt_issue(activity=activity, enterprise=enterprise, actor=staff)
     return SimpleNamespace(
         branch=branch,
         county=county,
@@ -296,6 +299,8 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
         supervision_notice=supervision_notice,
         reply_draft=reply_draft,
         calendar_day=calendar_day,
+        receipt=receipt,
+        receipt_code=receipt_code,
     )
 
 

@@ -293,7 +293,33 @@ ROUTES = {
         CLOCK_SETTINGS,
     ),
     "issues:branch_approval_edit": ("get", {}, CLOCK_SETTINGS),
+    # Receipts: A's activity's receipts and a receipt to print, for those who see A (only
+    # A's staff and lead get the buttons); issuing, reissuing and revoking are POSTs.
+    "receipts:activity_receipts": (
+        "get",
+        lambda world: {"activity_pk": world.a.activity.pk},
+        SEEN_BY_A,
+    ),
+    "receipts:receipt_detail": ("get", lambda world: {"pk": world.a.receipt.pk}, SEEN_BY_A),
+    "receipts:receipt_issue": (
+        "get",
+        lambda world: {"activity_pk": world.a.activity.pk},
+        POST_ONLY,
+    ),
+    "receipts:receipt_reissue": ("get", lambda world: {"pk": world.a.receipt.pk}, POST_ONLY),
+    "receipts:receipt_revoke": ("get", lambda world: {"pk": world.a.receipt.pk}, POST_ONLY),
+    # The enterprise's pages: the ONLY routes an anonymous visitor gets a 200 on. The
+    # code is all it takes (tests/receipts/test_public_page.py: what they never show).
+    "track:lookup": ("get", {}, dict.fromkeys(PERSONAS, 200)),
+    "track:receipt": (
+        "get",
+        lambda world: {"code": world.a.receipt_code},
+        dict.fromkeys(PERSONAS, 200),
+    ),
 }
+
+#: The routes open to anonymous visitors (checked against the table below).
+PUBLIC_ROUTES = {"login", "set_language", "track:lookup", "track:receipt"}
 
 # Django admin: staff only. Branch roles and leaders are not admin staff; the provincial
 # office is (it manages users), with the permissions of its group; the system
@@ -406,6 +432,15 @@ def test_project_route_answers(client, personas, world, route, persona):
     url = reverse(route, kwargs=kwargs)
     response = getattr(client, method)(url)
     assert_answer(response, answers[persona], url)
+
+
+def test_only_the_public_routes_open_to_anonymous_visitors():
+    open_routes = {
+        name
+        for name, (_method, _kwargs, answers) in ROUTES.items()
+        if answers["anonymous"] not in (LOGIN, 401, 405)
+    }
+    assert open_routes == PUBLIC_ROUTES
 
 
 def test_anonymous_home_shows_no_data(client, world):

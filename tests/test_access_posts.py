@@ -194,6 +194,11 @@ def _resubmit(world):
     }
 
 
+def _anonymous_receipt(world):
+    item = FeedbackItemFactory(activity=world.a.activity, anonymous=True)
+    return {"activity_pk": world.a.activity.pk}, {"items": [item.pk], "requested": "on"}
+
+
 ACTIONS: dict[str, Action] = {
     # The shared record of A's enterprise: withdrawn by A's writers or the provincial
     # office; B sees the province's registry, so a 403.
@@ -261,6 +266,10 @@ ACTIONS: dict[str, Action] = {
         BY_THE_OFFICE,
     ),
     "workdays:day_delete": Action(_calendar_day, BY_THE_OFFICE),
+    # Receipts are issued, reissued and revoked by A's staff and lead; the province reads.
+    "receipts:receipt_issue": Action(_anonymous_receipt, BY_A),
+    "receipts:receipt_reissue": Action(lambda world: ({"pk": world.a.receipt.pk}, {}), BY_A),
+    "receipts:receipt_revoke": Action(lambda world: ({"pk": world.a.receipt.pk}, {}), BY_A),
     "workdays:year_mark": Action(lambda world: ({}, {"year": 2027}), BY_THE_OFFICE),
     "workdays:year_unmark": Action(_scheduled_year, BY_THE_OFFICE),
     # Logging out changes no row of the project's tables.

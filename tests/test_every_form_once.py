@@ -21,7 +21,7 @@ from tests.url_routes import every_route
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"outreach", "issues", "imports", "workdays"}
+APPS = {"outreach", "issues", "imports", "workdays", "receipts", "track"}
 #: Routes of those apps that only read (lists, pages, downloads, the picker, the htmx row).
 READ_ONLY = {
     "outreach:enterprise_list",
@@ -47,6 +47,10 @@ READ_ONLY = {
     "issues:meeting_list",
     "imports:template",
     "workdays:calendar",
+    "receipts:activity_receipts",
+    "receipts:receipt_detail",
+    "track:lookup",
+    "track:receipt",
 }
 #: Forms of other apps that the pages draw: they create nothing.
 NOT_OURS = {"/accounts/logout/", "/i18n/setlang/", "/notifications/read/"}
@@ -113,6 +117,8 @@ def test_every_form_on_the_branch_pages_carries_a_key(client, world, staff_a, le
         reverse("outreach:feedback_list"),
         reverse("issues:feedback_detail", args=[world.a.feedback.pk]),
         reverse("imports:upload"),
+        reverse("receipts:activity_receipts", args=[world.a.activity.pk]),
+        reverse("receipts:receipt_detail", args=[world.a.receipt.pk]),
     ]
     checked = 0
     for user in (staff_a, lead_a):

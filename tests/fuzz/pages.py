@@ -36,11 +36,14 @@ SEGMENT_ROWS = {
     "days": "calendar_day",
     "drafts": "reply_draft",
     "return-reasons": "return_reason",
+    "receipts": "receipt",
 }
 #: A word parameter of a path -> the words it takes.
 WORDS = {
     "kind": [str(kind) for kind in Activity.Kind.values],
     "name": list(TRANSITIONS),
+    # A tracking code: well formed but opening nothing, and no code at all.
+    "code": ["0" * 36, "not-a-code"],
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 

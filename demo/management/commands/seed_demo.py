@@ -2,11 +2,15 @@
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from demo.builder import build
 from demo.data.content import CAMPAIGN_CODE, DEMO_PASSWORD
+from demo.receipt import demo_receipt
 from demo.summary import demo_logins, demo_summary
+from outreach.models import Campaign
 
 
 class Command(BaseCommand):
@@ -41,3 +45,19 @@ class Command(BaseCommand):
         width = max(len(username) for username, _role, _branch in rows)
         for username, role, branch in rows:
             self.stdout.write(f"  {username:<{width}}  {branch:<4}  {role}")
+        self.write_receipt_link()
+
+    def write_receipt_link(self):
+        """A working link to an enterprise's page (a new code each run: see demo.receipt)."""
+        campaign = Campaign.objects.filter(code=CAMPAIGN_CODE).first()
+        issued = demo_receipt(campaign) if campaign else None
+        if issued is None:
+            return
+        receipt, code = issued
+        site = (settings.OUTREACH_SITE_URL or "http://127.0.0.1:8000").rstrip("/")
+        self.stdout.write("")
+        self.stdout.write(
+            f"An enterprise's page ({receipt.enterprise.name}), open without a login "
+            "(a new code each run; the previous one stops working):"
+        )
+        self.stdout.write(f"  {site}{reverse('track:receipt', args=[code])}")

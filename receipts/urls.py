@@ -1,0 +1,15 @@
+"""The staff's receipt pages (``receipts:``); the public pages are ``public_urls.py``."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "receipts"
+
+urlpatterns = [
+    path("activities/<int:activity_pk>/", views.activity_receipts, name="activity_receipts"),
+    path("activities/<int:activity_pk>/issue/", views.receipt_issue, name="receipt_issue"),
+    path("<int:pk>/", views.receipt_detail, name="receipt_detail"),
+    path("<int:pk>/reissue/", views.receipt_reissue, name="receipt_reissue"),
+    path("<int:pk>/revoke/", views.receipt_revoke, name="receipt_revoke"),
+]
