@@ -20,6 +20,7 @@ from simple_history.utils import bulk_update_with_history
 from branches import rules
 from branches.models import Branch, County
 
+from . import signals
 from .models import Activity, Enterprise, EquipmentClass, FeedbackItem
 from .names import enterprise_name_key
 from .validators import normalize_uscc, validate_uscc
@@ -212,8 +213,9 @@ def met_by_other_branches(enterprise: Enterprise) -> bool:
 # --- merging two records of one company --------------------------------------------------
 
 #: Every relation that points at an enterprise, each moved to the survivor by a merge
-#: (tests compare it with the model, so a new relation cannot be left behind).
-MERGED_RELATIONS = frozenset({"activities", "feedback_items", "merged_records"})
+#: (tests compare it with the model, so a new relation cannot be left behind). Those of
+#: apps above outreach are moved by their receivers of ``signals.enterprise_merged``.
+MERGED_RELATIONS = frozenset({"activities", "feedback_items", "merged_records", "receipts"})
 #: The survivor's empty fields a merge fills from the duplicate's.
 FILLED_FIELDS = ("uscc", "county", "address", "contact_name", "contact_phone")
 
@@ -245,6 +247,9 @@ def enterprise_merge(
     _move_activities(survivor, duplicate)
     _move_opinions(survivor, duplicate, actor)
     _move_earlier_merges(survivor, duplicate, actor)
+    signals.enterprise_merged.send(
+        sender=Enterprise, survivor=survivor, duplicate=duplicate, actor=actor
+    )
     filled = {
         name: getattr(duplicate, name)
         for name in FILLED_FIELDS

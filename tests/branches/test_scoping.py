@@ -35,6 +35,7 @@ from outreach.models import (
     Enterprise,
     FeedbackItem,
 )
+from receipts.models import Receipt
 from tests.factories import (
     CampaignFactory,
     EscalationFactory,
@@ -68,6 +69,7 @@ BRANCH_SCOPED = {
     DeadlineExtension: "extension",
     SupervisionNotice: "supervision_notice",
     ReplyDraft: "reply_draft",
+    Receipt: "receipt",
 }
 
 BRANCH_MEMBERS = ["staff_a", "lead_a", "staff_b", "lead_b"]

@@ -114,3 +114,33 @@ def test_a_code_expires_the_set_days_after_the_last_answer(world, settings):
     # A later answer moves the expiry.
     ReplyFactory(feedback_item=item, replied_by=_staff(world), replied_on=today)
     assert receipt_for_code(code) is not None
+
+
+def test_a_merge_moves_the_duplicates_receipts_and_keeps_one_live_per_activity(world, office):
+    """The survivor takes the duplicate's receipts; where both had a live one for the same
+    activity, the duplicate's is revoked."""
+    from outreach.registry import enterprise_merge
+    from receipts.models import Receipt
+    from receipts.services import receipt_issue
+    from tests.factories import EnterpriseFactory
+
+    survivor = world.a.enterprise
+    duplicate = EnterpriseFactory(branch=world.a.branch, name=survivor.name + "（重复）")
+    world.a.activity.enterprises.add(duplicate)
+    from tests.factories import FeedbackItemFactory
+
+    FeedbackItemFactory(activity=world.a.activity, enterprise=duplicate)
+    theirs, _code = receipt_issue(
+        activity=world.a.activity, enterprise=duplicate, actor=world.a.activity.created_by
+    )
+    enterprise_merge(actor=office, survivor=survivor, duplicate=duplicate, reason="同一家企业")
+    theirs.refresh_from_db()
+    assert theirs.enterprise == survivor
+    assert theirs.revoked_at is not None and theirs.revoked_by == office
+    assert not Receipt.objects.filter(enterprise=duplicate).exists()
+    assert (
+        Receipt.objects.filter(
+            enterprise=survivor, activity=world.a.activity, revoked_at__isnull=True
+        ).count()
+        == 1
+    )
