@@ -265,6 +265,7 @@ def _names_its_record(form, field: str, record_id) -> None:
     hidden field), and the service refuses as stale when that record was dealt with."""
     form.fields[field] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     form.initial.setdefault(field, record_id)
+    form.helper.layout.append(field)  # the layout lists the fields known before this one
 
 
 class RuleReturnForm(NoteInValues):
