@@ -12,3 +12,12 @@ class ReceiptsConfig(AppConfig):
         from .merges import move_receipts
 
         enterprise_merged.connect(move_receipts, dispatch_uid="receipts.move_receipts")
+
+        from issues import transitions
+        from issues.signals import transition_made
+
+        from .ratings import issue_has_enterprise_complaint, reopened
+
+        if issue_has_enterprise_complaint not in transitions.REOPEN_GROUNDS:
+            transitions.REOPEN_GROUNDS.append(issue_has_enterprise_complaint)
+        transition_made.connect(reopened, dispatch_uid="receipts.ratings.reopened")

@@ -40,8 +40,13 @@ def _revoke(receipt: Receipt, actor, now) -> None:
     receipt.save(update_fields=["revoked_at", "revoked_by"])
 
 
-def _create(*, activity, enterprise, items, requested, actor, reissue_of=None):
-    code, selector = _new_selector()
+def _create(*, activity, enterprise, items, requested, actor, reissue_of=None, code=None):
+    """A new receipt over ``items``; ``code`` is one handed out beforehand (the online box's
+    form carries its receipt's code, so a form sent twice finds the receipt it made)."""
+    if code is None:
+        code, selector = _new_selector()
+    else:
+        selector = codes.split(code)[0]
     receipt = Receipt.objects.create(
         activity=activity,
         enterprise=enterprise,
