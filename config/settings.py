@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -78,12 +79,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_celery_beat",
     "django_htmx",
     "simple_history",
     "axes",
     "csp",
     "core",
     "branches",
+    "jobs",
     "workdays",
     "outreach",
     "issues",
@@ -243,6 +246,11 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The files jobs make (exports, Word files), removed after JOB_FILES_KEEP_HOURS.
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "jobs"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -255,6 +263,44 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest upload accepted: attachments, evidence and import spreadsheets (core.files).
 OUTREACH_MAX_UPLOAD_MB = env_int("OUTREACH_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Long work (jobs): the files they make, kept this many hours for the user who asked.
+JOB_FILES_KEEP_HOURS = env_int("JOB_FILES_KEEP_HOURS", 24)
+
+# The task queue (Celery). Production sets CELERY_BROKER_URL (Redis); without it every task
+# runs in the process that sends it (make run, tests), so nothing more is needed there.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_TASK_IGNORE_RESULT = True
+# A task is taken off the queue when it is done, not when it starts: a worker that dies
+# leaves it for another (every task is safe to run twice).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
+# Redis gives an unacknowledged task to another worker after this; longer than any task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# One scheduler (celery beat) for the whole deployment; its schedule is kept in the
+# database (django-celery-beat), seeded from this and editable in the admin.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "remove-expired-job-files": {
+        "task": "jobs.remove_expired",
+        "schedule": crontab(minute=35),
+    },
+    "clear-submission-receipts": {
+        "task": "core.clear_submission_receipts",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 # Email
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

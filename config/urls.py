@@ -16,6 +16,7 @@ urlpatterns = [
     path("issues/", include("issues.urls")),
     path("calendar/", include("workdays.urls")),
     path("receipts/", include("receipts.urls")),
+    path("jobs/", include("jobs.urls")),
     # The enterprise's page: a short link, printed and sent by SMS or WeChat.
     path("r/", include("receipts.public_urls")),
     path("", include("reports.urls")),

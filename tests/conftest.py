@@ -65,8 +65,12 @@ def client():
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Uploads made by a test land in its own temporary folder."""
+    """Uploads and the files jobs make land in the test's own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "jobs": {**settings.STORAGES["jobs"], "OPTIONS": {"location": tmp_path / "jobs"}},
+    }
 
 
 # --- branches -----------------------------------------------------------------------
