@@ -1,0 +1,157 @@
+"""Jobs: asked once, run once, watched, downloaded only by the one who asked (in the scope
+they asked in), failed ones asked again, files removed after their time."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+
+from branches.models import Membership
+from jobs import services
+from jobs.models import Job
+from jobs.registry import JobKind, JobRefused, register
+from tests.exports import ask
+
+pytestmark = pytest.mark.django_db
+
+
+def _refusing(job, progress, output):
+    raise JobRefused("不能这样导出")
+
+
+def _crashing(job, progress, output):
+    raise RuntimeError("boom")
+
+
+register(JobKind("test_refused", "refused", lambda user: True, _refusing))
+register(JobKind("test_crash", "crash", lambda user: True, _crashing))
+
+
+def download(client, job):
+    return client.get(reverse("jobs:job_download", args=[job.pk]))
+
+
+def test_the_ledger_job_is_done_and_downloaded_by_its_owner(client, staff_a, world):
+    client.force_login(staff_a)
+    job = ask(client, "issue_ledger")
+    assert job.state == Job.State.DONE and job.size > 0 and job.filename.endswith(".xlsx")
+    page = client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    assert reverse("jobs:job_download", args=[job.pk]) in page
+    assert "hx-get" not in page  # finished: no more polling
+    response = download(client, job)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)[:2] == b"PK"
+
+
+def test_another_user_sees_nothing_of_it(client, staff_a, lead_a, office, world):
+    client.force_login(staff_a)
+    job = ask(client, "issue_ledger")
+    for other in (lead_a, office):
+        client.force_login(other)
+        for name in ("job_detail", "job_status", "job_download"):
+            assert client.get(reverse(f"jobs:{name}", args=[job.pk])).status_code == 404
+        assert str(job.pk) not in client.get(reverse("jobs:job_list")).content.decode()
+
+
+def test_a_changed_scope_cannot_download(client, staff_a, world):
+    client.force_login(staff_a)
+    job = ask(client, "issue_ledger")
+    Membership.objects.filter(user=staff_a).update(branch=world.b.branch)
+    assert download(client, job).status_code == 404
+
+
+def test_an_unfinished_job_is_polled(client, staff_a, world):
+    client.force_login(staff_a)
+    job = Job.objects.create(user=staff_a, kind="issue_ledger", language="zh-hans", scope="x")
+    body = client.get(reverse("jobs:job_status", args=[job.pk])).content.decode()
+    assert f'hx-get="{reverse("jobs:job_status", args=[job.pk])}"' in body
+    assert download(client, job).status_code == 404
+
+
+def test_a_refused_job_says_why_and_can_be_asked_again(client, staff_a, world):
+    client.force_login(staff_a)
+    job = ask(client, "test_refused")
+    assert job.state == Job.State.FAILED and job.failure == Job.Failure.REFUSED
+    assert "不能这样导出" in client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("jobs:job_restart", args=[job.pk]))
+    again = Job.objects.exclude(pk=job.pk).get()
+    assert response["Location"] == reverse("jobs:job_detail", args=[again.pk])
+    assert again.params == job.params
+
+
+def test_a_crash_is_logged_and_said_in_the_users_words(client, staff_a, world):
+    client.force_login(staff_a)
+    job = ask(client, "test_crash")
+    assert job.state == Job.State.FAILED and job.failure == Job.Failure.ERROR
+    assert "boom" not in job.message
+
+
+def test_the_same_form_sent_twice_asks_once(client, staff_a, world):
+    client.force_login(staff_a)
+    url = reverse("jobs:job_start", args=["issue_ledger"])
+    data = {"query": "state=answered", "submission_key": "6f1c1f1e-0000-4000-8000-000000000001"}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = client.post(url, data)
+        second = client.post(url, data)
+    assert first["Location"] == second["Location"]
+    assert Job.objects.count() == 1
+
+
+def test_a_job_runs_once_however_often_its_task_comes(client, staff_a, world):
+    client.force_login(staff_a)
+    job = ask(client, "issue_ledger")
+    assert services.run(job.pk) is None
+    assert Job.objects.get(pk=job.pk).attempts == 1
+
+
+def test_a_job_left_running_by_a_dead_worker_is_taken_again(staff_a, settings):
+    job = Job.objects.create(
+        user=staff_a,
+        kind="issue_ledger",
+        language="zh-hans",
+        scope=services.scope_key(staff_a),
+        state=Job.State.RUNNING,
+        started_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120),
+    )
+    assert services.run(job.pk).state == Job.State.DONE
+
+
+def test_files_are_removed_after_their_time(client, staff_a, world):
+    client.force_login(staff_a)
+    job = ask(client, "issue_ledger")
+    path = job.file.path
+    assert os.path.exists(path)
+    assert services.remove_expired(now=timezone.now() + timedelta(hours=1)) == 0
+    later = timezone.now() + timedelta(hours=25)
+    assert services.remove_expired(now=later) == 1
+    job.refresh_from_db()
+    assert job.removed_at is not None and not job.file
+
+    assert not os.path.exists(path)
+    assert download(client, job).status_code == 404
+
+
+def test_a_job_no_worker_took_for_a_day_can_be_asked_again(staff_a):
+    job = Job.objects.create(
+        user=staff_a,
+        kind="issue_ledger",
+        language="zh-hans",
+        scope="all",
+        created_at=timezone.now() - timedelta(days=2),
+    )
+    services.remove_expired()
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and job.failure == Job.Failure.LOST
+
+
+def test_an_unknown_kind_is_not_found(client, staff_a):
+    client.force_login(staff_a)
+    response = client.post(reverse("jobs:job_start", args=["nothing"]), {"query": ""})
+    assert response.status_code == 404
+    assert not Job.objects.exists()
