@@ -24,9 +24,7 @@ class Progress:
 
     def start(self, total: int | None) -> None:
         self.total, self.done, self._written = total, 0, 0
-        self._step = (
-            self.UNKNOWN_TOTAL_STEP if total is None else max(self.MIN_STEP, total // 100)
-        )
+        self._step = self.UNKNOWN_TOTAL_STEP if total is None else max(self.MIN_STEP, total // 100)
         Job.objects.filter(pk=self.job_id).update(total=total, done=0)
 
     def advance(self, count: int = 1) -> None:

@@ -50,6 +50,8 @@ SEEN_BY_A = {
 }
 EDITED_BY_A = {**SEEN_BY_A, "office": 403, "leader": 403, "admin_user": 403}
 POST_ONLY = {"anonymous": LOGIN, **dict.fromkeys(EVERYONE_LOGGED_IN, 405)}
+#: world.a.job is staff_a's.
+OWN_JOB = {**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "staff_a": 200}
 
 
 def _draft(world) -> dict:
@@ -205,8 +207,6 @@ ROUTES = {
     # Issues: the list and "my work" for everyone logged in (each their own scope; no role,
     # empty); A's issue page and evidence for those who see A, a 404 for everyone else.
     "issues:issue_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
-    # The ledger export: the list's answers (each their own scope; no role, an empty sheet).
-    "issues:issue_ledger": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     # The clock's records behind the dashboard's figures: every role, each in its scope.
     "issues:extension_records": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "issues:return_records": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
@@ -300,6 +300,14 @@ ROUTES = {
         lambda world: {"activity_pk": world.a.activity.pk},
         SEEN_BY_A,
     ),
+    # Jobs (exports, Word files): asked for by POST; a job is its asker's alone (anyone
+    # else, even the office, gets a 404 as for an id that does not exist).
+    "jobs:job_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "jobs:job_start": ("get", {"kind": "issue_ledger"}, POST_ONLY),
+    "jobs:job_detail": ("get", lambda world: {"pk": world.a.job.pk}, OWN_JOB),
+    "jobs:job_status": ("get", lambda world: {"pk": world.a.job.pk}, OWN_JOB),
+    "jobs:job_download": ("get", lambda world: {"pk": world.a.job.pk}, OWN_JOB),
+    "jobs:job_restart": ("get", lambda world: {"pk": world.a.job.pk}, POST_ONLY),
     "receipts:receipt_detail": ("get", lambda world: {"pk": world.a.receipt.pk}, SEEN_BY_A),
     "receipts:receipt_issue": (
         "get",
@@ -354,6 +362,12 @@ OFFICE_ADMIN_LISTS = {
     # on its own page).
     "workdays_calendarday": 403,
     "workdays_scheduledyear": 403,
+    # The scheduler's timetable (django-celery-beat): the system administrator's alone.
+    "django_celery_beat_periodictask": 403,
+    "django_celery_beat_crontabschedule": 403,
+    "django_celery_beat_intervalschedule": 403,
+    "django_celery_beat_solarschedule": 403,
+    "django_celery_beat_clockedschedule": 403,
     # Notifications are personal: only the system administrator reads them in the admin.
     "notifications_notification": 403,
     "axes_accessattempt": 403,

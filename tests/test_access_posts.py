@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from branches.models import Membership
 from issues.models import ReplyDraft
+from jobs.models import Job
 from tests import samples
 from tests.db_state import database_rows
 from tests.factories import (
@@ -73,6 +74,15 @@ class Action:
         if self.writers is not None:
             return persona in self.writers
         return self.answers[persona] == 302
+
+
+def _failed_job(world):
+    """staff_a's export that failed: asking again makes a new job."""
+    job = world.a.job
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.FAILED, failure=Job.Failure.ERROR, message="x"
+    )
+    return {"pk": job.pk}, {}
 
 
 def _today() -> str:
@@ -272,6 +282,14 @@ ACTIONS: dict[str, Action] = {
     "receipts:receipt_revoke": Action(lambda world: ({"pk": world.a.receipt.pk}, {}), BY_A),
     "workdays:year_mark": Action(lambda world: ({}, {"year": 2027}), BY_THE_OFFICE),
     "workdays:year_unmark": Action(_scheduled_year, BY_THE_OFFICE),
+    # Anyone with an account asks for an export (of their own scope); a job is its asker's.
+    "jobs:job_start": Action(
+        lambda world: ({"kind": "issue_ledger"}, {"query": ""}),
+        {**dict.fromkeys(PERSONAS, 302), "anonymous": LOGIN},
+    ),
+    "jobs:job_restart": Action(
+        _failed_job, {**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "staff_a": 302}
+    ),
     # Logging out changes no row of the project's tables.
     "logout": Action(lambda world: ({}, {}), dict.fromkeys(PERSONAS, LOGIN)),
 }

@@ -21,7 +21,7 @@ from tests.url_routes import every_route
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"outreach", "issues", "imports", "workdays", "receipts", "track"}
+APPS = {"outreach", "issues", "imports", "workdays", "receipts", "track", "jobs"}
 #: Routes of those apps that only read (lists, pages, downloads, the picker, the htmx row).
 READ_ONLY = {
     "outreach:enterprise_list",
@@ -35,7 +35,10 @@ READ_ONLY = {
     "outreach:feedback_entry_row",
     "outreach:attachment_download",
     "issues:issue_list",
-    "issues:issue_ledger",
+    "jobs:job_list",
+    "jobs:job_detail",
+    "jobs:job_status",
+    "jobs:job_download",
     "issues:extension_records",
     "issues:return_records",
     "issues:supervision_records",

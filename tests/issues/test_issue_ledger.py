@@ -14,8 +14,9 @@ from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 
 from issues import ledger
-from jobs.models import Job
 from issues.models import DeadlineExtension, Issue, Reply, SupervisionNotice
+from jobs.models import Job
+from tests.exports import export
 from tests.factories import (
     ActivityFactory,
     EnterpriseFactory,
@@ -27,7 +28,6 @@ from tests.factories import (
     ReplyFactory,
     UserFactory,
 )
-from tests.exports import export
 from tests.issues.screens import issue_in
 from workdays.calendar import SHANGHAI, working_days_between
 
