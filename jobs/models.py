@@ -22,12 +22,9 @@ from .registry import kind_of
 
 
 def job_storage():
+    """The ``jobs`` storage of ``STORAGES``, looked up at each use (not once at import, as a
+    ``FileField`` would), so a change of the setting is seen at once."""
     return storages["jobs"]
-
-
-def job_file_path(job: Job, filename: str) -> str:
-    """Files under the job's random id, never under the user's own file name."""
-    return f"{job.created_at:%Y/%m}/{job.pk}.bin"
 
 
 class JobQuerySet(models.QuerySet):
@@ -75,9 +72,9 @@ class Job(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     done = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("total"), null=True, blank=True)
-    file = models.FileField(
-        _("file"), storage=job_storage, upload_to=job_file_path, max_length=200, blank=True
-    )
+    # The file's name in the ``jobs`` storage: under the job's random id, never under a
+    # name the user chose.
+    file = models.CharField(_("file"), max_length=200, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
@@ -133,6 +130,9 @@ class Job(models.Model):
         if not self.total:
             return None
         return min(99, int(self.done * 100 / self.total))
+
+    def storage_name(self) -> str:
+        return f"{self.created_at:%Y/%m}/{self.pk}.bin"
 
     @property
     def downloadable(self) -> bool:

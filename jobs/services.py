@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from branches.scoping import scope_of
 
-from .models import Job
+from .models import Job, job_storage
 from .progress import Progress
 from .registry import JobRefused, kind_of
 
@@ -138,11 +138,11 @@ def _run_claimed(job: Job) -> None:
             return
         size = output.tell()
         output.seek(0)
-        job.file.save(made.filename, File(output), save=False)
+        stored = job_storage().save(job.storage_name(), File(output))
     now = timezone.now()
     Job.objects.filter(pk=job.pk).update(
         state=Job.State.DONE,
-        file=job.file.name,
+        file=stored,
         filename=made.filename[:200],
         content_type=made.content_type,
         size=size,
@@ -177,7 +177,7 @@ def remove_expired(now=None) -> int:
     removed = 0
     for job in Job.objects.filter(removed_at__isnull=True, expires_at__lte=now).iterator():
         if job.file:
-            job.file.delete(save=False)
+            job_storage().delete(job.file)
         Job.objects.filter(pk=job.pk).update(removed_at=now, file="")
         removed += 1
     Job.objects.filter(state=Job.State.QUEUED, created_at__lt=now - timedelta(days=1)).update(

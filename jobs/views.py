@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.submissions import once_per_submission
 
 from . import services
-from .models import Job
+from .models import Job, job_storage
 from .registry import kind_of
 
 #: How many of one's jobs the list shows.
@@ -60,7 +60,7 @@ def job_download(request, pk):
     if not services.may_download(request.user, job):
         raise Http404
     return FileResponse(
-        job.file.open("rb"),
+        job_storage().open(job.file, "rb"),
         as_attachment=True,
         filename=job.filename,
         content_type=job.content_type or "application/octet-stream",

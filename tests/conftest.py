@@ -18,7 +18,7 @@ from django.utils import timezone
 from branches.models import Membership
 from branches.services import liaison_set
 from issues.models import Issue, IssueEvent
-from jobs.models import Job
+from jobs.models import Job, job_storage
 from jobs.services import scope_key
 from receipts.services import receipt_issue
 from tests.factories import (
@@ -330,7 +330,8 @@ def done_job(user):
         expires_at=now + timedelta(hours=1),
         size=4,
     )
-    job.file.save("ledger.xlsx", ContentFile(b"PK\x03\x04"), save=True)
+    job.file = job_storage().save(job.storage_name(), ContentFile(b"PK\x03\x04"))
+    job.save(update_fields=["file"])
     return job
 
 
