@@ -81,6 +81,9 @@ class Job(models.Model):
     failure = models.CharField(_("failure"), max_length=10, choices=Failure.choices, blank=True)
     message = models.TextField(_("message"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The primary's WAL position when asked: the job reads a replica only once it has
+    # replayed this far (core.replica), so it sees every write made before it was asked.
+    primary_lsn = models.CharField(_("primary's position when asked"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -40,6 +40,8 @@ class JobKind:
     run: Callable[[Job, Progress, IO[bytes]], Output]
     #: Where the user goes back to (the list the job was asked from), by its URL name.
     back_url_name: str = ""
+    #: Only reads: done on the replica when there is one (``core.replica``).
+    reads_only: bool = True
 
 
 class JobRefused(Exception):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from contextlib import nullcontext
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -23,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branches.scoping import scope_of
+from core.replica import from_replica, primary_position
 
 from .models import Job, job_storage
 from .progress import Progress
@@ -68,6 +70,7 @@ def job_start(*, user, kind: str, params: dict | None = None) -> Job:
         params=params or {},
         language=translation.get_language() or settings.LANGUAGE_CODE,
         scope=scope_key(user),
+        primary_lsn=primary_position(),
     )
     _enqueue(job)
     return job
@@ -123,9 +126,11 @@ def _run_claimed(job: Job) -> None:
         _fail(job, Job.Failure.REFUSED, _("What you may see changed since you asked: ask again."))
         return
     progress = Progress(job.pk)
+    reading = from_replica(caught_up_to=job.primary_lsn) if kind.reads_only else nullcontext()
     with tempfile.TemporaryFile() as output:
         try:
-            made = kind.run(job, progress, output)
+            with reading:
+                made = kind.run(job, progress, output)
         except JobRefused as refused:
             _fail(job, Job.Failure.REFUSED, str(refused.message))
             return
