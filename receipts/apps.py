@@ -21,3 +21,12 @@ class ReceiptsConfig(AppConfig):
         if issue_has_enterprise_complaint not in transitions.REOPEN_GROUNDS:
             transitions.REOPEN_GROUNDS.append(issue_has_enterprise_complaint)
         transition_made.connect(reopened, dispatch_uid="receipts.ratings.reopened")
+
+        from issues import extensions
+
+        from .selectors import add_latest_ratings, ratings_my_work_section
+
+        if add_latest_ratings not in extensions.OPINION_EXTRAS:
+            extensions.OPINION_EXTRAS.append(add_latest_ratings)
+        if ratings_my_work_section not in extensions.MY_WORK_SECTIONS:
+            extensions.MY_WORK_SECTIONS.append(ratings_my_work_section)
