@@ -34,14 +34,16 @@ LOOKUP_GROUP = "receipts.lookup"
 
 
 def public_page(view):
-    """Headers of every public page: not stored, no referrer (the code is in the URL),
-    not indexed."""
+    """Headers of every public page: not stored, not indexed, and no referrer to another
+    site (the code is in the URL). Same-origin requests keep theirs: a browser posting a
+    form from a "no-referrer" page sends ``Origin: null``, which Django's CSRF check
+    refuses (and over HTTPS it also wants the Referer of a POST)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
