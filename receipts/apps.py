@@ -24,9 +24,19 @@ class ReceiptsConfig(AppConfig):
 
         from issues import extensions
 
-        from .selectors import add_latest_ratings, ratings_my_work_section
+        from .selectors import (
+            add_latest_ratings,
+            issue_rating_flags,
+            opinion_rating_flags,
+            ratings_my_work_section,
+        )
 
-        if add_latest_ratings not in extensions.OPINION_EXTRAS:
-            extensions.OPINION_EXTRAS.append(add_latest_ratings)
+        for hooks, hook in (
+            (extensions.OPINION_EXTRAS, add_latest_ratings),
+            (extensions.ISSUE_FLAGS, issue_rating_flags),
+            (extensions.OPINION_FLAGS, opinion_rating_flags),
+        ):
+            if hook not in hooks:
+                hooks.append(hook)
         if ratings_my_work_section not in extensions.MY_WORK_SECTIONS:
             extensions.MY_WORK_SECTIONS.append(ratings_my_work_section)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, TextChoices
+from django.db.models import Exists, OuterRef, Prefetch, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -164,16 +164,16 @@ def holder_ratings(receipt: Receipt, items) -> dict[int, EnterpriseRating]:
 MAX_REISSUES = 50
 
 
-def add_latest_ratings(opinions) -> None:
+def add_latest_ratings(opinions, flags=None) -> None:
     """``issues.extensions.OPINION_EXTRAS``: each of the staff's ``opinions`` gets
     ``enterprise_rating``, the enterprise's newest rating of it (or None); one query, none
-    when no opinion was answered."""
+    when ``flags`` (the issue or opinion read with ``rating_flags``) says there is none."""
     answered = {}
     for item in opinions:
         item.enterprise_rating = None
         if item.last_replied_on is not None:
             answered[item.pk] = item
-    if not answered:
+    if not answered or not getattr(flags, "has_enterprise_ratings", True):
         return
     for rating in EnterpriseRating.objects.latest().filter(feedback_item_id__in=list(answered)):
         answered[rating.feedback_item_id].enterprise_rating = rating
@@ -206,7 +206,12 @@ def ratings_awaiting(user):
     return (
         EnterpriseRating.objects.visible_to(user)
         .awaiting_follow_up()
-        .select_related("feedback_item__enterprise", "feedback_item__issue")
+        .select_related(
+            "feedback_item__enterprise",
+            "feedback_item__branch",
+            "feedback_item__category",
+            "feedback_item__issue",
+        )
         .order_by("rated_at", "id")
     )
 
@@ -242,4 +247,22 @@ def ratings_my_work_section(user) -> dict | None:
         "empty": _("No unsatisfied enterprise rating waits for follow-up."),
         "queryset": ratings_awaiting(user),
         "template": "receipts/partials/my_work_rating.html",
+    }
+
+
+def issue_rating_flags() -> dict:
+    """``issues.extensions.ISSUE_FLAGS``: whether an opinion of the issue was rated."""
+    return {
+        "has_enterprise_ratings": Exists(
+            EnterpriseRating.objects.filter(feedback_item__issue=OuterRef("pk"), is_latest=True)
+        )
+    }
+
+
+def opinion_rating_flags() -> dict:
+    """``issues.extensions.OPINION_FLAGS``: whether the opinion was rated."""
+    return {
+        "has_enterprise_ratings": Exists(
+            EnterpriseRating.objects.filter(feedback_item=OuterRef("pk"), is_latest=True)
+        )
     }

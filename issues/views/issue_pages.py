@@ -253,7 +253,7 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
     rows = selectors.issue_page_rows(issue)
     items = rows.opinions
     # What the enterprises said on their own receipt pages (the ``receipts`` app's).
-    extensions.add_opinion_extras(items)
+    extensions.add_opinion_extras(items, issue)
     may_reply = works_here and is_open
     for item in items:
         key = ("reply", item.pk)

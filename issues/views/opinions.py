@@ -63,7 +63,7 @@ def render_opinion_page(
     draft_forms = draft_forms or {}
     replies = selectors.opinion_replies(item)
     drafts = selectors.opinion_drafts(item)
-    extensions.add_opinion_extras([item])  # the enterprise's own rating of it, if any
+    extensions.add_opinion_extras([item], item)  # the enterprise's own rating, if any
     for draft in drafts:
         draft.feedback_item = item  # the rules read its branch
         draft.send_back_form = draft.resubmit_form = None

@@ -322,3 +322,33 @@ def test_my_work_of_the_lead_lists_the_ratings_awaiting_follow_up(client, world,
     client.force_login(staff_a)
     response = client.get(reverse("issues:my_work"))
     assert "enterprise_ratings" not in {s["key"] for s in response.context["sections"]}
+
+
+def _count_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_rating_list_and_my_work_cost_the_same_for_one_row_or_many(
+    client, world, lead_a, staff_a
+):
+    enterprise_rating(world.a)
+    client.force_login(lead_a)
+    urls = [reverse("receipts:rating_list"), reverse("issues:my_work")]
+    urls.append(reverse("receipts:rating_list") + "?show=all")
+    client.get(urls[0])  # the session's first request reads more
+    few = [_count_queries(client, url) for url in urls]
+    for _ in range(5):
+        item = FeedbackItemFactory(activity=world.a.activity, enterprise=world.a.enterprise)
+        EnterpriseRating.objects.create(
+            receipt=world.a.receipt,
+            feedback_item=item,
+            reply=ReplyFactory(feedback_item=item, replied_by=staff_a),
+            level=1,
+        )
+    many = [_count_queries(client, url) for url in urls]
+    assert many == few
