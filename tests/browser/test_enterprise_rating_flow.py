@@ -2,14 +2,16 @@
 
 Staff open the receipts of a visit with two opinions from one enterprise and issue its
 receipt: the printed page shows the code and the link. An anonymous phone opens the link
-and sees "being handled" (办理中); staff reply to both opinions on the issue page and mark it
-answered; the enterprise sees the reply and rates it 不满意 saying the problem is not
-solved; the lead is notified, opens the notification and reopens the issue on its page;
-after a new reply the enterprise rates it 满意.
+and sees "being handled" (办理中); the lead verifies the rectification, staff reply to both
+opinions on the issue page and mark it answered; the enterprise sees the reply and rates
+it 不满意 saying the problem is not solved (first without a reason: refused); the lead is
+notified, looks at the rating page, opens the notification and reopens the issue on its
+page; after a new reply the enterprise rates it 满意.
 
 Made in the set-up with factories (their screens have browser tests of their own): the
 visit and its two opinions (tests/browser/test_log_visit_on_phone.py), the issue they
-went into, already rectified and verified (tests/browser/test_issue_flow.py).
+went into, with its rectification reported (tests/browser/test_issue_flow.py); the lead
+verifies it here on the issue page.
 """
 
 from __future__ import annotations
@@ -98,11 +100,10 @@ def test_the_enterprise_rates_an_answer_the_lead_reopens_and_it_rates_again(
         campaign=world.campaign,
         category=fees,
         title="检验报告出具和预约不畅",
-        state=State.RECTIFIED,
+        state=State.RECTIFYING,
         measures="报告审批下放分院；增开预约线路",
         rectification="本月报告均在十个工作日内出具",
         responsible=staff_a,
-        verified_by=lead_a,
         feedback_items=[first, second],
     )
 
@@ -127,15 +128,21 @@ def test_the_enterprise_rates_an_answer_the_lead_reopens_and_it_rates_again(
     phone.goto(link)
     statuses = phone.get_by_test_id("public-status")
     expect(statuses).to_have_count(2)
-    expect(statuses.first).to_have_text("已整改")  # rectified, not answered yet
-    expect(phone.get_by_test_id("rating-form")).to_have_count(0)
-    Issue.objects.filter(pk=issue.pk).update(state=State.RECTIFYING)
-    phone.reload()
     expect(statuses.first).to_have_text("办理中")
     expect(statuses.last).to_have_text("办理中")
-    Issue.objects.filter(pk=issue.pk).update(state=State.RECTIFIED)
+    expect(phone.get_by_test_id("rating-form")).to_have_count(0)
+    shot(phone, "public-being-handled-phone")
 
-    # 3. Staff reply to both opinions on the issue page and mark the issue answered.
+    # 3. The lead verifies the rectification reported; staff reply to both opinions on the
+    # issue page and mark the issue answered.
+    page = log_in(lead_a.username, PASSWORD)
+    page.goto(f"{live_server.url}/issues/{issue.pk}/")
+    page.get_by_test_id("action-verify").click()
+    page.get_by_test_id("submit-verify").click()
+    shows_state(page, State.RECTIFIED)
+    phone.reload()
+    expect(statuses.first).to_have_text("已整改")
+    page = log_in(staff_a.username, PASSWORD)
     page.goto(f"{live_server.url}/issues/{issue.pk}/")
     reply_on_issue_page(page, first, "报告审批已下放分院，今后十个工作日内出具")
     reply_on_issue_page(page, second, "已增开两条预约线路")
