@@ -234,6 +234,8 @@ def _render_rating_page(request, rating: EnterpriseRating, *, follow_up_form=Non
         and any(t.name == "reopen" for t in available_transitions(request.user, issue))
     ):
         reopen_form = ReopenForm(issue=issue, user=request.user)
+        # The button alone on this page: solid, not crispy's primary under an outline.
+        reopen_form.helper.inputs[-1].field_classes = "btn btn-danger"
     context = {
         "rating": rating,
         "item": item,
