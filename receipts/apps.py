@@ -21,3 +21,22 @@ class ReceiptsConfig(AppConfig):
         if issue_has_enterprise_complaint not in transitions.REOPEN_GROUNDS:
             transitions.REOPEN_GROUNDS.append(issue_has_enterprise_complaint)
         transition_made.connect(reopened, dispatch_uid="receipts.ratings.reopened")
+
+        from issues import extensions
+
+        from .selectors import (
+            add_latest_ratings,
+            issue_rating_flags,
+            opinion_rating_flags,
+            ratings_my_work_section,
+        )
+
+        for hooks, hook in (
+            (extensions.OPINION_EXTRAS, add_latest_ratings),
+            (extensions.ISSUE_FLAGS, issue_rating_flags),
+            (extensions.OPINION_FLAGS, opinion_rating_flags),
+        ):
+            if hook not in hooks:
+                hooks.append(hook)
+        if ratings_my_work_section not in extensions.MY_WORK_SECTIONS:
+            extensions.MY_WORK_SECTIONS.append(ratings_my_work_section)
