@@ -21,3 +21,10 @@ class ReceiptsConfig(AppConfig):
         if issue_has_enterprise_complaint not in transitions.REOPEN_GROUNDS:
             transitions.REOPEN_GROUNDS.append(issue_has_enterprise_complaint)
         transition_made.connect(reopened, dispatch_uid="receipts.ratings.reopened")
+
+        from outreach.filters import register_feedback_condition
+
+        from .figures import FEEDBACK_FILTERS
+
+        for name, condition in FEEDBACK_FILTERS.items():
+            register_feedback_condition(name, condition)

@@ -13,6 +13,7 @@ from issues.models import Issue, Reply
 from outreach.models import FeedbackItem
 
 from . import codes
+from .figures import RECEIPT_LIVE
 from .models import Receipt, expires_on
 
 
@@ -137,3 +138,11 @@ def activity_receipt_rows(activity) -> dict:
         "anonymous_items": anonymous,
         "anonymous_receipts": [r for r in live if r.enterprise_id is None],
     }
+
+
+def counted_receipts(user):
+    """The receipts the figures count (``receipts_issued``): live (not revoked) receipts of
+    activities in ``user``'s scope that are not withdrawn."""
+    return Receipt.objects.visible_to(user).filter(
+        RECEIPT_LIVE, activity__withdrawn_at__isnull=True
+    )

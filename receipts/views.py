@@ -11,17 +11,22 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_filters.views import FilterView
 
 from branches import rules
+from branches.mixins import ScopedFilterMixin
+from core.chips import filter_chips
 from core.submissions import once_per_submission
 from outreach.models import Activity
 
 from . import codes, selectors, services
+from .filters import ReceiptFilter
 from .forms import AnonymousReceiptForm, EnterpriseReceiptForm
 from .models import Receipt
 
@@ -182,3 +187,25 @@ def receipt_revoke(request, pk: int):
     else:
         messages.success(request, _("Receipt revoked: its code no longer opens anything."))
     return redirect("receipts:activity_receipts", receipt.activity_id)
+
+
+class ReceiptListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
+    """The live receipts of activities in scope (not withdrawn), by campaign, period,
+    branch and whether the enterprise opened them: the dashboard's receipt figures' list."""
+
+    paginate_by = 25
+    filterset_class = ReceiptFilter
+    template_name = "receipts/receipt_list.html"
+
+    def get_queryset(self):
+        return selectors.counted_receipts(self.request.user).select_related(
+            "activity__branch", "enterprise"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            shows_branch=self.filterset.shows_branch,
+            active_filters=filter_chips(self.request, self.filterset),
+        )
+        return context
