@@ -49,6 +49,7 @@ READ_ONLY = {
     "workdays:calendar",
     "receipts:activity_receipts",
     "receipts:receipt_detail",
+    "receipts:receipt_list",
     "track:lookup",
     "track:receipt",
 }
