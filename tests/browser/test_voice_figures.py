@@ -2,33 +2,20 @@
 their receipt pages, by branch, and follows a disagreement to its opinions; a branch's
 staff see their own row on a phone."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, SCREENSHOTS
+from tests.browser.conftest import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DEMO_PASSWORD = "Outreach#2026"
-#: Copies for the reviewer of this slice.
-SHOTS = Path("/tmp/shots/figures")
 
 
 @pytest.fixture
 def demo(reference_data):
     call_command("seed_demo", verbosity=0)
-
-
-def keep(name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for size in ("desktop", "phone"):
-        source = SCREENSHOTS / f"{name}-{size}.png"
-        if source.exists():
-            shutil.copy(source, SHOTS / source.name)
 
 
 def test_leader_compares_the_two_satisfactions(demo, log_in, live_server, screenshot):
@@ -46,7 +33,6 @@ def test_leader_compares_the_two_satisfactions(demo, log_in, live_server, screen
     expect(rows).to_have_count(page.get_by_test_id("branch-figures").locator("tbody tr").count())
     page.get_by_test_id("voice-table").scroll_into_view_if_needed()
     screenshot("dashboard-voice-leader-zh")
-    keep("dashboard-voice-leader-zh")
 
     # The first branch has an opinion staff recorded satisfied and the enterprise did not.
     cell = table.locator("tbody tr").first.locator("[data-figure=satisfaction_disagree]")
@@ -60,7 +46,6 @@ def test_leader_compares_the_two_satisfactions(demo, log_in, live_server, screen
     page.get_by_test_id("figure-receipts_issued").locator("[data-figure=receipts_opened]").click()
     expect(page.get_by_test_id("receipts")).to_be_visible()
     screenshot("receipt-list-leader-zh")
-    keep("receipt-list-leader-zh")
 
 
 def test_branch_staff_see_their_own_row_on_a_phone(demo, log_in, live_server, screenshot):
@@ -72,4 +57,3 @@ def test_branch_staff_see_their_own_row_on_a_phone(demo, log_in, live_server, sc
     expect(rows.first).to_have_attribute("data-branch", "quanzhou")
     page.get_by_test_id("voice-figures").scroll_into_view_if_needed()
     screenshot("dashboard-voice-staff-phone-zh")
-    keep("dashboard-voice-staff-phone-zh")
