@@ -27,7 +27,6 @@ from issues.models import (
     overdue_cutoff,
 )
 from outreach.models import REPLY_DEADLINE_SET, Activity, FeedbackItem
-from receipts import figures as voice
 from receipts.models import EnterpriseRating
 from receipts.selectors import counted_receipts
 from workdays.calendar import WorkingCalendar
@@ -472,7 +471,8 @@ def _record_counts(user, selection, cutoff):
     reply deadline (few: a join from them, not a test of every opinion). The enterprise's
     word is counted from its latest ratings of the selected opinions, from the live
     receipts of the selected activities, and from the selected opinions of the online box's
-    activities: each a join from the few, as ``receipts.figures`` defines them."""
+    activities: each a join from the few, as ``receipts.figures`` defines them (gathered
+    in ``definitions``)."""
     issues = selected_issues(user, selection)
     keys = (*CLOCK_RECORD_KEYS, *CLOCK_FEEDBACK_KEYS, *VOICE_KEYS)
 
@@ -511,19 +511,19 @@ def _record_counts(user, selection, cutoff):
     feedback = selected_feedback(user, selection)
     ratings = part(
         EnterpriseRating.objects.visible_to(user)
-        .filter(voice.rated(voice.FROM_RATING))
+        .filter(d.enterprise_rated(d.FROM_RATING))
         .filter(feedback_item__in=feedback),
         "feedback_item__branch",
         enterprise_rated=Count("id"),
-        enterprise_satisfied=Count("id", filter=voice.satisfied(voice.FROM_RATING)),
-        not_solved_reports=Count("id", filter=voice.not_solved(voice.FROM_RATING)),
-        satisfaction_disagree=Count("id", filter=voice.disagree(voice.FROM_RATING)),
+        enterprise_satisfied=Count("id", filter=d.enterprise_satisfied(d.FROM_RATING)),
+        not_solved_reports=Count("id", filter=d.not_solved_report(d.FROM_RATING)),
+        satisfaction_disagree=Count("id", filter=d.satisfaction_disagree(d.FROM_RATING)),
     )
     receipts = part(
         counted_receipts(user).filter(activity__in=selected_activities(user, selection)),
         "activity__branch",
         receipts_issued=Count("id"),
-        receipts_opened=Count("id", filter=voice.RECEIPT_OPENED),
+        receipts_opened=Count("id", filter=d.RECEIPT_OPENED),
     )
     box = part(
         # The feedback list's ``activity_kind=online_box``: the opinion's activity's kind.
