@@ -324,3 +324,20 @@ def test_the_opinion_list_filters_by_the_enterprise_word(client, voice_world, of
     assert counts == {"rated": 4, "positive": 3, "negative": 1, "not_solved": 1, "disagree": 2}
     # An unknown value is refused by the form, not a server error.
     assert client.get(url, {"enterprise_rating": "nonsense"}).status_code == 200
+
+
+def test_after_changes_of_mind_each_list_still_has_its_figure(client, voice_world, office):
+    """An opinion rated three times is listed once, by its newest rating."""
+    world = voice_world.world
+    for level in (Level.SATISFIED, Level.VERY_UNSATISFIED):
+        rate(world.a.receipt_code, world.a.feedback.pk, level, "还是没解决", True)
+    rate(voice_world.unhappy_code, voice_world.unhappy_staff.pk, Level.UNSATISFIED)
+    assert EnterpriseRating.objects.filter(feedback_item=world.a.feedback).count() == 3
+    client.force_login(office)
+    places = rendered_links(client, {"campaign": world.campaign.pk})
+    headline = {key: links[0].shown for key, links in places[HEADLINE].items()}
+    assert {key: headline[key] for key in VOICE_KEYS} == {
+        key: EXPECTED_A[key] + EXPECTED_B[key] for key in VOICE_KEYS
+    } | {"enterprise_satisfied": 2, "satisfaction_disagree": 1}
+    for place in (HEADLINE, voice("quanzhou")):
+        assert_each_link_lists_what_it_shows(client, places[place])
