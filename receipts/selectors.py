@@ -14,6 +14,7 @@ from issues.models import Issue, Reply
 from outreach.models import FeedbackItem
 
 from . import codes
+from .figures import RECEIPT_LIVE
 from .models import NEEDS_FOLLOW_UP, EnterpriseRating, Receipt, expires_on
 
 
@@ -266,3 +267,11 @@ def opinion_rating_flags() -> dict:
             EnterpriseRating.objects.filter(feedback_item=OuterRef("pk"), is_latest=True)
         )
     }
+
+
+def counted_receipts(user):
+    """The receipts the figures count (``receipts_issued``): live (not revoked) receipts of
+    activities in ``user``'s scope that are not withdrawn."""
+    return Receipt.objects.visible_to(user).filter(
+        RECEIPT_LIVE, activity__withdrawn_at__isnull=True
+    )

@@ -7,6 +7,7 @@ from . import views
 app_name = "receipts"
 
 urlpatterns = [
+    path("", views.ReceiptListView.as_view(), name="receipt_list"),
     path("activities/<int:activity_pk>/", views.activity_receipts, name="activity_receipts"),
     path("activities/<int:activity_pk>/issue/", views.receipt_issue, name="receipt_issue"),
     path("<int:pk>/", views.receipt_detail, name="receipt_detail"),

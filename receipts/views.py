@@ -13,14 +13,18 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_filters.views import FilterView
 
 from branches import rules
+from branches.mixins import ScopedFilterMixin
+from core.chips import filter_chips
 from core.submissions import once_per_submission
 from issues.forms import ReopenForm
 from issues.models import Issue
@@ -28,6 +32,7 @@ from issues.transitions import available_transitions
 from outreach.models import Activity
 
 from . import codes, ratings, selectors, services
+from .filters import ReceiptFilter
 from .forms import AnonymousReceiptForm, EnterpriseReceiptForm, FollowUpForm
 from .models import EnterpriseRating, Receipt
 
@@ -276,3 +281,25 @@ def rating_follow_up(request, pk: int):
     else:
         messages.success(request, _("Follow-up recorded."))
     return redirect("receipts:rating_detail", rating.pk)
+
+
+class ReceiptListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
+    """The live receipts of activities in scope (not withdrawn), by campaign, period,
+    branch and whether the enterprise opened them: the dashboard's receipt figures' list."""
+
+    paginate_by = 25
+    filterset_class = ReceiptFilter
+    template_name = "receipts/receipt_list.html"
+
+    def get_queryset(self):
+        return selectors.counted_receipts(self.request.user).select_related(
+            "activity__branch", "enterprise"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            shows_branch=self.filterset.shows_branch,
+            active_filters=filter_chips(self.request, self.filterset),
+        )
+        return context

@@ -302,6 +302,8 @@ ROUTES = {
         SEEN_BY_A,
     ),
     "receipts:receipt_detail": ("get", lambda world: {"pk": world.a.receipt.pk}, SEEN_BY_A),
+    # The receipts the dashboard's figures count: a list, scoped like every list.
+    "receipts:receipt_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "receipts:receipt_issue": (
         "get",
         lambda world: {"activity_pk": world.a.activity.pk},

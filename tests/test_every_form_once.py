@@ -53,6 +53,7 @@ READ_ONLY = {
     "receipts:receipt_detail",
     "receipts:rating_list",
     "receipts:rating_detail",
+    "receipts:receipt_list",
     "track:lookup",
     "track:receipt",
 }
