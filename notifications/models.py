@@ -156,6 +156,7 @@ class Notification(models.Model):
                         "due_today",
                         "supervised",
                         "supervision_answered",
+                        "enterprise_rating",
                     ]
                 ),
                 name="notification_kind_valid",

@@ -236,6 +236,11 @@ class EnterpriseRating(models.Model):
     def needs_follow_up(self) -> bool:
         return self.not_solved or self.level in NEGATIVE_LEVELS
 
+    @property
+    def awaits_follow_up(self) -> bool:
+        """The opinion's newest rating, unsatisfied or not solved, not followed up yet."""
+        return self.is_latest and self.needs_follow_up and self.followed_up_at is None
+
 
 #: Levels that count as satisfied in "enterprise-stated satisfaction" (the staff's own
 #: record counts satisfied and basically satisfied the same way).

@@ -21,6 +21,7 @@ from .metrics import (
     FEEDBACK_KEYS,
     ISSUE_KEYS,
     KIND_KEYS,
+    VOICE_KEYS,
     Figures,
     campaign_report,
 )
@@ -28,7 +29,7 @@ from .selection import SelectionForm
 
 #: The API's figure keys, in order (docs/metrics.md defines each): what was done and heard
 #: (the opinions by kind), what was found and fixed, then the promise and the replies,
-#: then the clock.
+#: then the clock, then the enterprise's own word.
 HEARD_KEYS = ("feedback_items", *KIND_KEYS)
 API_KEYS = (
     *ACTIVITY_KEYS,
@@ -36,6 +37,7 @@ API_KEYS = (
     *ISSUE_KEYS,
     *(key for key in FEEDBACK_KEYS if key not in HEARD_KEYS),
     *CLOCK_KEYS,
+    *VOICE_KEYS,
 )
 
 
@@ -43,6 +45,7 @@ def figures_json(figures: Figures) -> dict:
     data = {key: figures[key] for key in API_KEYS}
     data["reply_rate"] = _rounded(figures.reply_rate.value)
     data["satisfaction_rate"] = _rounded(figures.satisfaction_rate.value)
+    data["enterprise_satisfaction_rate"] = _rounded(figures.enterprise_satisfaction_rate.value)
     for key in CLOCK_RATES:
         data[key] = _rounded(getattr(figures, key).value)
     data["issues_by_state"] = figures.states

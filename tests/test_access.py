@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 from django.views.generic import RedirectView
 
+from tests.receipts.rows import enterprise_rating
 from tests.url_routes import every_route
 
 pytestmark = pytest.mark.django_db
@@ -309,6 +310,8 @@ ROUTES = {
     "jobs:job_download": ("get", lambda world: {"pk": world.a.job.pk}, OWN_JOB),
     "jobs:job_restart": ("get", lambda world: {"pk": world.a.job.pk}, POST_ONLY),
     "receipts:receipt_detail": ("get", lambda world: {"pk": world.a.receipt.pk}, SEEN_BY_A),
+    # The receipts the dashboard's figures count: a list, scoped like every list.
+    "receipts:receipt_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "receipts:receipt_issue": (
         "get",
         lambda world: {"activity_pk": world.a.activity.pk},
@@ -324,10 +327,33 @@ ROUTES = {
         lambda world: {"code": world.a.receipt_code},
         dict.fromkeys(PERSONAS, 200),
     ),
+    # The enterprise's rating of an answer (a POST, posted in test_access_posts.py): public
+    # too, a GET refused for everyone, the anonymous visitor included.
+    "track:rate": (
+        "get",
+        lambda world: {"code": world.a.receipt_code, "number": 1},
+        dict.fromkeys(PERSONAS, 405),
+    ),
+    # The enterprises' ratings: every role sees those of its scope (no role, none); one
+    # rating's page for those who see A; the follow-up is a POST (the lead's).
+    "receipts:rating_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "receipts:rating_detail": (
+        "get",
+        lambda world: {"pk": enterprise_rating(world.a).pk},
+        SEEN_BY_A,
+    ),
+    "receipts:rating_follow_up": (
+        "get",
+        lambda world: {"pk": enterprise_rating(world.a).pk},
+        POST_ONLY,
+    ),
 }
 
 #: The routes open to anonymous visitors (checked against the table below).
 PUBLIC_ROUTES = {"login", "set_language", "track:lookup", "track:receipt"}
+#: The POST-only routes open to anonymous visitors (checked in test_access_posts.py): the
+#: enterprise's rating, with its code.
+PUBLIC_POSTS = {"track:rate"}
 
 # Django admin: staff only. Branch roles and leaders are not admin staff; the provincial
 # office is (it manages users), with the permissions of its group; the system

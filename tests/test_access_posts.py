@@ -33,6 +33,7 @@ from tests.factories import (
     ScheduledYearFactory,
 )
 from tests.issues.screens import issue_in
+from tests.receipts.rows import enterprise_rating
 from tests.test_access import LOGIN, assert_answer, log_in_as
 
 pytestmark = pytest.mark.django_db
@@ -280,6 +281,16 @@ ACTIONS: dict[str, Action] = {
     "receipts:receipt_issue": Action(_anonymous_receipt, BY_A),
     "receipts:receipt_reissue": Action(lambda world: ({"pk": world.a.receipt.pk}, {}), BY_A),
     "receipts:receipt_revoke": Action(lambda world: ({"pk": world.a.receipt.pk}, {}), BY_A),
+    # The lead of A follows an enterprise's rating up; A's staff and the province may not.
+    "receipts:rating_follow_up": Action(
+        lambda world: ({"pk": enterprise_rating(world.a).pk}, {"note": "已电话沟通"}),
+        {**BY_A, "staff_a": 403},
+    ),
+    # Anyone holding the code rates: no login (the code is the only key).
+    "track:rate": Action(
+        lambda world: ({"code": world.a.receipt_code, "number": 1}, {"level": "4"}),
+        dict.fromkeys(PERSONAS, 302),
+    ),
     "workdays:year_mark": Action(lambda world: ({}, {"year": 2027}), BY_THE_OFFICE),
     "workdays:year_unmark": Action(_scheduled_year, BY_THE_OFFICE),
     # Anyone with an account asks for an export (of their own scope); a job is its asker's.
@@ -310,6 +321,15 @@ def post_only_routes() -> set[str]:
 
 def test_every_post_only_route_is_posted():
     assert post_only_routes() == set(ACTIONS), "add the POST-only route to ACTIONS"
+
+
+def test_only_the_public_posts_open_to_anonymous_visitors():
+    from tests.test_access import PUBLIC_POSTS
+
+    open_posts = {
+        route for route, action in ACTIONS.items() if action.answers["anonymous"] != LOGIN
+    }
+    assert open_posts == PUBLIC_POSTS
 
 
 def test_every_action_names_every_persona():

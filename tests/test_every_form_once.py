@@ -14,9 +14,11 @@ import pytest
 from django.urls import reverse
 
 from imports.models import ImportBatch
+from issues.models import Issue
 from tests.factories import ActivityFactory, ScheduledYearFactory
 from tests.imports.conftest import example_batch
 from tests.issues.screens import issue_in
+from tests.receipts.rows import enterprise_rating
 from tests.url_routes import every_route
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +54,9 @@ READ_ONLY = {
     "workdays:calendar",
     "receipts:activity_receipts",
     "receipts:receipt_detail",
+    "receipts:rating_list",
+    "receipts:rating_detail",
+    "receipts:receipt_list",
     "track:lookup",
     "track:receipt",
 }
@@ -177,6 +182,18 @@ def test_every_form_on_the_province_pages_carries_a_key(client, world, office, l
         client, reverse("issues:issue_detail", args=[world.a.issue.pk])
     )
     assert checked >= 13
+
+
+def test_the_rating_forms_carry_a_key(client, world, lead_a):
+    """The enterprise's rating form (a person logged in may open the public page too), and
+    the lead's follow-up and reopen forms on the rating page."""
+    checked = assert_every_form_keyed(client, reverse("track:receipt", args=[world.a.receipt_code]))
+    rating = enterprise_rating(world.a)
+    client.force_login(lead_a)
+    checked += assert_every_form_keyed(client, reverse("receipts:rating_detail", args=[rating.pk]))
+    Issue.objects.filter(pk=world.a.issue.pk).update(state=Issue.State.ANSWERED)
+    checked += assert_every_form_keyed(client, reverse("receipts:rating_detail", args=[rating.pk]))
+    assert checked == 4
 
 
 def test_the_import_confirmation_carries_a_key(client, staff_a, branch_a):

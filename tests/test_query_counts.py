@@ -28,6 +28,7 @@ from issues.models import (
     ReturnReason,
     SupervisionNotice,
 )
+from receipts.models import EnterpriseRating
 from tests.factories import (
     ActivityAttachmentFactory,
     ActivityFactory,
@@ -259,7 +260,8 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
     the leader: issues they are responsible for, rectification to verify, rectified issues
     waiting for replies, instructions to acknowledge and escalations to decide; issues to
     sign for, returns to rule on, extension requests to decide (the lead's: a branch
-    issue's; the office's: an overdue issue's), supervision notices to answer."""
+    issue's; the office's: an overdue issue's), supervision notices to answer; the
+    enterprises' ratings awaiting the lead's follow-up."""
     a = world.a
     reason = ReturnReason.objects.get_or_create(name="非本单位职责")[0]
 
@@ -298,6 +300,16 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
                 requested_by=staff,
             )
         SupervisionNotice.objects.create(issue=escalated, content="请书面说明", issued_by=office)
+        # An enterprise's "not solved" rating of an answered opinion, for the lead.
+        rated = FeedbackItemFactory(activity=a.activity, enterprise=a.enterprise)
+        EnterpriseRating.objects.create(
+            receipt=a.receipt,
+            feedback_item=rated,
+            reply=ReplyFactory(feedback_item=rated, replied_by=staff),
+            level=EnterpriseRating.Level.UNSATISFIED,
+            comment="仍未解决",
+            not_solved=True,
+        )
 
 
 # session, user, membership; one query per section, each row's issue, branch, category,
@@ -309,8 +321,9 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
 # notices (the lead's to answer, the office's open ones); for staff, leads
 # and the office, the office's calendar days, read once (deadlines count working days).
 # Replies sent back to their author (staff and lead: opinion and enterprise, reviewer
-# joined); the lead also the replies waiting for their approval.
-MY_WORK = {"staff_a": 11, "lead_a": 15, "office": 9, "leader": 5}
+# joined); the lead also the replies waiting for their approval, and the enterprises'
+# ratings awaiting follow-up (opinion, enterprise, category and issue joined).
+MY_WORK = {"staff_a": 11, "lead_a": 16, "office": 9, "leader": 5}
 
 
 @pytest.mark.parametrize("rows", ROWS)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from core.chips import filter_chips
 from core.excel import xlsx_response
 from core.submissions import once_per_submission
 
-from .. import selectors, services
+from .. import selectors, services, voice
 from ..filters import FeedbackItemFilter
 from ..forms import (
     FEEDBACK_MAX_ROWS,
@@ -30,7 +31,7 @@ from ..forms import (
     FeedbackFormSet,
     FeedbackRowForm,
 )
-from ..models import Activity, Enterprise, FeedbackItem
+from ..models import Activity, Enterprise, FeedbackItem, Satisfaction
 from .withdrawal import withdraw_from_post
 
 # --- entry ----------------------------------------------------------------------------
@@ -184,14 +185,21 @@ def feedback_export(request):
         request=request,
     )
     queryset = filterset.qs if filterset.is_valid() or not filterset.is_bound else None
-    items = queryset.iterator(chunk_size=2000) if queryset is not None else ()
+    items = ()
+    if queryset is not None:
+        # The enterprise's latest rating rides along on each row (outreach.voice).
+        queryset = voice.with_latest_rating(queryset).annotate(
+            rating_level=F(voice.LEVEL), rating_not_solved=F(voice.NOT_SOLVED)
+        )
+        items = queryset.iterator(chunk_size=2000)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    labels = voice.rating_labels()
     return xlsx_response(
         filename=f"feedback-{stamp}.xlsx",
         sheet_title=_("Opinions"),
         headers=_export_headers(),
-        rows=(_export_row(item) for item in items),
-        widths=(8, 12, 10, 30, 14, 26, 12, 8, 60, 20, 14, 30, 30, 10),
+        rows=(_export_row(item, labels) for item in items),
+        widths=(8, 12, 10, 30, 14, 26, 12, 8, 60, 20, 14, 30, 30, 10, 14, 18),
     )
 
 
@@ -211,10 +219,22 @@ def _export_headers() -> list[str]:
         _("Issue"),
         _("Reason for closing"),
         _("Reply"),
+        _("Satisfaction recorded by staff"),
+        _("Enterprise's latest rating"),
     ]
 
 
-def _export_row(item: FeedbackItem) -> list[object]:
+def _rating(item: FeedbackItem, labels: dict[int, str]) -> str:
+    """The enterprise's latest rating, and "not solved" when it said so; blank if none."""
+    if item.rating_level is None:
+        return ""
+    label = labels.get(item.rating_level, str(item.rating_level))
+    if item.rating_not_solved:
+        return _("%(rating)s (not solved)") % {"rating": label}
+    return label
+
+
+def _export_row(item: FeedbackItem, labels: dict[int, str]) -> list[object]:
     return [
         item.pk,
         item.received_on,
@@ -230,6 +250,8 @@ def _export_row(item: FeedbackItem) -> list[object]:
         item.issue.title if item.issue_id else "",
         item.closed_reason,
         _("Replied") if item.is_answered else _("Not replied"),
+        Satisfaction(item.satisfaction).label if item.satisfaction else "",
+        _rating(item, labels),
     ]
 
 

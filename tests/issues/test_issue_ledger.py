@@ -60,6 +60,7 @@ CHINESE_HEADERS = [
     "已批准延期",
     "督办单",
     "答复时限",
+    "企业最新评价",
 ]
 HEADER_MSGIDS = [
     "Branch",
@@ -82,6 +83,7 @@ HEADER_MSGIDS = [
     "Extensions approved",
     "Supervision notices",
     "Reply deadline",
+    "Enterprise's latest ratings",
 ]
 
 
@@ -243,11 +245,11 @@ def known(world, staff_a, lead_a, office):
 # --- the sheet ------------------------------------------------------------------------------
 
 
-def test_header_row_is_the_twenty_one_column_titles(client, staff_a, world):
+def test_header_row_is_the_twenty_two_column_titles(client, staff_a, world):
     client.force_login(staff_a)
     header = [cell.value for cell in workbook_of(export(client, "issue_ledger"))[1]]
     assert header == zh_headers()
-    assert len(header) == 21
+    assert len(header) == 22
 
 
 @pytest.mark.skipif(
@@ -323,6 +325,7 @@ def test_each_column_of_a_known_issue(client, staff_a, world, known):
         1,  # the refused extension is not counted
         2,
         None,  # not rectified: no reply deadline yet
+        None,  # no enterprise rated its answer (tests/reports/test_voice_figures.py)
     ]
 
 

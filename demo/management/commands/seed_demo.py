@@ -10,6 +10,7 @@ from demo.builder import build
 from demo.data.content import CAMPAIGN_CODE, DEMO_PASSWORD
 from demo.receipt import demo_receipt
 from demo.summary import demo_logins, demo_summary
+from demo.voice import demo_voice
 from outreach.models import Campaign
 
 
@@ -36,6 +37,12 @@ class Command(BaseCommand):
                     f"in {time.monotonic() - started:.1f} s."
                 )
             )
+        demo_campaign = Campaign.objects.filter(code=CAMPAIGN_CODE).first()
+        if demo_campaign is not None:
+            # The enterprises' receipts and ratings (once: a later run writes none).
+            rated = demo_voice(demo_campaign)
+            if rated:
+                self.stdout.write(f"Wrote {rated} enterprise ratings on their receipt pages.")
         self.stdout.write("")
         for label, count in demo_summary().items():
             self.stdout.write(f"  {label:<20} {count:>5}")
