@@ -77,13 +77,8 @@ ROUTES = {
         {},
         {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
     ),
-    # The briefing and its Word download: the same answers as the dashboard.
+    # The briefing: the same answers as the dashboard (its Word file is a job).
     "reports:briefing": (
-        "get",
-        {},
-        {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
-    ),
-    "reports:briefing_docx": (
         "get",
         {},
         {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
@@ -171,7 +166,6 @@ ROUTES = {
     # Feedback: the list and its export for everyone logged in (each their own scope);
     # entering opinions at A's activity for A's writers (provincial roles read only).
     "outreach:feedback_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
-    "outreach:feedback_export": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "outreach:feedback_entry": (
         "get",
         lambda world: {"activity_pk": world.a.activity.pk},

@@ -7,10 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,10 +17,9 @@ from django_filters.views import FilterView
 from branches import rules
 from branches.mixins import ScopedFilterMixin
 from core.chips import filter_chips
-from core.excel import xlsx_response
 from core.submissions import once_per_submission
 
-from .. import selectors, services, voice
+from .. import selectors, services
 from ..filters import FeedbackItemFilter
 from ..forms import (
     FEEDBACK_MAX_ROWS,
@@ -31,7 +28,7 @@ from ..forms import (
     FeedbackFormSet,
     FeedbackRowForm,
 )
-from ..models import Activity, Enterprise, FeedbackItem, Satisfaction
+from ..models import Activity, Enterprise, FeedbackItem
 from .withdrawal import withdraw_from_post
 
 # --- entry ----------------------------------------------------------------------------
@@ -172,87 +169,6 @@ class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
             return enterprise.values_list("name", flat=True).first()
 
         return filter_chips(self.request, self.filterset, describe={"enterprise": enterprise_name})
-
-
-@login_required
-@require_GET
-def feedback_export(request):
-    """The filtered list as an Excel workbook, written row by row (same scope, same filters)."""
-    filterset = FeedbackItemFilter(
-        request.GET or None,
-        queryset=selectors.feedback_list(request.user),
-        user=request.user,
-        request=request,
-    )
-    queryset = filterset.qs if filterset.is_valid() or not filterset.is_bound else None
-    items = ()
-    if queryset is not None:
-        # The enterprise's latest rating rides along on each row (outreach.voice).
-        queryset = voice.with_latest_rating(queryset).annotate(
-            rating_level=F(voice.LEVEL), rating_not_solved=F(voice.NOT_SOLVED)
-        )
-        items = queryset.iterator(chunk_size=2000)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    labels = voice.rating_labels()
-    return xlsx_response(
-        filename=f"feedback-{stamp}.xlsx",
-        sheet_title=_("Opinions"),
-        headers=_export_headers(),
-        rows=(_export_row(item, labels) for item in items),
-        widths=(8, 12, 10, 30, 14, 26, 12, 8, 60, 20, 14, 30, 30, 10, 14, 18),
-    )
-
-
-def _export_headers() -> list[str]:
-    return [
-        _("No."),
-        _("Received on"),
-        _("Branch"),
-        _("Activity"),
-        _("Activity kind"),
-        _("Enterprise"),
-        _("Category"),
-        _("Opinion kind"),
-        _("Content"),
-        _("Contact"),
-        _("Disposition"),
-        _("Issue"),
-        _("Reason for closing"),
-        _("Reply"),
-        _("Satisfaction recorded by staff"),
-        _("Enterprise's latest rating"),
-    ]
-
-
-def _rating(item: FeedbackItem, labels: dict[int, str]) -> str:
-    """The enterprise's latest rating, and "not solved" when it said so; blank if none."""
-    if item.rating_level is None:
-        return ""
-    label = labels.get(item.rating_level, str(item.rating_level))
-    if item.rating_not_solved:
-        return _("%(rating)s (not solved)") % {"rating": label}
-    return label
-
-
-def _export_row(item: FeedbackItem, labels: dict[int, str]) -> list[object]:
-    return [
-        item.pk,
-        item.received_on,
-        item.branch.short_name,
-        item.activity.title,
-        item.activity.get_kind_display(),
-        item.enterprise.name if item.enterprise_id else _("Anonymous"),
-        str(item.category),
-        item.get_kind_display(),
-        item.content,
-        item.contact,
-        FeedbackItem.Disposition(item.disposition).label,
-        item.issue.title if item.issue_id else "",
-        item.closed_reason,
-        _("Replied") if item.is_answered else _("Not replied"),
-        Satisfaction(item.satisfaction).label if item.satisfaction else "",
-        _rating(item, labels),
-    ]
 
 
 # --- withdraw -------------------------------------------------------------------------

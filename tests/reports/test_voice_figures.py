@@ -17,6 +17,7 @@ from receipts.selectors import receipt_for_code
 from receipts.services import receipt_issue, receipt_opened, receipt_reissue
 from reports.metrics import VOICE_KEYS, campaign_report
 from reports.selection import Selection
+from tests.exports import export
 from tests.factories import ActivityFactory, EnterpriseFactory, FeedbackItemFactory, ReplyFactory
 from tests.reports.figure_links import HEADLINE, voice
 from tests.reports.test_dashboard import (
@@ -277,12 +278,12 @@ def _sheet(response):
 
 def test_the_ledger_has_the_enterprise_latest_ratings(client, voice_world, staff_a):
     client.force_login(staff_a)
-    rows = _sheet(client.get(reverse("issues:issue_ledger")))
+    rows = _sheet(export(client, "issue_ledger"))
     [row] = [r for r in rows if r["问题描述"].startswith(voice_world.world.a.issue.title)]
     assert row["企业最新评价"] == "非常不满意1、未解决1"
     # A change of mind: the newest rating only.
     rate(voice_world.world.a.receipt_code, voice_world.world.a.feedback.pk, Level.SATISFIED)
-    rows = _sheet(client.get(reverse("issues:issue_ledger")))
+    rows = _sheet(export(client, "issue_ledger"))
     [row] = [r for r in rows if r["问题描述"].startswith(voice_world.world.a.issue.title)]
     assert row["企业最新评价"] == "满意1"
 
@@ -291,7 +292,7 @@ def test_the_opinion_export_has_both_satisfactions(client, voice_world, staff_a)
     client.force_login(staff_a)
     rows = {
         row["编号"] if "编号" in row else next(iter(row.values())): row
-        for row in _sheet(client.get(reverse("outreach:feedback_export")))
+        for row in _sheet(export(client, "feedback_export"))
     }
     world_row = rows[voice_world.world.a.feedback.pk]
     assert world_row["满意度（工作人员记录）"] == "满意"
