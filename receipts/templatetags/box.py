@@ -63,6 +63,12 @@ def box_senders(items) -> dict[int, BoxOpinion]:
     }
 
 
+@register.filter
+def sender_of(senders: dict, item) -> BoxOpinion | None:
+    """``senders|sender_of:item``: what ``item``'s sender stated (from ``box_senders``)."""
+    return senders.get(item.pk) if senders else None
+
+
 @register.simple_tag
 def box_sender(item) -> BoxOpinion | None:
     """What the sender of ``item`` stated, when it came from the box."""
