@@ -294,6 +294,7 @@ CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LETTER_ROTATION = (-20, 20)
 # Minutes a challenge stays good: long enough to write an opinion on a phone.
 CAPTCHA_TIMEOUT = 30
+CAPTCHA_2X_IMAGE = False
 
 # Caches: the default one is per process; the lookup counters (django-ratelimit) live in a
 # table every worker shares (created by receipts/migrations/0002). A table's increment is

@@ -69,7 +69,13 @@ def sender_of(senders: dict, item) -> BoxOpinion | None:
     return senders.get(item.pk) if senders else None
 
 
+#: Where ``box_sender`` keeps its answer on the opinion, for the page's next ask.
+_KEPT = "_box_sender_kept"
+
+
 @register.simple_tag
 def box_sender(item) -> BoxOpinion | None:
-    """What the sender of ``item`` stated, when it came from the box."""
-    return box_senders([item]).get(item.pk)
+    """What the sender of ``item`` stated, when it came from the box (read once a page)."""
+    if not hasattr(item, _KEPT):
+        setattr(item, _KEPT, box_senders([item]).get(item.pk))
+    return getattr(item, _KEPT)

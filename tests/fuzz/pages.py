@@ -44,6 +44,8 @@ WORDS = {
     "name": list(TRANSITIONS),
     # A tracking code: well formed but opening nothing, and no code at all.
     "code": ["0" * 36, "not-a-code"],
+    # A challenge's key (the box's picture): one no challenge has.
+    "key": ["0" * 40],
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
