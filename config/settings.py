@@ -292,6 +292,8 @@ CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
 CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
 CAPTCHA_FONT_SIZE = 30
 CAPTCHA_LETTER_ROTATION = (-20, 20)
+# Lines across the picture, no speckles: readable by older eyes on a small screen.
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs",)
 # Minutes a challenge stays good: long enough to write an opinion on a phone.
 CAPTCHA_TIMEOUT = 30
 CAPTCHA_2X_IMAGE = False
