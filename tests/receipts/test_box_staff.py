@@ -85,7 +85,7 @@ def test_the_box_activity_page_explains_itself_and_marks_the_senders(
     assert 'data-testid="box-activity"' in body
     assert 'data-testid="record-feedback"' not in body
     assert reverse("outreach:activity_update", args=[named.activity_id]) not in body
-    assert "声称的公司" in body and "stated, not verified" in body
+    assert "声称的公司" in body and "自报，未核实" in body
     assert body.count('data-testid="box-mark"') == 2
     # A junk opinion can still be withdrawn.
     assert 'data-testid="withdraw-opinion"' in body
@@ -110,7 +110,7 @@ def test_the_opinion_page_shows_what_the_sender_stated(client, world, staff_a, n
     body = client.get(reverse("issues:feedback_detail", args=[named.pk])).content.decode()
     assert 'data-testid="box-sender"' in body
     assert "声称的公司" in body and "139xxxx" in body
-    assert "stated by the sender, not verified" in body
+    assert "由提交人自报，未经核实" in body
 
 
 def test_an_ordinary_opinion_page_has_no_box_mark(client, world, staff_a):
