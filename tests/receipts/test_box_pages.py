@@ -258,3 +258,27 @@ def test_the_challenge_pictures_are_drawn_and_limited(client, world, settings):
     assert refresh.status_code == 200 and "image_url" in refresh.json()
     assert client.get(f"/r/captcha/image/{key}/").status_code == 429
     assert client.get(BOX).status_code == 429
+
+
+def test_the_same_form_sent_twice_at_once_leaves_one_opinion(client, world, category, monkeypatch):
+    """The other request made the receipt between this one's check and its write: the
+    database refuses a second receipt with the code, and this one goes to the first's."""
+    data = filled(client, world.a.branch, category)
+    code = box.ticket_code(data["ticket"])
+    box.box_submit(
+        code=code, branch=world.a.branch, category=category, content="先到的那一份", anonymous=True
+    )
+    real = box.existing_receipt
+    calls = []
+
+    def not_yet_then_real(code):
+        calls.append(code)
+        return None if len(calls) == 1 else real(code)
+
+    monkeypatch.setattr(box, "existing_receipt", not_yet_then_real)
+    response = client.post(BOX, data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("track:receipt", args=[code])
+    assert len(calls) == 2
+    assert BoxOpinion.objects.count() == 1
+    assert not FeedbackItem.objects.filter(content="检验报告出具太慢，希望缩短时间").exists()
