@@ -54,7 +54,13 @@ def test_an_anonymous_opinion_reaches_my_work_and_its_code_shows_it(
     phone.get_by_label("意见类别").select_option(label=world.a.feedback.category.name)
     phone.get_by_role("radio", name="建议").check()
     phone.get_by_label("您的意见建议").fill(CONTENT)
+    # Another sum, asked for by the page's script (no reload: the text stays).
+    first_key = phone.locator("input[name='captcha_0']").input_value()
+    phone.get_by_role("button", name="换一题").click()
+    expect(phone.locator("input[name='captcha_0']")).not_to_have_value(first_key)
+    expect(phone.get_by_label("您的意见建议")).to_have_value(CONTENT)
     key = phone.locator("input[name='captcha_0']").input_value()
+    assert phone.get_by_test_id("challenge-image").get_attribute("src").endswith(f"/{key}/")
     phone.get_by_label("图中算式的答案").fill(CaptchaStore.objects.get(hashkey=key).response)
     shoot(phone, "box-form")
     phone.get_by_test_id("box-send").click()
