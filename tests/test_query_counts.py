@@ -28,8 +28,8 @@ from issues.models import (
     ReturnReason,
     SupervisionNotice,
 )
-from receipts.models import EnterpriseRating
 from outreach.models import FeedbackItem
+from receipts.models import EnterpriseRating
 from tests.factories import (
     ActivityAttachmentFactory,
     ActivityFactory,
