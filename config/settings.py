@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "captcha",
     "core",
     "branches",
     "jobs",
@@ -111,6 +112,8 @@ MIDDLEWARE = [
     "core.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "workdays.middleware.CalendarPerRequestMiddleware",
+    # The online opinion box's POST: refused per address and by size before any form is read.
+    "receipts.middleware.BoxGuardMiddleware",
     # A NUL character or a form Django cannot parse: a 400 page in the user's language.
     "core.input_guard.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -337,6 +340,25 @@ OUTREACH_SITE_URL = env("OUTREACH_SITE_URL")
 RECEIPT_DAYS_AFTER_LAST_ANSWER = env_int("RECEIPT_DAYS_AFTER_LAST_ANSWER", 90)
 # Lookups of a code per client address and minute; more get a "too many requests" page.
 RECEIPT_LOOKUPS_PER_MINUTE = env_int("RECEIPT_LOOKUPS_PER_MINUTE", 20)
+# The online opinion box (意见箱): opinions sent per client address and hour, challenge
+# pictures drawn per address and minute (the box page, its picture and "another one"),
+# and the largest form accepted (bytes; a 2,000-character opinion is about 6 kB in UTF-8).
+RECEIPT_BOX_SUBMISSIONS_PER_HOUR = env_int("RECEIPT_BOX_SUBMISSIONS_PER_HOUR", 5)
+RECEIPT_BOX_CAPTCHAS_PER_MINUTE = env_int("RECEIPT_BOX_CAPTCHAS_PER_MINUTE", 30)
+RECEIPT_BOX_MAX_BODY = env_int("RECEIPT_BOX_MAX_BODY", 20 * 1024)
+# The box's challenge (django-simple-captcha), drawn here with the package's own font: a sum,
+# difference or product of two numbers up to 10. A number is typed on a phone's number pad,
+# with no letters to mistake (0/O, 1/l) and no case, by people who may not read the Latin
+# alphabet easily. It keeps out scripts that post blindly; the limits above do the rest.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LETTER_ROTATION = (-20, 20)
+# Lines across the picture, no speckles: readable by older eyes on a small screen.
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs",)
+# Minutes a challenge stays good: long enough to write an opinion on a phone.
+CAPTCHA_TIMEOUT = 30
+CAPTCHA_2X_IMAGE = False
 
 # Caches: the default one is per process; the lookup counters (django-ratelimit) live in a
 # table every worker shares (created by receipts/migrations/0002). A table's increment is

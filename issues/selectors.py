@@ -190,7 +190,7 @@ def opinions_awaiting_action(user) -> QuerySet[FeedbackItem]:
         .active()
         .filter(branch_id=_branch_id(user))
         .filter(UNDISPOSED | UNREPLIED)
-        .select_related("enterprise", "category", "issue")
+        .select_related("enterprise", "category", "issue", "activity")
         .order_by("received_on", "id")
     )
 

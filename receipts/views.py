@@ -64,13 +64,20 @@ def _receipt_in_scope(request, pk: int) -> Receipt:
 
 
 def _can_issue(user, activity) -> bool:
+    """Staff of the branch issue receipts, except for the online box's opinions, whose
+    senders got theirs when sending (reissuing and revoking one stays possible)."""
     return activity.withdrawn_at is None and rules.works_in_branch(user, activity.branch_id)
+
+
+def _issues_here(user, activity) -> bool:
+    return activity.kind != Activity.Kind.ONLINE_BOX and _can_issue(user, activity)
 
 
 def _activity_page(request, activity, enterprise_form=None, anonymous_form=None, status=200):
     context = {
         "activity": activity,
-        "can_issue": _can_issue(request.user, activity),
+        "can_issue": _issues_here(request.user, activity),
+        "from_box": activity.kind == Activity.Kind.ONLINE_BOX,
         "anonymous_form": anonymous_form or AnonymousReceiptForm(activity=activity),
         "enterprise_form": enterprise_form,
         **selectors.activity_receipt_rows(activity),
@@ -90,7 +97,7 @@ def activity_receipts(request, activity_pk: int):
 @once_per_submission
 def receipt_issue(request, activity_pk: int):
     activity = _activity_in_scope(request, activity_pk)
-    if not rules.works_in_branch(request.user, activity.branch_id):
+    if not _issues_here(request.user, activity):
         raise PermissionDenied
     anonymous = "enterprise" not in request.POST
     form_class = AnonymousReceiptForm if anonymous else EnterpriseReceiptForm

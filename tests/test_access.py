@@ -9,6 +9,7 @@ data. POST-only actions are posted as every persona in ``test_access_posts.py``.
 import re
 
 import pytest
+from captcha.models import CaptchaStore
 from django.urls import URLResolver, get_resolver, reverse
 from django.views.generic import RedirectView
 
@@ -341,10 +342,28 @@ ROUTES = {
         lambda world: {"pk": enterprise_rating(world.a).pk},
         POST_ONLY,
     ),
+    # The online opinion box and its challenge's picture (a new challenge is asked for by
+    # the page's script only: a plain GET is not found). Their limits: tests/receipts/
+    # test_box_pages.py.
+    "track:box": ("get", {}, dict.fromkeys(PERSONAS, 200)),
+    "captcha-image": (
+        "get",
+        lambda world: {"key": CaptchaStore.generate_key()},
+        dict.fromkeys(PERSONAS, 200),
+    ),
+    "captcha-refresh": ("get", {}, dict.fromkeys(PERSONAS, 404)),
 }
 
 #: The routes open to anonymous visitors (checked against the table below).
-PUBLIC_ROUTES = {"login", "set_language", "track:lookup", "track:receipt"}
+PUBLIC_ROUTES = {
+    "login",
+    "set_language",
+    "track:lookup",
+    "track:receipt",
+    "track:box",
+    "captcha-image",
+    "captcha-refresh",
+}
 #: The POST-only routes open to anonymous visitors (checked in test_access_posts.py): the
 #: enterprise's rating, with its code.
 PUBLIC_POSTS = {"track:rate"}

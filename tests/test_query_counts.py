@@ -28,6 +28,7 @@ from issues.models import (
     ReturnReason,
     SupervisionNotice,
 )
+from outreach.models import FeedbackItem
 from receipts.models import EnterpriseRating
 from tests.factories import (
     ActivityAttachmentFactory,
@@ -541,3 +542,87 @@ def test_meeting_detail(client, world, personas, office, persona, rows, django_a
     assert response.status_code == 200
     decided = rows + 1 if persona == "staff_a" else 2 * rows + 1
     assert len(response.context["decisions"]) == decided
+
+
+# --- the online opinion box on the staff's pages ---------------------------------------------
+
+
+def box_opinions(world, rows: int) -> list:
+    """``rows`` opinions left in branch A's online box, every third anonymous, every other
+    named one with the credit code of a registered enterprise."""
+    from receipts import box, codes
+
+    items = []
+    for n in range(rows):
+        enterprise = EnterpriseFactory(branch=world.a.branch) if n % 2 else None
+        receipt = box.box_submit(
+            code=codes.new_code(),
+            branch=world.a.branch,
+            category=world.a.feedback.category,
+            content=f"箱中意见{n}",
+            anonymous=n % 3 == 0,
+            stated_name=f"声称的公司{n}",
+            stated_uscc=enterprise.uscc if enterprise else "",
+        )
+        items.extend(receipt.feedback_items.all())
+    return items
+
+
+# The activity page's count, plus what the senders stated, one query for every opinion.
+BOX_ACTIVITY_DETAIL = ACTIVITY_DETAIL["staff_a"] + 1
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_box_activity_detail(client, world, staff_a, rows, django_assert_num_queries):
+    items = box_opinions(world, rows)
+    warm_up(client, staff_a)
+    with django_assert_num_queries(BOX_ACTIVITY_DETAIL):
+        response = client.get(reverse("outreach:activity_detail", args=[items[0].activity_id]))
+    assert response.content.decode().count('data-testid="box-mark"') == rows
+
+
+# "My work" as counted above, plus what the senders stated, one query for the whole
+# section of opinions (none when no opinion of the section came from the box).
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("persona", ["staff_a", "lead_a"])
+def test_box_opinions_in_my_work(
+    client,
+    world,
+    personas,
+    staff_a,
+    lead_a,
+    office,
+    leader,
+    persona,
+    rows,
+    django_assert_num_queries,
+):
+    queues_of(world, staff_a, lead_a, office, leader, rows)
+    # The longest waiting first: left on the campaign's first day, they are all shown.
+    FeedbackItem.objects.filter(pk__in=[i.pk for i in box_opinions(world, rows)]).update(
+        received_on=world.campaign.starts_on
+    )
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(MY_WORK[persona] + 1):
+        response = client.get(reverse("issues:my_work"))
+    assert response.content.decode().count('data-testid="box-mark"') == rows
+
+
+# The opinion page as counted above, plus what its sender stated, read once.
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_box_opinion_detail(client, world, staff_a, anonymous, django_assert_num_queries):
+    from receipts import box, codes
+
+    receipt = box.box_submit(
+        code=codes.new_code(),
+        branch=world.a.branch,
+        category=world.a.feedback.category,
+        content="箱中意见",
+        anonymous=anonymous,
+        stated_name="声称的公司",
+    )
+    item = receipt.feedback_items.get()
+    warm_up(client, staff_a)
+    with django_assert_num_queries(OPINION_DETAIL["staff_a"] + 1):
+        response = client.get(reverse("issues:feedback_detail", kwargs={"pk": item.pk}))
+    assert 'data-testid="box-sender"' in response.content.decode()

@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from issues.models import Issue
 from notifications.models import Notification
 from outreach.models import Activity
-from receipts.models import EnterpriseRating
+from receipts.models import POSITIVE_LEVELS, EnterpriseRating
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 from tests.factories import (
     PASSWORD,
@@ -223,5 +223,19 @@ def test_the_enterprise_rates_an_answer_the_lead_reopens_and_it_rates_again(
     assert latest.level == EnterpriseRating.Level.SATISFIED
     assert latest.reply.content == "已专人跟踪，上月超期报告已于昨日出具"
     assert EnterpriseRating.objects.filter(feedback_item=first).count() == 2
-    # (Hook for the figures branch: the dashboard's enterprise-stated satisfaction counts
-    # ``latest``; an assertion on the dashboard may follow here.)
+
+    # 7. The dashboard's satisfaction as stated by the enterprise counts it, beside the
+    # satisfaction the staff recorded.
+    latest_ratings = EnterpriseRating.objects.filter(
+        is_latest=True, feedback_item__branch=first.branch, feedback_item__withdrawn_at=None
+    )
+    rated = latest_ratings.count()
+    satisfied = latest_ratings.filter(level__in=POSITIVE_LEVELS).count()
+    assert satisfied >= 1
+    page = log_in(lead_a.username, PASSWORD)
+    page.goto(f"{live_server.url}/dashboard/?campaign={first.activity.campaign_id}")
+    figure = page.get_by_test_id("figure-enterprise_satisfaction_rate")
+    expect(figure.locator("[data-figure=enterprise_satisfied]")).to_have_text(str(satisfied))
+    expect(figure.locator("[data-figure=enterprise_rated]")).to_have_text(str(rated))
+    expect(page.get_by_test_id("figure-satisfaction_rate")).to_be_visible()
+    shot(page, "dashboard-enterprise-satisfaction-desktop")

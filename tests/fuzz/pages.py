@@ -51,6 +51,8 @@ WORDS = {
     "code": ["0" * 36, "not-a-code"],
     # An opinion's place on its receipt (the rating's POST): the first, and none.
     "number": ["1", "99"],
+    # A challenge's key (the box's picture): one no challenge has.
+    "key": ["0" * 40],
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from issues import ledger
 from issues.models import DeadlineExtension, Issue, Reply, SupervisionNotice
 from jobs.models import Job
+from tests.clock import overdue_deadline
 from tests.exports import export
 from tests.factories import (
     ActivityFactory,
@@ -146,7 +147,7 @@ def issues(world, staff_a, lead_a):
     - ``fixed``: fixed on the spot, rectified;
     - ``merged`` (into ``overdue``) and ``withdrawn``, which no list shows.
     """
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = overdue_deadline()  # overdue on any day of the week
     made = {
         "overdue": issue_in(world, State.RECTIFYING, title="逾期问题", deadline=yesterday),
         "answered": issue_in(world, State.ANSWERED, title="已答复问题", items=2, replied=True),
