@@ -1,11 +1,14 @@
 """``GET /api/stats/``: the headline figures as JSON, for other systems and scripts.
 
 Same selection, scope and definitions as the dashboard; session login (a browser or a
-script holding a session cookie). Invalid parameters are a 400 naming each field.
+script holding a session cookie). Invalid parameters are a 400 naming each field. A long
+range is read from the replica when there is one, once it has the user's own writes.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from datetime import timedelta
 from functools import wraps
 
 from django.http import JsonResponse
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from branches.scoping import scope_of
+from core.replica import from_replica, position_of_request
 
 from .metrics import (
     ACTIVITY_KEYS,
@@ -56,6 +60,21 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+#: A range longer than this (or no range: all campaigns, all time) is read from the
+#: replica when there is one (core/replica.py).
+LONG_RANGE = timedelta(days=366)
+
+
+def is_long_range(selection) -> bool:
+    """Many months of figures: all time, or dates further apart than ``LONG_RANGE``
+    (one campaign is not long: its figures are a campaign's)."""
+    if selection.campaign is not None:
+        return False
+    if selection.date_from is None or selection.date_to is None:
+        return True
+    return selection.date_to - selection.date_from > LONG_RANGE
+
+
 def login_required_json(view):
     """A 401 with a JSON message instead of a redirect to the login page."""
 
@@ -77,7 +96,13 @@ def stats(request):
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     selection = form.selection()
-    report = campaign_report(request.user, selection, form.branches)
+    reading = (
+        from_replica(caught_up_to=position_of_request(request))
+        if is_long_range(selection)
+        else nullcontext()
+    )
+    with reading:
+        report = campaign_report(request.user, selection, form.branches)
     return JsonResponse(
         {
             "selection": {

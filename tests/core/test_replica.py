@@ -134,3 +134,32 @@ def test_a_write_pins_the_user_to_what_the_primary_had(standby, client, staff_a)
     client.force_login(staff_a)
     response = client.post(reverse("logout"))
     assert replica.PIN_COOKIE in response.cookies
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stats_api_reads_a_long_range_from_the_standby(standby, client, world, office):
+    client.force_login(office)
+    position = replica.primary_position()
+    _caught_up(position)
+    with CaptureQueriesContext(standby) as on_standby:
+        all_time = client.get(reverse("reports:stats_api"))
+    assert all_time.status_code == 200
+    assert any("outreach_feedbackitem" in q["sql"] for q in on_standby.captured_queries)
+    with CaptureQueriesContext(standby) as on_standby:
+        one_campaign = client.get(reverse("reports:stats_api"), {"campaign": world.campaign.pk})
+    assert one_campaign.status_code == 200
+    assert not any("outreach_feedbackitem" in q["sql"] for q in on_standby.captured_queries)
+    assert all_time.json()["feedback_items"] == one_campaign.json()["feedback_items"]
+
+
+def test_which_ranges_are_long():
+    from datetime import date
+
+    from reports.api import is_long_range
+    from reports.selection import Selection
+
+    assert is_long_range(Selection())
+    assert is_long_range(Selection(date_from=date(2025, 1, 1)))
+    assert is_long_range(Selection(date_from=date(2024, 1, 1), date_to=date(2025, 6, 1)))
+    assert not is_long_range(Selection(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)))
+    assert not is_long_range(Selection(campaign=object()))
