@@ -87,6 +87,8 @@ def job_list(request):
 
 def _back_url(job: Job) -> str:
     kind = kind_of(job.kind)
+    if kind is not None and kind.back_url is not None:
+        return kind.back_url(job)
     if kind is None or not kind.back_url_name:
         return ""
     try:
