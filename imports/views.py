@@ -214,7 +214,7 @@ class BatchStatusView(OutreachWriterMixin, View):
 
     def get(self, request, *args, **kwargs):
         batches = ImportBatch.objects.visible_to(request.user).uploaded_by(request.user)
-        batch = get_object_or_404(batches, pk=self.kwargs["pk"], by_jobs=True)
+        batch = get_object_or_404(batches, pk=self.kwargs["pk"])
         job = selectors.batch_job(batch)
         response = render(request, "imports/partials/batch_job.html", {"batch": batch, "job": job})
         if job is None or job.is_finished:
