@@ -3,9 +3,11 @@ rows takes longer to read and write than a web request may. Both keep their resu
 batch (its counts, its problems, its import), so they make no file; the batch's page
 follows them and shows what they found.
 
-Each runs as the uploader, in their language (the problems' messages), through the same
-services as a small file: ``batch_check`` previews it, ``batch_import`` imports it all or
-nothing, refusing a batch already imported.
+Both are asked for by the upload and the batch's page (``services.batch_check_start``,
+``batch_import_start``), never by the jobs' own start button. Each runs as the uploader,
+in their language (the problems' messages), through the same services as a small file:
+``batch_check`` previews it, ``batch_import`` imports it all or nothing, refusing a batch
+already imported.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ CHECK = register(
         run=check_batch,
         back_url=_batch_url,
         reads_only=False,
+        started_by_button=False,
     )
 )
 
@@ -114,5 +117,6 @@ IMPORT = register(
         run=import_batch,
         back_url=_batch_url,
         reads_only=False,
+        started_by_button=False,
     )
 )

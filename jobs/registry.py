@@ -47,6 +47,9 @@ class JobKind:
     back_url: Callable[[Job], str] | None = None
     #: Only reads: done on the replica when there is one (``core.replica``).
     reads_only: bool = True
+    #: Asked through ``jobs:job_start`` (a list's button). False for work an app asks for
+    #: through its own service, with its own checks (a big import's check and import).
+    started_by_button: bool = True
 
 
 class JobRefused(Exception):

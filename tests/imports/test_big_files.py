@@ -326,3 +326,53 @@ def test_a_big_file_is_kept_as_uploaded(client, staff_a, counties_a, campaign, b
     batch = send(client, campaign, content, run=False)
     assert batch.file.read() == content
     assert batch.sha256 == services.file_sha256(io.BytesIO(content))
+
+
+def test_a_failed_import_job_says_why_and_can_be_confirmed_again(
+    client, staff_a, counties_a, campaign, big, monkeypatch
+):
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    client.force_login(staff_a)
+    batch = send(client, campaign, xlsx(example_rows()))
+    monkeypatch.setattr(services, "batch_import", broken)
+    confirm(client, batch)
+    failed = batch_job(batch)
+    assert (failed.kind, failed.state, failed.failure) == (
+        "import_run",
+        Job.State.FAILED,
+        Job.Failure.ERROR,
+    )
+    body = client.get(url(batch)).content.decode()
+    assert 'data-testid="batch-job-failure"' in body
+    assert 'data-testid="confirm-button"' in body
+    monkeypatch.undo()
+    confirm(client, batch)
+    assert batch_job(batch).state == Job.State.DONE
+    assert counts() == (3, 4, 6)
+
+
+def test_the_jobs_own_button_cannot_ask_for_an_import(client, staff_a, counties_a, campaign, big):
+    client.force_login(staff_a)
+    batch = send(client, campaign, xlsx(example_rows()))
+    for kind in ("import_check", "import_run"):
+        response = client.post(
+            reverse("jobs:job_start", args=[kind]), {"query": f"batch={batch.pk}"}
+        )
+        assert response.status_code == 404
+    assert batch_jobs(batch).count() == 1
+    assert counts() == (0, 0, 0)
+
+
+def test_recent_uploads_say_which_big_file_is_being_checked_or_has_errors(
+    client, staff_a, counties_a, campaign, big
+):
+    rows = example_rows()
+    rows["activities"][1][2] = "下周二"
+    client.force_login(staff_a)
+    send(client, campaign, xlsx(rows), name="有错.xlsx")
+    send(client, campaign, xlsx(example_rows()), run=False, name="在查.xlsx")
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get(UPLOAD).content.decode()
+    assert "Has errors" in body and "Being checked" in body
