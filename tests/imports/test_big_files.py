@@ -376,3 +376,16 @@ def test_recent_uploads_say_which_big_file_is_being_checked_or_has_errors(
     client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     body = client.get(UPLOAD).content.decode()
     assert "Has errors" in body and "Being checked" in body
+
+
+def test_a_running_check_shows_how_far_it_is(client, staff_a, counties_a, campaign, big):
+    client.force_login(staff_a)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    batch = send(client, campaign, xlsx(example_rows()), run=False)
+    Job.objects.filter(pk=batch_job(batch).pk).update(state=Job.State.RUNNING, done=5, total=13)
+    response = client.get(status_url(batch))
+    body = response.content.decode()
+    assert "HX-Refresh" not in response
+    assert 'data-state="running"' in body and "5 of 13 rows" in body
+    assert 'value="38"' in body  # 5 / 13 of the bar
+    assert f'hx-get="{status_url(batch)}"' in body
