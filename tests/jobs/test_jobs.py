@@ -190,6 +190,9 @@ def test_a_job_may_end_without_a_file(client, staff_a, world):
     assert 'data-testid="job-done"' in page and "job-download" not in page
     assert 'href="/somewhere/"' in page  # the kind's own back page
     assert download(client, job).status_code == 404
+    client.cookies["django_language"] = "en"
+    listed = client.get(reverse("jobs:job_list")).content.decode()
+    assert str(job.pk) in listed and "removed" not in listed
     # Asked by its app's service only: the jobs' start button refuses it.
     response = client.post(reverse("jobs:job_start", args=["test_no_file"]), {"query": ""})
     assert response.status_code == 404
