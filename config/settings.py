@@ -283,6 +283,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 OUTREACH_MAX_UPLOAD_MB = env_int("OUTREACH_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Imports of more data rows than this (all sheets together) are checked and imported by a
+# job (the task queue) instead of inside the upload's web request (imports.views).
+IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 300)
+
 # Long work (jobs): the files they make, kept this many hours for the user who asked.
 JOB_FILES_KEEP_HOURS = env_int("JOB_FILES_KEEP_HOURS", 24)
 

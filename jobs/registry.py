@@ -36,12 +36,20 @@ class JobKind:
     #: Whether ``user`` may ask for it at all (the run itself is scoped to the user).
     may_start: Callable[[object], bool]
     #: Does the work: ``run(job, progress, output_file) -> Output`` writes into the open
-    #: binary file and says what it is; raises ``JobRefused`` for a reason the user reads.
-    run: Callable[[Job, Progress, IO[bytes]], Output]
+    #: binary file and says what it is, or returns ``None`` for work whose result is
+    #: elsewhere (an import: its batch), which leaves no file; raises ``JobRefused`` for a
+    #: reason the user reads.
+    run: Callable[[Job, Progress, IO[bytes]], Output | None]
     #: Where the user goes back to (the list the job was asked from), by its URL name.
     back_url_name: str = ""
+    #: Or the page itself, from the job (``back_url(job) -> str``), where the user watches
+    #: the job's outcome (an import's batch page).
+    back_url: Callable[[Job], str] | None = None
     #: Only reads: done on the replica when there is one (``core.replica``).
     reads_only: bool = True
+    #: Asked through ``jobs:job_start`` (a list's button). False for work an app asks for
+    #: through its own service, with its own checks (a big import's check and import).
+    started_by_button: bool = True
 
 
 class JobRefused(Exception):

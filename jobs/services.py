@@ -141,6 +141,14 @@ def _run_claimed(job: Job) -> None:
             logger.exception("Job %s (%s) failed", job.pk, job.kind)
             _fail(job, Job.Failure.ERROR, _("Something went wrong; it was logged."))
             return
+        now = timezone.now()
+        if made is None:
+            # Work without a file (its result is kept by the app that did it).
+            Job.objects.filter(pk=job.pk).update(
+                state=Job.State.DONE, done=progress.done, finished_at=now
+            )
+            logger.info("Job %s (%s) done", job.pk, job.kind)
+            return
         size = output.tell()
         output.seek(0)
         stored = job_storage().save(job.storage_name(), File(output))

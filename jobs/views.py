@@ -31,7 +31,8 @@ def _own_job(request, pk) -> Job:
 @once_per_submission
 def job_start(request, kind: str):
     """Ask for a job; ``query`` is the list's query string (its filters)."""
-    if kind_of(kind) is None:
+    job_kind = kind_of(kind)
+    if job_kind is None or not job_kind.started_by_button:
         raise Http404
     params = services.params_from_query(request.POST.get("query", ""))
     job = services.job_start(user=request.user, kind=kind, params=params)
@@ -87,6 +88,8 @@ def job_list(request):
 
 def _back_url(job: Job) -> str:
     kind = kind_of(job.kind)
+    if kind is not None and kind.back_url is not None:
+        return kind.back_url(job)
     if kind is None or not kind.back_url_name:
         return ""
     try:

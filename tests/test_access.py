@@ -108,6 +108,12 @@ ROUTES = {
         lambda world: {"pk": world.a.import_batch.pk},
         {**EDITED_BY_A, "lead_a": 404, "no_role_user": 403},
     ),
+    # What a big file's job has done, polled by its page: its uploader's alone, too.
+    "imports:batch_status": (
+        "get",
+        lambda world: {"pk": world.a.import_batch.pk},
+        {**EDITED_BY_A, "lead_a": 404, "no_role_user": 403},
+    ),
     # Notifications: everyone logged in has a list of their own; opening one is for its
     # recipient alone (world.a.notification is staff_a's), a 404 for everyone else.
     "notifications:notification_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),

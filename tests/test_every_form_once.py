@@ -50,6 +50,7 @@ READ_ONLY = {
     "issues:escalation_queue",
     "issues:meeting_list",
     "imports:template",
+    "imports:batch_status",
     "workdays:calendar",
     "receipts:activity_receipts",
     "receipts:receipt_detail",

@@ -39,7 +39,10 @@ SEGMENT_ROWS = {
     "return-reasons": "return_reason",
     "receipts": "receipt",
     "ratings": "rating",
+    "jobs": "job",
 }
+#: Path converters of a row's id, filled from ``SEGMENT_ROWS``.
+ID_CONVERTERS = {"int", "uuid"}
 #: Rows the world makes only when a route needs one (``world.a.rating`` would change the
 #: figures other tests count): kind -> function of ``world.a`` or ``world.b``.
 LAZY_ROWS = {"rating": enterprise_rating}
@@ -125,7 +128,7 @@ def route_urls(route: Route, world) -> list[str]:
     for parameter, converter in route.parameters:
         if parameter in WORDS:
             values = WORDS[parameter]
-        elif converter == "int":
+        elif converter in ID_CONVERTERS:
             values = [row_of(world.a, route.row_for(parameter)).pk]
         else:
             raise LookupError(f"{route.name}: teach WORDS the values of {parameter!r}")
@@ -138,13 +141,13 @@ def odd_route_urls(route: Route, world, odd_ids, odd_words) -> list[str]:
     another branch's row, ids that match no row, words that name nothing."""
     real = {}
     for parameter, converter in route.parameters:
-        if converter == "int" and parameter not in WORDS:
+        if converter in ID_CONVERTERS and parameter not in WORDS:
             real[parameter] = row_of(world.a, route.row_for(parameter)).pk
         else:
             real[parameter] = WORDS[parameter][0]
     urls = []
     for parameter, converter in route.parameters:
-        if converter == "int" and parameter not in WORDS:
+        if converter in ID_CONVERTERS and parameter not in WORDS:
             other_branch = row_of(world.b, route.row_for(parameter)).pk
             odd = [other_branch, *odd_ids]
         else:

@@ -28,7 +28,23 @@ def _crashing(job, progress, output):
     raise RuntimeError("boom")
 
 
+def _no_file(job, progress, output):
+    progress.start(2)
+    progress.advance(2)
+    return None
+
+
 register(JobKind("test_refused", "refused", lambda user: True, _refusing))
+register(
+    JobKind(
+        "test_no_file",
+        "no file",
+        lambda user: True,
+        _no_file,
+        back_url=lambda job: "/somewhere/",
+        started_by_button=False,
+    )
+)
 register(JobKind("test_crash", "crash", lambda user: True, _crashing))
 
 
@@ -161,3 +177,22 @@ def test_an_unknown_kind_is_not_found(client, staff_a):
     response = client.post(reverse("jobs:job_start", args=["nothing"]), {"query": ""})
     assert response.status_code == 404
     assert not Job.objects.exists()
+
+
+def test_a_job_may_end_without_a_file(client, staff_a, world):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = services.job_start(user=staff_a, kind="test_no_file")
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and job.done == 2
+    assert not job.file and job.expires_at is None and not job.downloadable
+    client.force_login(staff_a)
+    page = client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    assert 'data-testid="job-done"' in page and "job-download" not in page
+    assert 'href="/somewhere/"' in page  # the kind's own back page
+    assert download(client, job).status_code == 404
+    client.cookies["django_language"] = "en"
+    listed = client.get(reverse("jobs:job_list")).content.decode()
+    assert str(job.pk) in listed and "removed" not in listed
+    # Asked by its app's service only: the jobs' start button refuses it.
+    response = client.post(reverse("jobs:job_start", args=["test_no_file"]), {"query": ""})
+    assert response.status_code == 404
