@@ -282,6 +282,8 @@ RECEIPT_LOOKUPS_PER_MINUTE = env_int("RECEIPT_LOOKUPS_PER_MINUTE", 20)
 # pictures drawn per address and minute (the box page, its picture and "another one"),
 # and the largest form accepted (bytes; a 2,000-character opinion is about 6 kB in UTF-8).
 RECEIPT_BOX_SUBMISSIONS_PER_HOUR = env_int("RECEIPT_BOX_SUBMISSIONS_PER_HOUR", 5)
+# And per branch, from all addresses together: past this, the branch's box waits an hour.
+RECEIPT_BOX_PER_BRANCH_PER_HOUR = env_int("RECEIPT_BOX_PER_BRANCH_PER_HOUR", 60)
 RECEIPT_BOX_CAPTCHAS_PER_MINUTE = env_int("RECEIPT_BOX_CAPTCHAS_PER_MINUTE", 30)
 RECEIPT_BOX_MAX_BODY = env_int("RECEIPT_BOX_MAX_BODY", 20 * 1024)
 # The box's challenge (django-simple-captcha), drawn here with the package's own font: a sum,
