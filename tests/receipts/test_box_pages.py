@@ -305,3 +305,22 @@ def test_the_same_form_sent_twice_at_once_leaves_one_opinion(client, world, cate
     assert len(calls) == 2
     assert BoxOpinion.objects.count() == 1
     assert not FeedbackItem.objects.filter(content="检验报告出具太慢，希望缩短时间").exists()
+
+
+def test_the_landing_after_the_box_says_received_once(client, world, category):
+    response = client.post(BOX, filled(client, world.a.branch, category), follow=True)
+    body = response.content.decode()
+    message = re.search(r'data-testid="box-received">\s*<p[^>]*>.*?</i> ([^<]+)</p>', body)[1]
+    assert body.count(message.strip()) == 1
+    assert 'data-testid="public-message"' not in body
+
+
+def test_the_landing_after_the_box_is_not_an_opening(client, world, category):
+    response = client.post(BOX, filled(client, world.a.branch, category), follow=True)
+    code = response.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
+    receipt = Receipt.objects.get(feedback_items__content="检验报告出具太慢，希望缩短时间")
+    # The sender's own landing is no opening; opening the link later is.
+    assert (receipt.opened_count, receipt.first_opened_at) == (0, None)
+    client.get(reverse("track:receipt", args=[code]))
+    receipt.refresh_from_db()
+    assert receipt.opened_count == 1 and receipt.first_opened_at is not None
