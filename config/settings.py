@@ -348,8 +348,15 @@ RECEIPT_LOOKUPS_PER_MINUTE = env_int("RECEIPT_LOOKUPS_PER_MINUTE", 20)
 # pictures drawn per address and minute (the box page, its picture and "another one"),
 # and the largest form accepted (bytes; a 2,000-character opinion is about 6 kB in UTF-8).
 RECEIPT_BOX_SUBMISSIONS_PER_HOUR = env_int("RECEIPT_BOX_SUBMISSIONS_PER_HOUR", 5)
+# And per branch, from all addresses together: past this, the branch's box waits an hour.
+RECEIPT_BOX_PER_BRANCH_PER_HOUR = env_int("RECEIPT_BOX_PER_BRANCH_PER_HOUR", 60)
 RECEIPT_BOX_CAPTCHAS_PER_MINUTE = env_int("RECEIPT_BOX_CAPTCHAS_PER_MINUTE", 30)
 RECEIPT_BOX_MAX_BODY = env_int("RECEIPT_BOX_MAX_BODY", 20 * 1024)
+# The enterprise's ratings: at most this many ratings of one opinion in 24 hours (through
+# its receipt's page; more are refused, nothing recorded), and the largest rating form
+# accepted (bytes; a browser sends a 1,000-character Chinese comment percent-encoded, 9 kB).
+RECEIPT_RATINGS_PER_OPINION_PER_DAY = env_int("RECEIPT_RATINGS_PER_OPINION_PER_DAY", 5)
+RECEIPT_RATING_MAX_BODY = env_int("RECEIPT_RATING_MAX_BODY", 12 * 1024)
 # The box's challenge (django-simple-captcha), drawn here with the package's own font: a sum,
 # difference or product of two numbers up to 10. A number is typed on a phone's number pad,
 # with no letters to mistake (0/O, 1/l) and no case, by people who may not read the Latin

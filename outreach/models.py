@@ -245,7 +245,7 @@ class Activity(Withdrawable, TimeStamped):
         HOTLINE = "hotline", _("Hotline or online channel")
         ONSITE_SERVICE = "onsite_service", _("On-site service")
         #: The branch's standing activity for opinions left in the online opinion box
-        #: (意见箱) during a campaign: one per branch and campaign, made by the box itself.
+        #: (意见箱) during a campaign: one per branch and day, made by the box itself.
         ONLINE_BOX = "online_box", _("Online opinion box")
 
     KIND_COLORS = {
@@ -310,9 +310,9 @@ class Activity(Withdrawable, TimeStamped):
                 violation_error_message=_("More forms returned than were sent."),
             ),
             models.UniqueConstraint(
-                fields=["campaign", "branch"],
+                fields=["campaign", "branch", "occurred_on"],
                 condition=Q(kind="online_box", withdrawn_at__isnull=True),
-                name="activity_one_online_box_per_branch_campaign",
+                name="activity_one_online_box_per_branch_day",
             ),
         ]
         indexes = [

@@ -4,8 +4,8 @@ account, and takes away a receipt with its code at once.
 An opinion left in the box is an ordinary opinion of the branch's standing online-box
 activity for the current campaign (made by the first opinion left), waiting for a
 disposition in the branch's "my work" like any other. Who the sender says they are is
-kept beside it (``BoxOpinion``), marked as stated, not verified; when the credit code is
-one of a registered enterprise the opinion is that enterprise's.
+kept beside it (``BoxOpinion``), marked as stated, not verified: the opinion is never
+filed under a registered enterprise on the sender's word (see ``box_submit``).
 
 The form carries its receipt's code from the start, signed, so the same form sent twice
 finds the receipt it made instead of leaving a second opinion (``box_ticket``).
@@ -13,14 +13,18 @@ finds the receipt it made instead of leaving a second opinion (``box_ticket``).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.db.models import Q
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
-from outreach.models import Activity, Campaign, Enterprise, FeedbackCategory, FeedbackItem
+from outreach.models import Activity, Campaign, FeedbackCategory, FeedbackItem
 from outreach.validators import normalize_uscc
 
 from . import codes
@@ -49,9 +53,15 @@ def ticket_code(ticket: str) -> str | None:
 
 
 def box_campaign(today=None) -> Campaign | None:
-    """The campaign the box collects for: the newest one that has started."""
+    """The campaign the box collects for: the newest one under way (started, not ended);
+    between campaigns the box is closed."""
     today = today or timezone.localdate()
-    return Campaign.objects.filter(starts_on__lte=today).order_by("-starts_on", "-id").first()
+    return (
+        Campaign.objects.filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by("-starts_on", "-id")
+        .first()
+    )
 
 
 def box_branches():
@@ -59,17 +69,22 @@ def box_branches():
     return Branch.objects.filter(kind=Branch.Kind.CITY).order_by("sort_order", "id")
 
 
-def standing_activity(*, branch: Branch, campaign: Campaign) -> Activity:
-    """The branch's online-box activity of ``campaign``, made on first use. Two first
+def standing_activity(*, branch: Branch, campaign: Campaign, day=None) -> Activity:
+    """The branch's online-box activity of ``campaign`` for ``day`` (today), made by the
+    day's first opinion. One a day, not one a campaign: the figures date an opinion by its
+    activity, so a box opinion falls in the week and month it was left in. Two first
     opinions at once both end up on one activity (the database allows only one)."""
+    day = day or timezone.localdate()
     existing = Activity.objects.active().filter(
-        kind=Activity.Kind.ONLINE_BOX, branch=branch, campaign=campaign
+        kind=Activity.Kind.ONLINE_BOX, branch=branch, campaign=campaign, occurred_on=day
     )
     activity = existing.first()
     if activity is not None:
         return activity
     with translation.override(translation.get_supported_language_variant("zh-hans")):
-        title = _("Online opinion box · {branch}").format(branch=branch.name)
+        title = _("Online opinion box · {branch} · {day}").format(
+            branch=branch.name, day=formats.date_format(day, "SHORT_DATE_FORMAT")
+        )
     try:
         with transaction.atomic():
             return Activity.objects.create(
@@ -77,10 +92,21 @@ def standing_activity(*, branch: Branch, campaign: Campaign) -> Activity:
                 branch=branch,
                 campaign=campaign,
                 title=title,
-                occurred_on=max(campaign.starts_on, timezone.localdate()),
+                occurred_on=day,
             )
     except IntegrityError:
         return existing.get()
+
+
+def _branch_box_is_full(branch: Branch) -> bool:
+    """A ceiling per branch and hour besides the limit per address: many addresses (a
+    botnet, one IPv6 network) cannot fill a branch's "my work" without end."""
+    since = timezone.now() - timedelta(hours=1)
+    ceiling = settings.RECEIPT_BOX_PER_BRANCH_PER_HOUR
+    recent = BoxOpinion.objects.filter(
+        feedback_item__branch=branch, submitted_at__gte=since
+    ).values("pk")[:ceiling]
+    return recent.count() >= ceiling
 
 
 def existing_receipt(code: str) -> Receipt | None:
@@ -116,20 +142,25 @@ def box_submit(
     content = (content or "").strip()
     if not content or len(content) > CONTENT_MAX_LENGTH:
         raise ValidationError({"content": _("Write your opinion (at most 2,000 characters).")})
+    if _branch_box_is_full(branch):
+        raise ValidationError(
+            _(
+                "This branch's opinion box has received too many opinions in the last hour. "
+                "Please try again later, or call the branch."
+            )
+        )
     if anonymous:
         stated_name, stated_uscc = "", ""
     stated_uscc = normalize_uscc(stated_uscc)
-    enterprise = None
-    if stated_uscc:
-        enterprise = (
-            Enterprise.objects.active().filter(uscc=stated_uscc, merged_into__isnull=True).first()
-        )
-    activity = standing_activity(branch=branch, campaign=campaign)
     today = timezone.localdate()
+    activity = standing_activity(branch=branch, campaign=campaign, day=today)
+    # Never the registered enterprise of the stated credit code, even when there is one:
+    # credit codes are public, so anyone could speak (and read answers) in its name. Staff
+    # see the stated name and code, and the registered enterprise that has the code.
     item = FeedbackItem(
         activity=activity,
         branch_id=activity.branch_id,
-        enterprise=enterprise,
+        enterprise=None,
         category=category,
         kind=kind,
         content=content,

@@ -25,11 +25,9 @@ from django_ratelimit.core import is_ratelimited
 
 from . import box
 from .box_forms import BoxForm
-from .public import client_key, public_page
+from .public import RECEIVED_TAG, client_key, public_page
 
 CAPTCHA_GROUP = "receipts.box.captcha"
-#: The tag of the message that tells the receipt's page it was just made by the box.
-RECEIVED_TAG = "box-received"
 
 
 def captchas_limited(request) -> bool:

@@ -275,6 +275,8 @@ class BoxOpinion(models.Model):
         verbose_name = _("online box opinion")
         verbose_name_plural = _("online box opinions")
         ordering = ["-submitted_at", "-id"]
+        # The per-branch ceiling counts the last hour's opinions (receipts.box).
+        indexes = [models.Index(fields=["submitted_at"], name="box_opinion_submitted")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(anonymous=False) | Q(stated_name="", stated_uscc=""),

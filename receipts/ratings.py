@@ -6,10 +6,18 @@ taken only for an opinion of that receipt, and only of the opinion's newest answ
 rating never overwrites another: the newest is the enterprise's word on the opinion
 (``is_latest``), the older ones stay as its history. The same rating sent twice (a double
 tap, a resent form) is recorded once.
+
+The branch hears of a complaint once: a rating that says unsatisfied or not solved
+notifies the leads unless the opinion's previous newest rating already awaited follow-up
+(after a follow-up, the next complaint notifies again); and one opinion takes at most
+``RECEIPT_RATINGS_PER_OPINION_PER_DAY`` ratings in 24 hours.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -78,6 +86,17 @@ def rating_record(
         not_solved,
     ):
         return latest
+    since = timezone.now() - timedelta(hours=24)
+    recent = EnterpriseRating.objects.filter(feedback_item=item, rated_at__gt=since).count()
+    if recent >= settings.RECEIPT_RATINGS_PER_OPINION_PER_DAY:
+        raise ValidationError(
+            _(
+                "This answer was rated too many times today. Nothing was recorded: try "
+                "again tomorrow, or call the branch."
+            ),
+            code="too_many_ratings",
+        )
+    already_waiting = latest is not None and latest.awaits_follow_up
     if latest is not None:
         EnterpriseRating.objects.filter(pk=latest.pk).update(is_latest=False)
     rating = EnterpriseRating.objects.create(
@@ -88,7 +107,7 @@ def rating_record(
         comment=comment,
         not_solved=not_solved,
     )
-    if rating.needs_follow_up:
+    if rating.needs_follow_up and not already_waiting:
         transaction.on_commit(lambda: notify_branch(rating))
     return rating
 
@@ -139,6 +158,10 @@ def rating_follow_up(*, actor, rating: EnterpriseRating, note: str) -> Enterpris
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what was done about it.")})
+    if not rating.is_latest:
+        raise ValidationError(
+            _("The enterprise rated again since: its later rating is the one to follow up.")
+        )
     if not rating.needs_follow_up:
         raise ValidationError(_("The enterprise was satisfied: there is nothing to follow up."))
     if rating.followed_up_at is not None:

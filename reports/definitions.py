@@ -26,6 +26,7 @@ from outreach.models import (  # noqa: F401 (the activities' and opinions' figur
     ENTERPRISE_FORUM,
     ENTERPRISE_PRESENT,
     INTERNAL_FORUM,
+    ONLINE_BOX,
     PRAISE,
     PROBLEM,
     REPLIED,

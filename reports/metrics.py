@@ -369,7 +369,8 @@ def _activity_counts(user, selection, trunc):
         .annotate(period=trunc("occurred_on"))
         .values("branch", "period")
         .annotate(
-            activities=Count("id"),
+            # The online box's day is a channel, not outreach held: its opinions count.
+            activities=Count("id", filter=~d.ONLINE_BOX),
             enterprise_forums=Count("id", filter=d.ENTERPRISE_FORUM),
             internal_forums=Count("id", filter=d.INTERNAL_FORUM),
             surveys=Count("id", filter=d.SURVEY),

@@ -33,7 +33,7 @@ from tests.factories import (
     ScheduledYearFactory,
 )
 from tests.issues.screens import issue_in
-from tests.receipts.rows import enterprise_rating
+from tests.receipts.rows import enterprise_rating, rating_post
 from tests.test_access import LOGIN, assert_answer, log_in_as
 
 pytestmark = pytest.mark.django_db
@@ -288,7 +288,10 @@ ACTIONS: dict[str, Action] = {
     ),
     # Anyone holding the code rates: no login (the code is the only key).
     "track:rate": Action(
-        lambda world: ({"code": world.a.receipt_code, "number": 1}, {"level": "4"}),
+        lambda world: (
+            {"code": world.a.receipt_code, "number": 1},
+            rating_post(world.a.receipt_code, level="4"),
+        ),
         dict.fromkeys(PERSONAS, 302),
     ),
     "workdays:year_mark": Action(lambda world: ({}, {"year": 2027}), BY_THE_OFFICE),

@@ -25,6 +25,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='activity',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'online_box'), ('withdrawn_at__isnull', True)), fields=('campaign', 'branch'), name='activity_one_online_box_per_branch_campaign'),
+            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'online_box'), ('withdrawn_at__isnull', True)), fields=('campaign', 'branch', 'occurred_on'), name='activity_one_online_box_per_branch_day'),
         ),
     ]

@@ -9,7 +9,7 @@ from django import template
 from django.contrib import messages
 from django.urls import reverse
 
-from outreach.models import Activity, FeedbackItem
+from outreach.models import Activity, Enterprise, FeedbackItem
 
 from .. import codes
 from ..box_views import RECEIVED_TAG
@@ -79,3 +79,17 @@ def box_sender(item) -> BoxOpinion | None:
     if not hasattr(item, _KEPT):
         setattr(item, _KEPT, box_senders([item]).get(item.pk))
     return getattr(item, _KEPT)
+
+
+@register.simple_tag
+def registered_with_code(sender: BoxOpinion | None):
+    """The registered enterprise (in use) that has the credit code the sender stated, for
+    staff to check the sender against: the opinion itself is never filed under it."""
+    if sender is None or not sender.stated_uscc:
+        return None
+    return (
+        Enterprise.objects.active()
+        .filter(uscc=sender.stated_uscc, merged_into__isnull=True)
+        .only("pk", "name")
+        .first()
+    )

@@ -401,7 +401,8 @@ def test_the_online_box_holds_a_few_opinions_waiting_for_quanzhou(seeded):
     anonymous = stated.get(anonymous=True)
     assert anonymous.stated_name == anonymous.stated_uscc == ""
     registered = stated.get(stated_uscc__gt="")
-    assert registered.feedback_item.enterprise.uscc == registered.stated_uscc
+    assert registered.feedback_item.enterprise is None  # never filed on the word alone
+    assert Enterprise.objects.filter(uscc=registered.stated_uscc).exists()
     assert all(s.feedback_item.receipts.count() == 1 for s in stated)
     assert all(s.feedback_item in FeedbackItem.objects.undisposed() for s in stated)
     assert "/r/box/" in seeded

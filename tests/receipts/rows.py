@@ -15,3 +15,16 @@ def enterprise_rating(rows):
             receipt=receipt, item=item, level=2, comment="报告还是拿不到", not_solved=True
         )
     return rows.rating
+
+
+def rating_post(code, number=1, **data):
+    """What the receipt's page at ``code`` posts to rate the opinion at ``number``: ``data``
+    and the form's token of the opinion and its newest answer, as the page draws it now."""
+    from receipts.public import RATING_FIELD, rating_token
+
+    receipt = receipt_for_code(code)
+    if receipt is not None and 1 <= number <= len(receipt.public_items):
+        item = receipt.public_items[number - 1]
+        if item.answers:
+            data.setdefault(RATING_FIELD, rating_token(item, ratings.answer_to_rate(item)))
+    return data

@@ -222,12 +222,35 @@ def test_a_bad_credit_code_is_explained_in_the_visitors_language(
     assert not BoxOpinion.objects.exists()
 
 
-def test_a_registered_enterprises_credit_code_files_the_opinion_as_its(client, world, category):
+def test_a_registered_enterprises_credit_code_never_files_the_opinion_as_its(
+    client, world, category, staff_a
+):
+    """Credit codes are public: on the sender's word alone the opinion is nobody's, and
+    staff are shown the registered enterprise with that code to check the sender."""
     enterprise = world.a.enterprise
     data = filled(client, world.a.branch, category, credit_code=enterprise.uscc.lower())
     assert client.post(BOX, data).status_code == 302
-    item = BoxOpinion.objects.get().feedback_item
-    assert item.enterprise == enterprise
+    stated = BoxOpinion.objects.get()
+    assert stated.feedback_item.enterprise is None
+    assert stated.stated_uscc == enterprise.uscc
+    assert not enterprise.feedback_items.filter(pk=stated.feedback_item_id).exists()
+    client.force_login(staff_a)
+    page = client.get(reverse("issues:feedback_detail", args=[stated.feedback_item_id]))
+    hint = page.content.decode()
+    assert 'data-testid="box-registered"' in hint
+    assert reverse("outreach:enterprise_detail", args=[enterprise.pk]) in hint
+
+
+def test_the_branchs_box_closes_for_an_hour_past_its_ceiling(client, world, category, settings):
+    settings.RECEIPT_BOX_PER_BRANCH_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post(BOX, filled(client, world.a.branch, category)).status_code == 302
+    refused = client.post(BOX, filled(client, world.a.branch, category))
+    assert refused.status_code == 400
+    assert "过去一小时" in refused.content.decode() or "last hour" in refused.content.decode()
+    assert BoxOpinion.objects.count() == 2
+    # Another branch's box is still open.
+    assert client.post(BOX, filled(client, world.b.branch, category)).status_code == 302
 
 
 def test_an_anonymous_opinion_keeps_no_name_or_code(client, world, category):
@@ -282,3 +305,22 @@ def test_the_same_form_sent_twice_at_once_leaves_one_opinion(client, world, cate
     assert len(calls) == 2
     assert BoxOpinion.objects.count() == 1
     assert not FeedbackItem.objects.filter(content="检验报告出具太慢，希望缩短时间").exists()
+
+
+def test_the_landing_after_the_box_says_received_once(client, world, category):
+    response = client.post(BOX, filled(client, world.a.branch, category), follow=True)
+    body = response.content.decode()
+    message = re.search(r'data-testid="box-received">\s*<p[^>]*>.*?</i> ([^<]+)</p>', body)[1]
+    assert body.count(message.strip()) == 1
+    assert 'data-testid="public-message"' not in body
+
+
+def test_the_landing_after_the_box_is_not_an_opening(client, world, category):
+    response = client.post(BOX, filled(client, world.a.branch, category), follow=True)
+    code = response.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
+    receipt = Receipt.objects.get(feedback_items__content="检验报告出具太慢，希望缩短时间")
+    # The sender's own landing is no opening; opening the link later is.
+    assert (receipt.opened_count, receipt.first_opened_at) == (0, None)
+    client.get(reverse("track:receipt", args=[code]))
+    receipt.refresh_from_db()
+    assert receipt.opened_count == 1 and receipt.first_opened_at is not None

@@ -13,7 +13,7 @@ from notifications.models import Notification
 from receipts.models import EnterpriseRating
 from receipts.services import receipt_issue
 from tests.factories import FeedbackItemFactory, ReplyFactory
-from tests.receipts.rows import enterprise_rating
+from tests.receipts.rows import enterprise_rating, rating_post
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def page_url(code):
 
 def rate(client, code, number=1, **data):
     data.setdefault("level", str(SATISFIED))
-    return client.post(rate_url(code, number), data)
+    return client.post(rate_url(code, number), rating_post(code, number, **data))
 
 
 def ratings_of(world):
@@ -352,3 +352,125 @@ def test_the_rating_list_and_my_work_cost_the_same_for_one_row_or_many(
         )
     many = [_count_queries(client, url) for url in urls]
     assert many == few
+
+
+# --- limits and what the form names --------------------------------------------------------
+
+
+def test_an_opinion_rated_too_often_today_is_refused_in_the_visitors_language(
+    client, world, settings
+):
+    settings.RECEIPT_RATINGS_PER_OPINION_PER_DAY = 2
+    code = world.a.receipt_code
+    assert rate(client, code, level="4").status_code == 302
+    assert rate(client, code, level="2").status_code == 302
+    refused = rate(client, code, level="1", comment="再试一次")
+    assert refused.status_code == 429
+    assert "次数过多" in refused.content.decode()
+    client.cookies["django_language"] = "en"
+    refused = rate(client, code, level="5")
+    assert "rated too many times today" in refused.content.decode()
+    assert ratings_of(world).count() == 2
+    assert ratings_of(world).get(is_latest=True).level == 2
+
+
+def test_a_rating_body_over_the_limit_is_refused_before_it_is_read(world):
+    from urllib.parse import urlencode
+
+    code = world.a.receipt_code
+
+    def post(client, comment):
+        # As a browser sends the form: percent-encoded, 9 bytes a Chinese character.
+        body = urlencode(rating_post(code, level="2", comment=comment))
+        return client.post(rate_url(code), body, "application/x-www-form-urlencoded")
+
+    # Refused before the CSRF check reads the form: a 413, not a 403.
+    response = post(Client(enforce_csrf_checks=True), "评" * 1400)
+    assert response.status_code == 413
+    assert 'data-testid="too-large"' in response.content.decode()
+    assert not EnterpriseRating.objects.exists()
+    # The longest comment the form takes, in Chinese, fits.
+    assert post(Client(), "评" * 1000).status_code == 302
+    assert ratings_of(world).get().comment == "评" * 1000
+
+
+def test_the_form_names_its_opinion_and_answer_by_an_opaque_token(client, world):
+    body = client.get(page_url(world.a.receipt_code)).content.decode()
+    token = re.search(r'name="answer" value="([^"]+)"', body)[1]
+    # A signature alone: no value in front of it (a signed dump would carry the ids).
+    assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", token)
+
+
+def _two_answered_opinions(world, staff_a):
+    items = [
+        FeedbackItemFactory(activity=world.a.activity, anonymous=True, content=f"意见{n}")
+        for n in (1, 2)
+    ]
+    for item in items:
+        ReplyFactory(feedback_item=item, replied_by=staff_a)
+    _receipt, code = receipt_issue(
+        activity=world.a.activity, actor=staff_a, feedback_items=items, requested=True
+    )
+    return items, code
+
+
+def page_token(client, code, number):
+    body = client.get(page_url(code)).content.decode()
+    form = re.search(rf'id="opinion-{number}".*?</form>', body, re.DOTALL)[0]
+    return re.search(r'name="answer" value="([^"]+)"', form)[1]
+
+
+def test_a_rating_never_lands_on_another_opinion_after_a_withdrawal(client, world, staff_a):
+    from django.utils import timezone
+
+    from outreach.models import FeedbackItem
+
+    items, code = _two_answered_opinions(world, staff_a)
+    token = page_token(client, code, 1)
+    FeedbackItem.objects.filter(pk=items[0].pk).update(
+        withdrawn_at=timezone.now(), withdrawn_reason="重复录入"
+    )
+    # The page showed opinion 1; place 1 is now the second opinion.
+    response = client.post(rate_url(code, 1), {"level": "1", "answer": token})
+    assert response.status_code == 409
+    assert 'data-testid="public-notice"' in response.content.decode()
+    assert "变化" in response.content.decode()
+    assert not EnterpriseRating.objects.exists()
+    # Read again, the page's new token rates the opinion now at that place.
+    token = page_token(client, code, 1)
+    assert client.post(rate_url(code, 1), {"level": "1", "answer": token}).status_code == 302
+    assert EnterpriseRating.objects.get().feedback_item == items[1]
+
+
+def test_a_rating_never_lands_on_an_answer_the_page_did_not_show(client, world, staff_a):
+    items, code = _two_answered_opinions(world, staff_a)
+    token = page_token(client, code, 2)
+    ReplyFactory(feedback_item=items[1], replied_by=staff_a, content="新的答复")
+    client.cookies["django_language"] = "en"
+    response = client.post(rate_url(code, 2), {"level": "2", "answer": token})
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "The answers changed since you opened the page" in body
+    assert "新的答复" in body
+    assert not EnterpriseRating.objects.exists()
+
+
+@pytest.mark.parametrize("token", [None, "", "forged", "1:1"])
+def test_a_missing_or_forged_token_records_nothing(client, world, token):
+    data = {"level": "4"} if token is None else {"level": "4", "answer": token}
+    response = client.post(rate_url(world.a.receipt_code), data)
+    assert response.status_code == 409
+    assert not EnterpriseRating.objects.exists()
+
+
+def test_the_lead_cannot_follow_up_a_rating_the_enterprise_replaced(client, world, lead_a):
+    older = enterprise_rating(world.a)
+    rate(client, world.a.receipt_code, level="1", comment="更不满意")
+    client.force_login(lead_a)
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        reverse("receipts:rating_follow_up", args=[older.pk]), {"note": "已沟通"}, follow=True
+    )
+    assert "its later rating is the one to follow up" in response.content.decode()
+    older.refresh_from_db()
+    assert older.followed_up_at is None
