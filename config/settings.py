@@ -319,6 +319,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.remove_expired",
         "schedule": crontab(minute=35),
     },
+    "remove-expired-challenges": {
+        "task": "receipts.remove_expired_challenges",
+        "schedule": crontab(minute=50),
+    },
     "clear-submission-receipts": {
         "task": "core.clear_submission_receipts",
         "schedule": crontab(hour=3, minute=15),

@@ -324,3 +324,18 @@ def test_the_landing_after_the_box_is_not_an_opening(client, world, category):
     client.get(reverse("track:receipt", args=[code]))
     receipt.refresh_from_db()
     assert receipt.opened_count == 1 and receipt.first_opened_at is not None
+
+
+def test_unanswered_challenges_are_removed_by_the_scheduler(client, world):
+    from datetime import timedelta
+
+    from captcha.models import CaptchaStore
+    from django.utils import timezone
+
+    from receipts.tasks import remove_expired_challenges
+
+    client.get(BOX)
+    CaptchaStore.objects.update(expiration=timezone.now() - timedelta(minutes=1))
+    fresh = CaptchaStore.generate_key()
+    remove_expired_challenges()
+    assert list(CaptchaStore.objects.values_list("hashkey", flat=True)) == [fresh]
