@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -150,7 +152,6 @@ def _refusal(error: ValidationError, *, size: int, limit: int) -> str:
 
 #: A row's start tag in a sheet's XML, with or without a namespace prefix.
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 
 
 def count_rows(stream: IO[bytes]) -> int:
@@ -164,16 +165,26 @@ def count_rows(stream: IO[bytes]) -> int:
     rows = sheets = 0
     try:
         with zipfile.ZipFile(stream) as archive:
+            # Every XML part, wherever the workbook's relationships put its sheets: only
+            # worksheets hold <row> tags.
             for info in archive.infolist():
-                if not _WORKSHEET_PART.fullmatch(info.filename):
+                if not info.filename.lower().endswith(".xml"):
                     continue
-                sheets += 1
                 with archive.open(info) as part:
-                    rows += _count_row_tags(part)
+                    found = _count_row_tags(part)
+                if found:
+                    sheets += 1
+                    rows += found
     except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
-        rows = 0
-    stream.seek(0)
+        # Not countable: the slow path is the safe one.
+        return UNCOUNTABLE
+    finally:
+        stream.seek(0)
     return max(0, rows - sheets)
+
+
+#: What ``count_rows`` answers for a file it cannot count: more than any threshold.
+UNCOUNTABLE = 10**9
 
 
 def _count_row_tags(part) -> int:
@@ -215,7 +226,9 @@ def read_workbook(stream: IO[bytes], on_row: Callable[[], None] | None = None) -
         ) from None
     try:
         return _read_sheets(workbook, on_row)
-    except SpreadsheetRejected:
+    except (SpreadsheetRejected, SoftTimeLimitExceeded, DatabaseError):
+        # A job's time limit, or the database under the progress count: not the file's
+        # fault, so not a problem of the file (the job says it failed, and why).
         raise
     except Exception:
         raise SpreadsheetRejected(

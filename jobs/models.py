@@ -2,8 +2,8 @@
 worker off the web request, with its progress and its file.
 
 The id is a random UUID (a job's address names nothing else). The file is kept in the
-``jobs`` storage (``STORAGES``: a folder, or an S3-compatible store on more than one
-machine) until ``expires_at``; only the user who asked downloads it, and only while their
+``jobs`` storage (``STORAGES``: a folder, shared by web and worker machines) until
+``expires_at``; only the user who asked downloads it, and only while their
 scope is still the one the job was made in (``scope``).
 """
 
@@ -81,9 +81,6 @@ class Job(models.Model):
     failure = models.CharField(_("failure"), max_length=10, choices=Failure.choices, blank=True)
     message = models.TextField(_("message"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    # The primary's WAL position when asked: the job reads a replica only once it has
-    # replayed this far (core.replica), so it sees every write made before it was asked.
-    primary_lsn = models.CharField(_("primary's position when asked"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -121,6 +118,12 @@ class Job(models.Model):
     @property
     def state_color(self) -> str:
         return self.STATE_COLORS.get(self.state, "secondary")
+
+    @property
+    def restartable_here(self) -> bool:
+        """Failed, and asked again from its page here (not from its app's own page)."""
+        kind = kind_of(self.kind)
+        return self.state == self.State.FAILED and kind is not None and kind.started_by_button
 
     @property
     def is_finished(self) -> bool:

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branches.scoping import scope_of
-from core.replica import from_replica, primary_position
+from core.replica import from_replica
 
 from .models import Job, job_storage
 from .progress import Progress
@@ -64,13 +64,24 @@ def job_start(*, user, kind: str, params: dict | None = None) -> Job:
     job_kind = kind_of(kind)
     if job_kind is None or not job_kind.may_start(user):
         raise PermissionDenied
+    params = params or {}
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    # The same export asked again while the first is still waiting or running is that
+    # one: repeated clicks cannot fill the workers with copies of one job.
+    same = (
+        Job.objects.of(user)
+        .unfinished()
+        .filter(kind=kind, params=params, language=language, scope=scope_key(user))
+        .first()
+    )
+    if same is not None:
+        return same
     job = Job.objects.create(
         user=user,
         kind=kind,
-        params=params or {},
-        language=translation.get_language() or settings.LANGUAGE_CODE,
+        params=params,
+        language=language,
         scope=scope_key(user),
-        primary_lsn=primary_position(),
     )
     _enqueue(job)
     return job
@@ -82,7 +93,10 @@ def job_restart(*, user, job: Job) -> Job:
     in the user's list)."""
     if job.user_id != user.pk:
         raise PermissionDenied
-    if job.state != Job.State.FAILED:
+    kind = kind_of(job.kind)
+    if job.state != Job.State.FAILED or kind is None or not kind.started_by_button:
+        # Work started from its own page (an import) is asked again there, through the
+        # checks of its app.
         raise PermissionDenied
     return job_start(user=user, kind=job.kind, params=job.params)
 
@@ -110,6 +124,9 @@ def run(job_id) -> Job | None:
     if not claimed:
         return None
     job = Job.objects.select_related("user").get(pk=job_id)
+    # This attempt's own row: a later attempt (after this one was taken for dead) owns
+    # the job from then on, and this one's last words are not written over it.
+    job.mine = Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, attempts=job.attempts)
     with translation.override(job.language):
         _run_claimed(job)
     job.refresh_from_db()
@@ -126,7 +143,9 @@ def _run_claimed(job: Job) -> None:
         _fail(job, Job.Failure.REFUSED, _("What you may see changed since you asked: ask again."))
         return
     progress = Progress(job.pk)
-    reading = from_replica(caught_up_to=job.primary_lsn) if kind.reads_only else nullcontext()
+    # On a replica only once it has replayed everything the primary had when the job
+    # began (so at least every write before it was asked): never an older number.
+    reading = from_replica() if kind.reads_only else nullcontext()
     with tempfile.TemporaryFile() as output:
         try:
             with reading:
@@ -144,16 +163,14 @@ def _run_claimed(job: Job) -> None:
         now = timezone.now()
         if made is None:
             # Work without a file (its result is kept by the app that did it).
-            Job.objects.filter(pk=job.pk).update(
-                state=Job.State.DONE, done=progress.done, finished_at=now
-            )
+            job.mine.update(state=Job.State.DONE, done=progress.done, finished_at=now)
             logger.info("Job %s (%s) done", job.pk, job.kind)
             return
         size = output.tell()
         output.seek(0)
         stored = job_storage().save(job.storage_name(), File(output))
     now = timezone.now()
-    Job.objects.filter(pk=job.pk).update(
+    if not job.mine.update(
         state=Job.State.DONE,
         file=stored,
         filename=made.filename[:200],
@@ -162,12 +179,14 @@ def _run_claimed(job: Job) -> None:
         done=progress.done,
         finished_at=now,
         expires_at=now + timedelta(hours=settings.JOB_FILES_KEEP_HOURS),
-    )
+    ):
+        job_storage().delete(stored)
+        return
     logger.info("Job %s (%s) done: %s bytes", job.pk, job.kind, size)
 
 
 def _fail(job: Job, failure: str, message: str) -> None:
-    Job.objects.filter(pk=job.pk).update(
+    getattr(job, "mine", Job.objects.filter(pk=job.pk)).update(
         state=Job.State.FAILED, failure=failure, message=message, finished_at=timezone.now()
     )
     logger.warning("Job %s (%s) failed: %s", job.pk, job.kind, failure)
@@ -185,7 +204,8 @@ def may_download(user, job: Job) -> bool:
 
 def remove_expired(now=None) -> int:
     """Remove the files kept past their time, and give up on jobs no worker took for a
-    day (a broker that was down): both can be asked again. Safe to run at any time."""
+    day (a broker that was down) or that a worker left running past the time limit (it
+    died): all can be asked again. Safe to run at any time."""
     now = now or timezone.now()
     removed = 0
     for job in Job.objects.filter(removed_at__isnull=True, expires_at__lte=now).iterator():
@@ -193,10 +213,10 @@ def remove_expired(now=None) -> int:
             job_storage().delete(job.file)
         Job.objects.filter(pk=job.pk).update(removed_at=now, file="")
         removed += 1
-    Job.objects.filter(state=Job.State.QUEUED, created_at__lt=now - timedelta(days=1)).update(
-        state=Job.State.FAILED,
-        failure=Job.Failure.LOST,
-        message="",
-        finished_at=now,
+    lost = Q(state=Job.State.QUEUED, created_at__lt=now - timedelta(days=1)) | Q(
+        state=Job.State.RUNNING, started_at__lt=_stale_before(now)
+    )
+    Job.objects.filter(lost).update(
+        state=Job.State.FAILED, failure=Job.Failure.LOST, message="", finished_at=now
     )
     return removed

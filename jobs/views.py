@@ -60,8 +60,12 @@ def job_download(request, pk):
     job = _own_job(request, pk)
     if not services.may_download(request.user, job):
         raise Http404
+    try:
+        handle = job_storage().open(job.file, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
     return FileResponse(
-        job_storage().open(job.file, "rb"),
+        handle,
         as_attachment=True,
         filename=job.filename,
         content_type=job.content_type or "application/octet-stream",
@@ -73,8 +77,9 @@ def job_download(request, pk):
 @once_per_submission
 def job_restart(request, pk):
     job = _own_job(request, pk)
-    if job.state != Job.State.FAILED:
-        return redirect("jobs:job_detail", job.pk)
+    if not job.restartable_here:
+        # Finished, or work asked again from its own page (an import: its batch).
+        return redirect(_back_url(job) or reverse("jobs:job_detail", args=[job.pk]))
     again = services.job_restart(user=request.user, job=job)
     return redirect("jobs:job_detail", again.pk)
 

@@ -2,7 +2,8 @@
 
 Same selection, scope and definitions as the dashboard; session login (a browser or a
 script holding a session cookie). Invalid parameters are a 400 naming each field. A long
-range is read from the replica when there is one, once it has the user's own writes.
+range is read from the replica when there is one that has replayed everything the
+primary had when the request began (``core.replica``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from branches.scoping import scope_of
-from core.replica import from_replica, position_of_request
+from core.replica import from_replica
 
 from .metrics import (
     ACTIVITY_KEYS,
@@ -96,11 +97,7 @@ def stats(request):
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     selection = form.selection()
-    reading = (
-        from_replica(caught_up_to=position_of_request(request))
-        if is_long_range(selection)
-        else nullcontext()
-    )
+    reading = from_replica() if is_long_range(selection) else nullcontext()
     with reading:
         report = campaign_report(request.user, selection, form.branches)
     return JsonResponse(

@@ -64,7 +64,8 @@ def test_rows_are_counted_without_reading_the_workbook():
     assert reading.count_rows(io.BytesIO(content)) == sum(
         len(sheet.rows) for sheet in read.sheets.values()
     )
-    assert reading.count_rows(io.BytesIO(b"not a zip")) == 0
+    # A file that cannot be counted takes the safe path: a job.
+    assert reading.count_rows(io.BytesIO(b"not a zip")) == reading.UNCOUNTABLE
 
 
 def test_a_small_file_keeps_the_old_way(client, staff_a, counties_a, campaign):
@@ -389,3 +390,35 @@ def test_a_running_check_shows_how_far_it_is(client, staff_a, counties_a, campai
     assert 'data-state="running"' in body and "5 of 13 rows" in body
     assert 'value="38"' in body  # 5 / 13 of the bar
     assert f'hx-get="{status_url(batch)}"' in body
+
+
+def test_rows_are_counted_wherever_the_sheets_are_kept():
+    import io
+    import zipfile
+
+    from imports.reading import UNCOUNTABLE, count_rows
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        rows = "".join(f'<row r="{n}"><c/></row>' for n in range(1, 402))
+        archive.writestr(
+            "xl/hidden/elsewhere.xml", f"<worksheet><sheetData>{rows}</sheetData></worksheet>"
+        )
+        archive.writestr("xl/styles.xml", "<styleSheet/>")
+    assert count_rows(buffer) == 400
+    assert count_rows(io.BytesIO(b"not a zip at all")) == UNCOUNTABLE
+
+
+def test_a_time_limit_while_reading_is_not_a_problem_of_the_file(monkeypatch):
+    import io
+
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from imports import reading
+    from tests.imports.conftest import example_rows, xlsx
+
+    def out_of_time():
+        raise SoftTimeLimitExceeded()
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        reading.read_workbook(io.BytesIO(xlsx(example_rows())), on_row=out_of_time)

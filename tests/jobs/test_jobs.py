@@ -196,3 +196,62 @@ def test_a_job_may_end_without_a_file(client, staff_a, world):
     # Asked by its app's service only: the jobs' start button refuses it.
     response = client.post(reverse("jobs:job_start", args=["test_no_file"]), {"query": ""})
     assert response.status_code == 404
+
+
+def test_a_job_a_dead_worker_left_running_is_given_up(staff_a, settings):
+    job = Job.objects.create(
+        user=staff_a,
+        kind="issue_ledger",
+        language="zh-hans",
+        scope="all",
+        state=Job.State.RUNNING,
+        started_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120),
+    )
+    services.remove_expired()
+    job.refresh_from_db()
+    assert job.state == Job.State.FAILED and job.failure == Job.Failure.LOST
+
+
+def test_an_attempt_taken_for_dead_does_not_overwrite_the_next(client, staff_a, world):
+    job = Job.objects.create(
+        user=staff_a, kind="issue_ledger", language="zh-hans", scope=services.scope_key(staff_a)
+    )
+    real_run = services._run_claimed
+
+    def overtaken(job):
+        # Meanwhile another attempt claimed the job (this one was taken for dead).
+        Job.objects.filter(pk=job.pk).update(attempts=job.attempts + 1)
+        real_run(job)
+
+    services._run_claimed = overtaken
+    try:
+        services.run(job.pk)
+    finally:
+        services._run_claimed = real_run
+    job.refresh_from_db()
+    assert job.state == Job.State.RUNNING and not job.file
+
+
+def test_the_same_export_asked_while_it_waits_is_that_job(client, staff_a, world):
+    first = services.job_start.__wrapped__(user=staff_a, kind="issue_ledger", params={"q": ["x"]})
+    again = services.job_start.__wrapped__(user=staff_a, kind="issue_ledger", params={"q": ["x"]})
+    other = services.job_start.__wrapped__(user=staff_a, kind="issue_ledger", params={"q": ["y"]})
+    assert again.pk == first.pk and other.pk != first.pk
+
+
+def test_a_kind_asked_from_its_own_page_is_not_restarted_here(client, staff_a, world):
+    register(JobKind("test_own_page", "own", lambda user: True, _crashing, started_by_button=False))
+    job = Job.objects.create(
+        user=staff_a,
+        kind="test_own_page",
+        language="zh-hans",
+        scope="x",
+        state=Job.State.FAILED,
+        failure=Job.Failure.ERROR,
+    )
+    client.force_login(staff_a)
+    assert (
+        "job-restart" not in client.get(reverse("jobs:job_detail", args=[job.pk])).content.decode()
+    )
+    client.post(reverse("jobs:job_restart", args=[job.pk]))
+    assert not Job.objects.filter(kind="test_own_page").exclude(pk=job.pk).exists()
