@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -78,12 +79,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_celery_beat",
     "django_htmx",
     "simple_history",
     "axes",
     "csp",
+    "captcha",
     "core",
     "branches",
+    "jobs",
     "workdays",
     "outreach",
     "issues",
@@ -106,6 +110,8 @@ MIDDLEWARE = [
     "core.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "workdays.middleware.CalendarPerRequestMiddleware",
+    # The online opinion box's POST: refused per address and by size before any form is read.
+    "receipts.middleware.BoxGuardMiddleware",
     # A NUL character or a form Django cannot parse: a 400 page in the user's language.
     "core.input_guard.InputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -152,6 +158,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env(
         "DATABASE_PG_OPTIONS", "-c jit=off -c work_mem=32MB"
     )
+# A PostgreSQL streaming replica, read by heavy read-only work only (core/replica.py).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        ),
+        # A replica that does not answer is given up quickly (the primary answers).
+        "OPTIONS": {**DATABASES["default"].get("OPTIONS", {}), "connect_timeout": 2},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Passwords and login
@@ -243,6 +263,11 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The files jobs make (exports, Word files), removed after JOB_FILES_KEEP_HOURS.
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "jobs"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -255,6 +280,52 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest upload accepted: attachments, evidence and import spreadsheets (core.files).
 OUTREACH_MAX_UPLOAD_MB = env_int("OUTREACH_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Imports of more data rows than this (all sheets together) are checked and imported by a
+# job (the task queue) instead of inside the upload's web request (imports.views).
+IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 300)
+
+# Long work (jobs): the files they make, kept this many hours for the user who asked.
+JOB_FILES_KEEP_HOURS = env_int("JOB_FILES_KEEP_HOURS", 24)
+
+# The task queue (Celery). Production sets CELERY_BROKER_URL (Redis); without it every task
+# runs in the process that sends it (make run, tests), so nothing more is needed there.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_TASK_IGNORE_RESULT = True
+# A task is taken off the queue when it is done, not when it starts: a worker that dies
+# leaves it for another (every task is safe to run twice).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 600)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
+# Redis gives an unacknowledged task to another worker after this; longer than any task.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# One scheduler (celery beat) for the whole deployment; its schedule is kept in the
+# database (django-celery-beat), seeded from this and editable in the admin.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "remove-expired-job-files": {
+        "task": "jobs.remove_expired",
+        "schedule": crontab(minute=35),
+    },
+    "remove-expired-challenges": {
+        "task": "receipts.remove_expired_challenges",
+        "schedule": crontab(minute=50),
+    },
+    "clear-submission-receipts": {
+        "task": "core.clear_submission_receipts",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 # Email
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -275,6 +346,32 @@ OUTREACH_SITE_URL = env("OUTREACH_SITE_URL")
 RECEIPT_DAYS_AFTER_LAST_ANSWER = env_int("RECEIPT_DAYS_AFTER_LAST_ANSWER", 90)
 # Lookups of a code per client address and minute; more get a "too many requests" page.
 RECEIPT_LOOKUPS_PER_MINUTE = env_int("RECEIPT_LOOKUPS_PER_MINUTE", 20)
+# The online opinion box (意见箱): opinions sent per client address and hour, challenge
+# pictures drawn per address and minute (the box page, its picture and "another one"),
+# and the largest form accepted (bytes; a 2,000-character opinion is about 6 kB in UTF-8).
+RECEIPT_BOX_SUBMISSIONS_PER_HOUR = env_int("RECEIPT_BOX_SUBMISSIONS_PER_HOUR", 5)
+# And per branch, from all addresses together: past this, the branch's box waits an hour.
+RECEIPT_BOX_PER_BRANCH_PER_HOUR = env_int("RECEIPT_BOX_PER_BRANCH_PER_HOUR", 60)
+RECEIPT_BOX_CAPTCHAS_PER_MINUTE = env_int("RECEIPT_BOX_CAPTCHAS_PER_MINUTE", 30)
+RECEIPT_BOX_MAX_BODY = env_int("RECEIPT_BOX_MAX_BODY", 20 * 1024)
+# The enterprise's ratings: at most this many ratings of one opinion in 24 hours (through
+# its receipt's page; more are refused, nothing recorded), and the largest rating form
+# accepted (bytes; a browser sends a 1,000-character Chinese comment percent-encoded, 9 kB).
+RECEIPT_RATINGS_PER_OPINION_PER_DAY = env_int("RECEIPT_RATINGS_PER_OPINION_PER_DAY", 5)
+RECEIPT_RATING_MAX_BODY = env_int("RECEIPT_RATING_MAX_BODY", 12 * 1024)
+# The box's challenge (django-simple-captcha), drawn here with the package's own font: a sum,
+# difference or product of two numbers up to 10. A number is typed on a phone's number pad,
+# with no letters to mistake (0/O, 1/l) and no case, by people who may not read the Latin
+# alphabet easily. It keeps out scripts that post blindly; the limits above do the rest.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_MATH_CHALLENGE_OPERATOR = "×"
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_LETTER_ROTATION = (-20, 20)
+# Lines across the picture, no speckles: readable by older eyes on a small screen.
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs",)
+# Minutes a challenge stays good: long enough to write an opinion on a phone.
+CAPTCHA_TIMEOUT = 30
+CAPTCHA_2X_IMAGE = False
 
 # Caches: the default one is per process; the lookup counters (django-ratelimit) live in a
 # table every worker shares (created by receipts/migrations/0002). A table's increment is

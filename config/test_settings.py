@@ -15,3 +15,8 @@ from config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+
+# The suite reads one database: the replica tests point at a real standby themselves
+# (tests/core/test_replica.py), so a developer's DATABASE_REPLICA_URL changes nothing here.
+DATABASES.pop("replica", None)  # noqa: F405
+DATABASE_ROUTERS = []

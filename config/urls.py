@@ -16,7 +16,10 @@ urlpatterns = [
     path("issues/", include("issues.urls")),
     path("calendar/", include("workdays.urls")),
     path("receipts/", include("receipts.urls")),
+    path("jobs/", include("jobs.urls")),
     # The enterprise's page: a short link, printed and sent by SMS or WeChat.
+    # The online opinion box's challenge pictures (django-simple-captcha's URL names).
+    path("r/captcha/", include("receipts.captcha_urls")),
     path("r/", include("receipts.public_urls")),
     path("", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -105,6 +105,22 @@ def xlsx_response(
     """
     # Deleted when the response closes it after sending.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    write_xlsx(output, sheet_title=sheet_title, headers=headers, rows=rows, widths=widths)
+    output.seek(0)
+    return FileResponse(
+        output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+def write_xlsx(
+    output,
+    *,
+    sheet_title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    widths: Sequence[int] = (),
+) -> None:
+    """Write one sheet into the open binary file ``output`` (a job's file, a response's)."""
     workbook = xlsxwriter.Workbook(
         output,
         {
@@ -120,7 +136,3 @@ def xlsx_response(
     sheet.header(headers)
     sheet.extend(rows)
     workbook.close()
-    output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )

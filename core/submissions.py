@@ -188,3 +188,13 @@ def _messages_since(request, count: int) -> list[dict]:
         {"level": shown.level, "message": str(shown.message), "extra_tags": shown.extra_tags or ""}
         for shown in _queued_messages(request)[count:]
     ]
+
+
+def clear_submission_receipts(older_than: timedelta = KEPT_FOR) -> int:
+    """Forget the submissions older than ``older_than``; returns how many."""
+    from django.utils import timezone
+
+    deleted, _ = SubmissionReceipt.objects.filter(
+        created_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted

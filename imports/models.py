@@ -61,6 +61,16 @@ class ImportBatch(models.Model):
     activities_reused = models.PositiveIntegerField(_("activities already logged"), default=0)
     feedback_created = models.PositiveIntegerField(_("feedback items created"), default=0)
     feedback_reused = models.PositiveIntegerField(_("feedback items already recorded"), default=0)
+    # A big file (more rows than IMPORT_INLINE_MAX_ROWS) is checked and imported by jobs
+    # (``imports.jobs``), and what its check found is kept here, since checking it again
+    # at every look at its page would take as long as the check.
+    by_jobs = models.BooleanField(_("checked and imported by jobs"), default=False)
+    rows = models.PositiveIntegerField(_("rows (about)"), default=0)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    problem_count = models.PositiveIntegerField(_("problems found"), default=0)
+    #: The first ``KEPT_PROBLEMS`` problems: [sheet, row, column, message], the message in
+    #: the uploader's language.
+    problems = models.JSONField(_("problems"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
@@ -96,11 +106,28 @@ class ImportBatch(models.Model):
     def status_color(self) -> str:
         return self.STATUS_COLORS.get(self.status, "secondary")
 
+    @property
+    def is_checked(self) -> bool:
+        return self.checked_at is not None
+
+    @property
+    def may_import(self) -> bool:
+        """Checked without a problem and not imported yet: the button is offered."""
+        return self.is_checked and not self.problem_count and not self.is_imported
+
+    def kept_problems(self) -> list:
+        from .reading import Problem
+
+        return [Problem(*problem) for problem in self.problems or []]
+
     def set_counts(self, counts: dict[str, int]) -> None:
         """Copy the six counts of a preview or an import onto the row."""
         for field in COUNT_FIELDS:
             setattr(self, field, counts.get(field, 0))
 
+
+#: How many of a big file's problems its batch keeps to show (the count covers them all).
+KEPT_PROBLEMS = 200
 
 #: The counters a batch keeps, in the order the pages show them.
 COUNT_FIELDS = (

@@ -14,12 +14,17 @@ decided in ``imports.planning``.
 
 from __future__ import annotations
 
+import re
 import warnings
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -145,12 +150,64 @@ def _refusal(error: ValidationError, *, size: int, limit: int) -> str:
     return error.messages[0]
 
 
-def read_workbook(stream: IO[bytes]) -> ReadResult:
+#: A row's start tag in a sheet's XML, with or without a namespace prefix.
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def count_rows(stream: IO[bytes]) -> int:
+    """About how many rows of data the file holds, all sheets together, without reading it:
+    the rows its sheets' XML holds, less a header row per sheet. Quick (a count of tags
+    while the parts are unpacked, no spreadsheet library), for a file already passed
+    through ``check_file`` (whose bounds keep the unpacking small). Rows that are empty
+    but formatted count too: the number decides only how a file is checked (in the web
+    request or by a job), never what is imported."""
+    stream.seek(0)
+    rows = sheets = 0
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            # Every XML part, wherever the workbook's relationships put its sheets: only
+            # worksheets hold <row> tags.
+            for info in archive.infolist():
+                if not info.filename.lower().endswith(".xml"):
+                    continue
+                with archive.open(info) as part:
+                    found = _count_row_tags(part)
+                if found:
+                    sheets += 1
+                    rows += found
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError):
+        # Not countable: the slow path is the safe one.
+        return UNCOUNTABLE
+    finally:
+        stream.seek(0)
+    return max(0, rows - sheets)
+
+
+#: What ``count_rows`` answers for a file it cannot count: more than any threshold.
+UNCOUNTABLE = 10**9
+
+
+def _count_row_tags(part) -> int:
+    count = 0
+    carry = b""
+    for chunk in iter(lambda: part.read(1024 * 1024), b""):
+        buffer = carry + chunk
+        # A tag cut at the chunk's end is counted with the next chunk.
+        cut = buffer.rfind(b"<")
+        if cut == -1 or len(buffer) - cut > 64:
+            cut = len(buffer)
+        count += len(_ROW_TAG.findall(buffer, 0, cut))
+        carry = buffer[cut:]
+    return count + len(_ROW_TAG.findall(carry))
+
+
+def read_workbook(stream: IO[bytes], on_row: Callable[[], None] | None = None) -> ReadResult:
     """Read the three sheets of an import file (already passed through ``check_file``;
     reading a file that has not can take minutes).
 
     Returns the rows found and every problem with the file's structure: missing or
     unknown sheets and columns, values in columns without a header, too many rows.
+    ``on_row`` is called for each row below a header (a job's progress).
     """
     stream.seek(0)
     try:
@@ -168,8 +225,10 @@ def read_workbook(stream: IO[bytes]) -> ReadResult:
             _("The file could not be read as an Excel workbook (.xlsx); it may be damaged.")
         ) from None
     try:
-        return _read_sheets(workbook)
-    except SpreadsheetRejected:
+        return _read_sheets(workbook, on_row)
+    except (SpreadsheetRejected, SoftTimeLimitExceeded, DatabaseError):
+        # A job's time limit, or the database under the progress count: not the file's
+        # fault, so not a problem of the file (the job says it failed, and why).
         raise
     except Exception:
         raise SpreadsheetRejected(
@@ -179,7 +238,7 @@ def read_workbook(stream: IO[bytes]) -> ReadResult:
         workbook.close()
 
 
-def _read_sheets(workbook) -> ReadResult:
+def _read_sheets(workbook, on_row=None) -> ReadResult:
     problems: list[Problem] = []
     found: dict[str, object] = {}
     for name in workbook.sheetnames:
@@ -219,7 +278,7 @@ def _read_sheets(workbook) -> ReadResult:
             )
             sheets[spec.key] = SheetRows(spec=spec, name=worksheet.title)
             continue
-        sheets[spec.key] = _read_sheet(spec, worksheet, problems)
+        sheets[spec.key] = _read_sheet(spec, worksheet, problems, on_row)
     return ReadResult(sheets=sheets, problems=problems)
 
 
@@ -227,7 +286,7 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read_sheet(spec: SheetSpec, worksheet, problems: list[Problem]) -> SheetRows:
+def _read_sheet(spec: SheetSpec, worksheet, problems: list[Problem], on_row=None) -> SheetRows:
     """The data rows of one sheet; row 1 holds the headers. An empty sheet has no rows."""
     sheet = SheetRows(spec=spec, name=worksheet.title)
     columns = lookup(spec.columns, lambda c: (c.header, c.key, *c.aliases))
@@ -237,6 +296,8 @@ def _read_sheet(spec: SheetSpec, worksheet, problems: list[Problem]) -> SheetRow
         if number == 1:
             by_index, headed = _read_header(sheet, columns, values, problems)
             continue
+        if on_row is not None:
+            on_row()
         if number > MAX_SCANNED_ROWS:
             problems.append(_too_many_rows(sheet))
             break

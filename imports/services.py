@@ -6,11 +6,17 @@ without writing anything: what importing it would create, what already exists an
 reused, and every error. ``batch_create`` keeps the file of an error-free preview;
 ``batch_import`` reads it again, validates it again and writes every row through the
 outreach services in one transaction: all of it or nothing.
+
+A big file (more rows than ``IMPORT_INLINE_MAX_ROWS``) is kept unchecked (``batch_keep``)
+and checked, then imported, by jobs (``imports.jobs``): ``batch_check_start`` and
+``batch_import_start`` ask for them, ``batch_check`` keeps what the check found on the
+batch, and the import job runs the same ``batch_import``.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,12 +26,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
+from jobs.services import job_start
 from outreach import registry as outreach_registry
 from outreach import services as outreach_services
 from outreach.models import Campaign
 
 from . import reading
-from .models import ImportBatch
+from .models import COUNT_FIELDS, KEPT_PROBLEMS, ImportBatch
 from .planning import plan_file
 from .plans import Preview
 from .reading import Problem, SheetRows, SpreadsheetRejected
@@ -52,7 +59,14 @@ def file_sha256(stream: IO[bytes]) -> str:
 
 
 def batch_preview(
-    *, actor, branch: Branch, campaign: Campaign, name: str, size: int, stream: IO[bytes]
+    *,
+    actor,
+    branch: Branch,
+    campaign: Campaign,
+    name: str,
+    size: int,
+    stream: IO[bytes],
+    on_row: Callable[[], None] | None = None,
 ) -> Preview:
     """Read and validate a file for ``branch`` and ``campaign``; write nothing.
 
@@ -63,7 +77,7 @@ def batch_preview(
     try:
         reading.check_file(name, size, stream)
         preview.sha256 = file_sha256(stream)
-        read = reading.read_workbook(stream)
+        read = reading.read_workbook(stream, on_row)
     except SpreadsheetRejected as rejection:
         preview.problems.append(Problem("", None, "", rejection.message))
         return preview
@@ -111,13 +125,16 @@ def batch_create(
         size=upload.size,
     )
     batch.set_counts(preview.counts())
+    batch.checked_at = timezone.now()
     upload.seek(0)
     batch.file.save(batch.original_name, File(upload), save=False)
     batch.save()
     return batch
 
 
-def batch_preview_again(*, actor, batch: ImportBatch) -> Preview:
+def batch_preview_again(
+    *, actor, batch: ImportBatch, on_row: Callable[[], None] | None = None
+) -> Preview:
     """Validate a kept file again, as it stands against today's data."""
     try:
         stream = batch.file.open("rb")
@@ -135,6 +152,7 @@ def batch_preview_again(*, actor, batch: ImportBatch) -> Preview:
             name=batch.original_name,
             size=batch.size,
             stream=stream,
+            on_row=on_row,
         )
     if preview.sha256 and preview.sha256 != batch.sha256:
         preview.problems.append(
@@ -184,6 +202,109 @@ def batch_import(*, actor, batch: ImportBatch) -> Preview:
         ) from None
     batch.refresh_from_db()
     return preview
+
+
+# --- big files: checked and imported by jobs -----------------------------------------
+
+
+def _ensure_uploader(actor, batch: ImportBatch) -> None:
+    if batch.uploaded_by_id != actor.pk:
+        raise PermissionDenied(_("Only the person who uploaded a file can import it."))
+    outreach_services.ensure_can_log(actor, batch.branch)
+
+
+def batch_keep(
+    *, actor, branch: Branch, campaign: Campaign, upload, rows: int, sha256: str = ""
+) -> ImportBatch:
+    """Keep a big file, not checked yet (it passed ``reading.check_file``), for the check
+    job to read: the upload's request does not read its rows."""
+    outreach_services.ensure_can_log(actor, branch)
+    batch = ImportBatch(
+        uploaded_by=actor,
+        branch=branch,
+        campaign=campaign,
+        original_name=(getattr(upload, "name", "") or "import.xlsx")[-255:],
+        sha256=sha256 or file_sha256(upload),
+        size=upload.size,
+        by_jobs=True,
+        rows=rows,
+    )
+    upload.seek(0)
+    batch.file.save(batch.original_name, File(upload), save=False)
+    batch.save()
+    return batch
+
+
+def batch_record(batch: ImportBatch, preview_or_problems) -> None:
+    """Keep what a check found on the batch: its counts, and its problems (the first
+    ``KEPT_PROBLEMS`` of them, their messages as text in the language of the moment)."""
+    if isinstance(preview_or_problems, Preview):
+        problems = preview_or_problems.problems
+        batch.set_counts(preview_or_problems.counts())
+    else:
+        problems = preview_or_problems
+    batch.problem_count = len(problems)
+    batch.problems = [
+        [p.sheet, p.row, str(p.column), str(p.message)] for p in problems[:KEPT_PROBLEMS]
+    ]
+    batch.checked_at = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
+        problem_count=batch.problem_count,
+        problems=batch.problems,
+        checked_at=batch.checked_at,
+        **{field: getattr(batch, field) for field in COUNT_FIELDS},
+    )
+
+
+def batch_check(*, actor, batch: ImportBatch, on_row: Callable[[], None] | None = None) -> Preview:
+    """Check a kept file as its preview does, and keep the result on the batch."""
+    _ensure_uploader(actor, batch)
+    if batch.is_imported:
+        raise ValidationError(_("This file was already imported."))
+    preview = batch_preview_again(actor=actor, batch=batch, on_row=on_row)
+    batch_record(batch, preview)
+    return preview
+
+
+def _unfinished_job(batch: ImportBatch):
+    from jobs.models import Job
+
+    from .selectors import batch_jobs
+
+    return batch_jobs(batch).filter(state__in=[Job.State.QUEUED, Job.State.RUNNING]).first()
+
+
+@transaction.atomic
+def batch_check_start(*, actor, batch: ImportBatch):
+    """Ask for the check of a big file (at its upload, or again after a failed check)."""
+    from .jobs import CHECK
+
+    _ensure_uploader(actor, batch)
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.is_imported:
+        raise ValidationError(_("This file was already imported."))
+    return _unfinished_job(locked) or job_start(
+        user=actor, kind=CHECK.name, params={"batch": [str(batch.pk)]}
+    )
+
+
+@transaction.atomic
+def batch_import_start(*, actor, batch: ImportBatch):
+    """Ask for the import of a checked big file. Asked twice (a double click, two tabs),
+    the job already asked is the answer: one import job at a time, and the import itself
+    refuses a batch already imported."""
+    from .jobs import IMPORT
+
+    _ensure_uploader(actor, batch)
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    unfinished = _unfinished_job(locked)
+    if unfinished is not None:
+        return unfinished
+    if locked.is_imported:
+        raise ValidationError(_("This file was already imported."))
+    if not locked.may_import:
+        raise ValidationError(_("Only a file without errors can be imported."))
+    return job_start(user=actor, kind=IMPORT.name, params={"batch": [str(batch.pk)]})
 
 
 # Service field -> column key, to place a service's error on the right cell.

@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from outreach.models import Activity, FeedbackItem
+from outreach.services import LOGGED_KINDS
 
 #: The most rows of data one sheet may hold (the header row not counted).
 MAX_ROWS = 10_000
@@ -275,9 +276,12 @@ SHEET_BY_NAME = lookup(SHEETS, lambda s: (s.title, s.key, *s.aliases))
 
 
 def kind_labels() -> dict[str, str]:
-    """Activity kinds by their Chinese label, as the template's dropdown offers them."""
+    """Activity kinds by their Chinese label, as the template's dropdown offers them: the
+    kinds staff log (not the online opinion box's, which only the box makes)."""
     with translation.override("zh-hans"):
-        return {str(label): value for value, label in Activity.Kind.choices}
+        return {
+            str(label): value for value, label in Activity.Kind.choices if value in LOGGED_KINDS
+        }
 
 
 def nature_labels() -> dict[str, str]:

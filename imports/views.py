@@ -1,12 +1,18 @@
 """Import pages: download the template, upload and check a file, see what it would do,
 confirm it. Branch staff and leads only, into their own branch; the provincial office
-imports on a branch's behalf with ``manage.py import_outreach``."""
+imports on a branch's behalf with ``manage.py import_outreach``.
+
+A file of more rows than ``IMPORT_INLINE_MAX_ROWS`` is checked and imported by jobs: the
+upload only checks the file itself and counts its rows, and the batch's page follows the
+jobs (``BatchStatusView``, polled by htmx) and shows what they found."""
 
 import io
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +25,7 @@ from core import files
 from core.submissions import once_per_submission
 from outreach.models import FeedbackCategory
 
-from . import services
+from . import reading, selectors, services
 from .forms import ConfirmForm, UploadForm
 from .models import COUNT_FIELDS, ImportBatch
 from .template import build_template, workbook_bytes
@@ -75,6 +81,13 @@ class UploadView(OutreachWriterMixin, FormView):
         branch = _user_branch(user)
         upload = form.cleaned_data["file"]
         campaign = form.cleaned_data["campaign"]
+        rows = reading.count_rows(upload)
+        if rows > settings.IMPORT_INLINE_MAX_ROWS:
+            batch = services.batch_keep(
+                actor=user, branch=branch, campaign=campaign, upload=upload, rows=rows
+            )
+            services.batch_check_start(actor=user, batch=batch)
+            return redirect(batch)
         preview = services.batch_preview(
             actor=user,
             branch=branch,
@@ -110,6 +123,8 @@ class BatchView(OutreachWriterMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         batch = self.get_batch()
+        if batch.by_jobs:
+            return self.render_big(batch)
         preview = None
         if not batch.is_imported:
             preview = services.batch_preview_again(actor=request.user, batch=batch)
@@ -117,6 +132,8 @@ class BatchView(OutreachWriterMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         batch = self.get_batch()
+        if batch.by_jobs:
+            return self.post_big(batch)
         if batch.is_imported:
             messages.info(request, _("This file was already imported."))
             return redirect(batch)
@@ -153,6 +170,56 @@ class BatchView(OutreachWriterMixin, TemplateView):
             confirm_form=ConfirmForm() if preview is not None and preview.is_valid else None,
         )
         return self.render_to_response(context)
+
+    # --- a big file: its jobs -------------------------------------------------------
+
+    def post_big(self, batch):
+        """Start the import (the confirmation), or the check again after a failed one."""
+        try:
+            if "check" in self.request.POST:
+                services.batch_check_start(actor=self.request.user, batch=batch)
+            else:
+                services.batch_import_start(actor=self.request.user, batch=batch)
+        except ValidationError as error:
+            messages.info(self.request, " ".join(error.messages))
+        return redirect(batch)
+
+    def render_big(self, batch):
+        job = selectors.batch_job(batch)
+        working = job is not None and not job.is_finished
+        context = self.get_context_data(
+            batch=batch,
+            job=job,
+            working=working,
+            preview=None,
+            problems=batch.kept_problems(),
+            problem_count=batch.problem_count,
+            count_rows=count_rows({field: getattr(batch, field) for field in COUNT_FIELDS}),
+            preview_rows=PREVIEW_ROWS,
+            confirm_form=ConfirmForm() if batch.may_import and not working else None,
+            check_again=(
+                not working
+                and not batch.is_imported
+                and job is not None
+                and job.kind == "import_check"
+                and job.state == job.State.FAILED
+            ),
+        )
+        return self.render_to_response(context)
+
+
+class BatchStatusView(OutreachWriterMixin, View):
+    """What a big file's job has done, polled by its page while the job works; once the job
+    is finished, the page reloads itself to show the outcome (htmx's ``HX-Refresh``)."""
+
+    def get(self, request, *args, **kwargs):
+        batches = ImportBatch.objects.visible_to(request.user).uploaded_by(request.user)
+        batch = get_object_or_404(batches, pk=self.kwargs["pk"])
+        job = selectors.batch_job(batch)
+        response = render(request, "imports/partials/batch_job.html", {"batch": batch, "job": job})
+        if job is None or job.is_finished:
+            response["HX-Refresh"] = "true"
+        return response
 
 
 class TemplateDownloadView(OutreachWriterMixin, View):

@@ -27,6 +27,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from core.templatetags.people import name_from_parts
+from outreach import voice
 from outreach.models import REPLIED, FeedbackItem
 from workdays.calendar import WorkingCalendar
 
@@ -39,7 +40,7 @@ CHUNK_SIZE = 2000
 SEPARATOR = "、"
 
 #: Column widths in characters, in column order.
-WIDTHS = (6, 8, 50, 30, 12, 12, 40, 10, 12, 12, 10, 10, 40, 14, 24, 12, 17, 10, 8, 8, 12)
+WIDTHS = (6, 8, 50, 30, 12, 12, 40, 10, 12, 12, 10, 10, 40, 14, 24, 12, 17, 10, 8, 8, 12, 30)
 
 
 def ledger_headers() -> list[str]:
@@ -67,6 +68,8 @@ def ledger_headers() -> list[str]:
         _("Extensions approved"),
         _("Supervision notices"),
         _("Reply deadline"),
+        # The enterprise's own word (docs/metrics.md): its latest rating of each opinion.
+        _("Enterprise's latest ratings"),
     ]
 
 
@@ -134,11 +137,19 @@ def _opinions_of(ids: Iterable[int]) -> dict[int, list[tuple]]:
     """Per issue: its opinions (not withdrawn) in the order they were heard."""
     by_issue = defaultdict(list)
     rows = (
-        FeedbackItem.objects.active()
+        voice.with_latest_rating(FeedbackItem.objects.active())
         .filter(issue_id__in=ids)
         .order_by("received_on", "id")
         .annotate(answered=ExpressionWrapper(REPLIED, output_field=BooleanField()))
-        .values_list("issue_id", "received_on", "answered", "satisfaction", "enterprise__name")
+        .values_list(
+            "issue_id",
+            "received_on",
+            "answered",
+            "satisfaction",
+            voice.LEVEL,
+            voice.NOT_SOLVED,
+            "enterprise__name",
+        )
     )
     for issue_id, *opinion in rows:
         by_issue[issue_id].append(opinion)
@@ -176,6 +187,8 @@ class _RowContext:
         self.decision_format = _("%(date)s: %(decision)s")
         self.replies_format = _("Replied %(replied)s/%(total)s")
         self.satisfaction_format = _("%(satisfaction)s %(count)s")
+        self.rating_labels = voice.rating_labels()
+        self.not_solved_format = _("not solved %(count)s")
         # Working days overdue, as the issue list's "overdue" counts them.
         self.calendar = WorkingCalendar.load()
         self.today = timezone.localdate()
@@ -226,6 +239,7 @@ class _RowContext:
             extensions,
             notices,
             reply_deadline,
+            self._ratings(opinions),
         ]
 
     def _working_days_overdue(self, deadline, state) -> int | None:
@@ -251,6 +265,25 @@ class _RowContext:
     def _replies(self, opinions) -> str:
         replied = sum(1 for opinion in opinions if opinion[1])
         return self.replies_format % {"replied": replied, "total": len(opinions)}
+
+    def _ratings(self, opinions) -> str:
+        """The enterprise's latest ratings of the issue's opinions, counted by level (best
+        first), then how many it says are not solved."""
+        counts = dict.fromkeys(sorted(self.rating_labels, reverse=True), 0)
+        not_solved = 0
+        for opinion in opinions:
+            level, said_not_solved = opinion[3], opinion[4]
+            if level in counts:
+                counts[level] += 1
+            not_solved += bool(said_not_solved)
+        parts = [
+            self.satisfaction_format % {"satisfaction": self.rating_labels[level], "count": count}
+            for level, count in counts.items()
+            if count
+        ]
+        if not_solved:
+            parts.append(self.not_solved_format % {"count": not_solved})
+        return SEPARATOR.join(parts)
 
     def _satisfaction(self, opinions) -> str:
         counts = dict.fromkeys(Reply.RECORDED_SATISFACTION, 0)

@@ -34,6 +34,7 @@ from branches.models import Membership
 from branches.scoping import membership_of
 from outreach.models import UNDISPOSED, UNREPLIED, FeedbackItem
 
+from . import extensions
 from .models import (
     DeadlineExtension,
     Escalation,
@@ -189,7 +190,7 @@ def opinions_awaiting_action(user) -> QuerySet[FeedbackItem]:
         .active()
         .filter(branch_id=_branch_id(user))
         .filter(UNDISPOSED | UNREPLIED)
-        .select_related("enterprise", "category", "issue")
+        .select_related("enterprise", "category", "issue", "activity")
         .order_by("received_on", "id")
     )
 
@@ -382,6 +383,8 @@ def issues_for_page(user) -> QuerySet[Issue]:
             return_insisted=Exists(
                 IssueReturn.objects.filter(**of_issue, ruling=IssueReturn.Ruling.INSIST)
             ),
+            # Those of the apps further up (issues.extensions: the enterprise's ratings).
+            **extensions.issue_flags(),
             has_extensions=Exists(DeadlineExtension.objects.filter(**of_issue)),
             pending_extension_by=Subquery(
                 DeadlineExtension.objects.pending().filter(**of_issue).values("requested_by")[:1]
@@ -478,17 +481,21 @@ def issue_page_rows(issue: Issue) -> IssuePageRows:
 def opinions_for_page(user) -> QuerySet[FeedbackItem]:
     """Opinions in scope (withdrawn ones too, shown as such) with what the opinion page's
     header shows: where it was heard, who said it, where it went."""
-    return FeedbackItem.objects.visible_to(user).select_related(
-        "branch",
-        "enterprise",
-        "activity",
-        "activity__campaign",
-        "category",
-        "issue",
-        "closed_by",
-        "unreachable_by",
-        "withdrawn_by",
-        "created_by",
+    return (
+        FeedbackItem.objects.visible_to(user)
+        .select_related(
+            "branch",
+            "enterprise",
+            "activity",
+            "activity__campaign",
+            "category",
+            "issue",
+            "closed_by",
+            "unreachable_by",
+            "withdrawn_by",
+            "created_by",
+        )
+        .annotate(**extensions.opinion_flags())
     )
 
 

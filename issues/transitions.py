@@ -130,10 +130,22 @@ def _guard_rectification_reported(issue: Issue) -> None:
         )
 
 
+#: Further grounds to reopen an answered issue, besides a reply recorded as unsatisfied:
+#: functions of the issue, added by the apps that hear the enterprise in other ways
+#: (``receipts``: the enterprise said on its own page that it is unsatisfied or that the
+#: problem is not solved). Kept here so this module needs none of them.
+REOPEN_GROUNDS: list[Callable[[Issue], bool]] = []
+
+
 def _guard_unsatisfied_reply(issue: Issue) -> None:
+    if any(ground(issue) for ground in REOPEN_GROUNDS):
+        return
     if not _items_with_latest_reply_unsatisfied(issue).exists():
         raise ValidationError(
-            _("An issue is reopened when an enterprise's latest reply says it is not satisfied."),
+            _(
+                "An issue is reopened when an enterprise is not satisfied: its latest reply "
+                "says so, or the enterprise said so on its receipt page."
+            ),
             code="no_unsatisfied_reply",
         )
 

@@ -10,7 +10,6 @@ from .views import (
     drafts,
     feedback_actions,
     issue_pages,
-    ledger,
     opinions,
     province,
 )
@@ -20,7 +19,6 @@ app_name = "issues"
 urlpatterns = [
     # Pages
     path("", issue_pages.IssueListView.as_view(), name="issue_list"),
-    path("ledger.xlsx", ledger.issue_ledger, name="issue_ledger"),
     path("mine/", issue_pages.my_work, name="my_work"),
     path("<int:pk>/", issue_pages.issue_detail, name="issue_detail"),
     # The clock's records, as the dashboard counts them

@@ -47,6 +47,7 @@ class Notification(models.Model):
         DUE_TODAY = "due_today", _("Deadline reached")
         SUPERVISED = "supervised", _("Supervision notice")
         SUPERVISION_ANSWERED = "supervision_answered", _("Supervision notice answered")
+        ENTERPRISE_RATING = "enterprise_rating", _("The enterprise says not solved")
 
     KIND_ICONS = {
         Kind.RESPONSIBLE: "bi-person-check",
@@ -60,6 +61,7 @@ class Notification(models.Model):
         Kind.DUE_TODAY: "bi-alarm",
         Kind.SUPERVISED: "bi-flag",
         Kind.SUPERVISION_ANSWERED: "bi-reply",
+        Kind.ENTERPRISE_RATING: "bi-megaphone",
     }
     KIND_COLORS = {
         Kind.RESPONSIBLE: "primary",
@@ -73,6 +75,7 @@ class Notification(models.Model):
         Kind.DUE_TODAY: "warning",
         Kind.SUPERVISED: "danger",
         Kind.SUPERVISION_ANSWERED: "success",
+        Kind.ENTERPRISE_RATING: "danger",
     }
     # The sentence for each kind, filled with the title, its branch and the deadline.
     MESSAGES = {
@@ -92,6 +95,10 @@ class Notification(models.Model):
             "it in writing."
         ),
         Kind.SUPERVISION_ANSWERED: _("{branch} answered the supervision notice on “{title}”."),
+        Kind.ENTERPRISE_RATING: _(
+            "On its receipt page, an enterprise says the answer on “{title}” did not satisfy "
+            "it or did not solve the problem: follow it up."
+        ),
     }
 
     recipient = models.ForeignKey(
@@ -149,6 +156,7 @@ class Notification(models.Model):
                         "due_today",
                         "supervised",
                         "supervision_answered",
+                        "enterprise_rating",
                     ]
                 ),
                 name="notification_kind_valid",

@@ -108,9 +108,18 @@ def deliver(drafts: Iterable[Draft], *, email: bool = True) -> list[Notification
     # created_at differs): only the rows this call made count as created.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     created = list(Notification.objects.filter(dedupe_key__in=new_keys, created_at=now))
-    if email:
-        email_pending(ids=[notification.pk for notification in created])
+    if email and created:
+        ids = [notification.pk for notification in created]
+        # By a worker, once the notifications are committed: a slow mail server never
+        # slows the page that caused them.
+        transaction.on_commit(lambda: _email_later(ids))
     return created
+
+
+def _email_later(ids: list[int]) -> None:
+    from .tasks import email_notifications
+
+    email_notifications.delay(ids)
 
 
 def email_pending(*, ids: Iterable[int] | None = None, since: datetime | None = None) -> int:

@@ -63,6 +63,24 @@ REPLY_CLOCK_CHOICES = [
     ("reply_overdue", _("Not replied, past the reply deadline")),
     ("reply_due", _("Reply due (replied, or past the deadline)")),
 ]
+#: The enterprise's own word on an opinion (docs/metrics.md, "The enterprise's own word").
+#: The ratings live in ``receipts``, which outreach may not import: receipts registers each
+#: value's condition (``receipts.figures.FEEDBACK_FILTERS``, conditions through the reverse
+#: relation ``enterprise_ratings``) with ``register_feedback_condition`` when it is ready.
+ENTERPRISE_RATING_CHOICES = [
+    ("rated", _("Rated by the enterprise")),
+    ("positive", _("Enterprise satisfied")),
+    ("negative", _("Enterprise unsatisfied")),
+    ("not_solved", _("Enterprise says not solved")),
+    ("disagree", _("Staff record and enterprise disagree")),
+]
+_FEEDBACK_CONDITIONS: dict = {}
+
+
+def register_feedback_condition(name: str, condition) -> None:
+    """Give the ``enterprise_rating`` filter's value ``name`` its condition: a callable
+    returning a ``Q`` on opinions."""
+    _FEEDBACK_CONDITIONS[name] = condition
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -133,6 +151,11 @@ class FeedbackItemFilter(ScopedFilterSet):
     clock = django_filters.ChoiceFilter(
         label=_("Reply deadline"), choices=REPLY_CLOCK_CHOICES, method="by_clock"
     )
+    enterprise_rating = django_filters.ChoiceFilter(
+        label=_("Enterprise's rating"),
+        choices=ENTERPRISE_RATING_CHOICES,
+        method="by_enterprise_rating",
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Order"),
         choices=[(SORT_NEWEST, _("Newest first")), (SORT_OLDEST, _("Oldest first"))],
@@ -183,6 +206,10 @@ class FeedbackItemFilter(ScopedFilterSet):
             "reply_due": reply_due_condition,
         }
         return queryset.filter(conditions[value](cutoff))
+
+    def by_enterprise_rating(self, queryset, name, value):
+        """The opinion's latest enterprise rating (one condition, one join: listed once)."""
+        return queryset.filter(_FEEDBACK_CONDITIONS[value]())
 
     def sort_by(self, queryset, name, value):
         if value == SORT_OLDEST:

@@ -244,6 +244,9 @@ class Activity(Withdrawable, TimeStamped):
         SURVEY = "survey", _("Survey forms")
         HOTLINE = "hotline", _("Hotline or online channel")
         ONSITE_SERVICE = "onsite_service", _("On-site service")
+        #: The branch's standing activity for opinions left in the online opinion box
+        #: (意见箱) during a campaign: one per branch and day, made by the box itself.
+        ONLINE_BOX = "online_box", _("Online opinion box")
 
     KIND_COLORS = {
         Kind.VISIT: "primary",
@@ -252,6 +255,7 @@ class Activity(Withdrawable, TimeStamped):
         Kind.SURVEY: "info",
         Kind.HOTLINE: "warning",
         Kind.ONSITE_SERVICE: "dark",
+        Kind.ONLINE_BOX: "light",
     }
 
     campaign = models.ForeignKey(
@@ -305,6 +309,11 @@ class Activity(Withdrawable, TimeStamped):
                 name="activity_forms_returned_not_above_sent",
                 violation_error_message=_("More forms returned than were sent."),
             ),
+            models.UniqueConstraint(
+                fields=["campaign", "branch", "occurred_on"],
+                condition=Q(kind="online_box", withdrawn_at__isnull=True),
+                name="activity_one_online_box_per_branch_day",
+            ),
         ]
         indexes = [
             models.Index(fields=["campaign", "occurred_on"], name="activity_campaign_date"),
@@ -325,6 +334,7 @@ VISIT = Q(kind=Activity.Kind.VISIT)
 ENTERPRISE_FORUM = Q(kind=Activity.Kind.ENTERPRISE_FORUM)
 INTERNAL_FORUM = Q(kind=Activity.Kind.INTERNAL_FORUM)
 SURVEY = Q(kind=Activity.Kind.SURVEY)
+ONLINE_BOX = Q(kind=Activity.Kind.ONLINE_BOX)
 #: Enterprises present at a visit: withdrawn enterprises are not counted.
 ENTERPRISE_PRESENT = Q(enterprises__withdrawn_at__isnull=True)
 

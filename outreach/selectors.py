@@ -10,7 +10,15 @@ from django.db.models import Case, Count, Q, QuerySet, When
 
 from branches.scoping import scope_of
 
-from .models import UNDISPOSED, UNREPLIED, Activity, Campaign, Enterprise, FeedbackItem
+from .models import (
+    ONLINE_BOX,
+    UNDISPOSED,
+    UNREPLIED,
+    Activity,
+    Campaign,
+    Enterprise,
+    FeedbackItem,
+)
 
 
 def current_campaign(user) -> Campaign | None:
@@ -54,8 +62,14 @@ def feedback_promise_counts_by_branch(user) -> dict[int, dict[str, int]]:
 
 
 def activity_counts_by_branch(user) -> dict[int, int]:
-    """Activities not withdrawn, per branch id."""
-    rows = Activity.objects.visible_to(user).active().values("branch").annotate(n=Count("id"))
+    """Activities held (not withdrawn; the online box's days are not held), per branch id."""
+    rows = (
+        Activity.objects.visible_to(user)
+        .active()
+        .exclude(ONLINE_BOX)
+        .values("branch")
+        .annotate(n=Count("id"))
+    )
     return {row["branch"]: row["n"] for row in rows.order_by()}
 
 

@@ -53,6 +53,9 @@ KIND_FIELDS = {
     Activity.Kind.HOTLINE: {"enterprises"},
     Activity.Kind.ONSITE_SERVICE: {"enterprises"},
 }
+#: The kinds staff log (by hand or from a spreadsheet): all but the online opinion box's
+#: standing activity, which only the box makes (receipts.box).
+LOGGED_KINDS = tuple(KIND_FIELDS)
 #: Kinds that need at least one enterprise.
 KINDS_NEEDING_ENTERPRISES = {Activity.Kind.VISIT, Activity.Kind.ONSITE_SERVICE}
 
@@ -80,6 +83,10 @@ def _activity_fields(
     already_linked=frozenset(),
 ):
     kind = Activity.Kind(kind)
+    if kind not in KIND_FIELDS:
+        raise ValidationError(
+            _("An activity of the online opinion box is made by the box alone, not by hand.")
+        )
     wanted = KIND_FIELDS[kind]
     errors = {}
     date_problem = activity_date_problem(occurred_on, campaign)

@@ -46,7 +46,6 @@ urlpatterns = [
     path("activities/<int:pk>/withdraw/", activities.activity_withdraw, name="activity_withdraw"),
     # Feedback
     path("feedback/", feedback.FeedbackListView.as_view(), name="feedback_list"),
-    path("feedback/export.xlsx", feedback.feedback_export, name="feedback_export"),
     path("feedback/<int:pk>/withdraw/", feedback.feedback_withdraw, name="feedback_withdraw"),
     path(
         "activities/<int:activity_pk>/feedback/new/",

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, TextChoices
+from django.db.models import Exists, OuterRef, Prefetch, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branches import rules as branch_rules
 from branches.models import Membership
 from issues.models import Issue, Reply
 from outreach.models import FeedbackItem
 
 from . import codes
-from .models import Receipt, expires_on
+from .figures import RECEIPT_LIVE
+from .models import NEEDS_FOLLOW_UP, EnterpriseRating, Receipt, expires_on
 
 
 class PublicStatus(TextChoices):
@@ -137,3 +139,139 @@ def activity_receipt_rows(activity) -> dict:
         "anonymous_items": anonymous,
         "anonymous_receipts": [r for r in live if r.enterprise_id is None],
     }
+
+
+# --- the enterprise's ratings ------------------------------------------------------------
+
+
+def holder_ratings(receipt: Receipt, items) -> dict[int, EnterpriseRating]:
+    """The newest rating of each of ``items`` that the holder of ``receipt`` gave (through
+    it, or through the receipt it reissued): what its page shows back to it. A rating given
+    through someone else's receipt is never shown."""
+    chain = [receipt.pk]
+    previous = receipt.reissue_of_id
+    while previous and previous not in chain and len(chain) < MAX_REISSUES:
+        chain.append(previous)
+        previous = (
+            Receipt.objects.filter(pk=previous).values_list("reissue_of_id", flat=True).first()
+        )
+    ratings = EnterpriseRating.objects.latest().filter(
+        feedback_item__in=[item.pk for item in items], receipt_id__in=chain
+    )
+    return {rating.feedback_item_id: rating for rating in ratings}
+
+
+#: How far back a receipt's reissues are followed for its holder's ratings.
+MAX_REISSUES = 50
+
+
+def add_latest_ratings(opinions, flags=None) -> None:
+    """``issues.extensions.OPINION_EXTRAS``: each of the staff's ``opinions`` gets
+    ``enterprise_rating``, the enterprise's newest rating of it (or None); one query, none
+    when ``flags`` (the issue or opinion read with ``rating_flags``) says there is none."""
+    answered = {}
+    for item in opinions:
+        item.enterprise_rating = None
+        if item.last_replied_on is not None:
+            answered[item.pk] = item
+    if not answered or not getattr(flags, "has_enterprise_ratings", True):
+        return
+    for rating in EnterpriseRating.objects.latest().filter(feedback_item_id__in=list(answered)):
+        answered[rating.feedback_item_id].enterprise_rating = rating
+
+
+class RatingFilter(TextChoices):
+    AWAITING = "awaiting", _("Awaiting follow-up")
+    NEGATIVE = "negative", _("All unsatisfied or not solved")
+    ALL = "all", _("All ratings")
+
+
+def ratings_for_list(user, show: str):
+    """The ratings in the user's scope, newest first: those awaiting follow-up, every
+    unsatisfied or "not solved" one (followed up or not, older ones too), or all."""
+    ratings = EnterpriseRating.objects.visible_to(user).select_related(
+        "feedback_item__enterprise",
+        "feedback_item__branch",
+        "feedback_item__category",
+        "feedback_item__issue",
+    )
+    if show == RatingFilter.AWAITING:
+        ratings = ratings.awaiting_follow_up()
+    elif show == RatingFilter.NEGATIVE:
+        ratings = ratings.filter(NEEDS_FOLLOW_UP)
+    return ratings.order_by("-rated_at", "-id")
+
+
+def ratings_awaiting(user):
+    """The lead's queue ("my work"): ratings of the branch awaiting follow-up, oldest first."""
+    return (
+        EnterpriseRating.objects.visible_to(user)
+        .awaiting_follow_up()
+        .select_related(
+            "feedback_item__enterprise",
+            "feedback_item__branch",
+            "feedback_item__category",
+            "feedback_item__issue",
+        )
+        .order_by("rated_at", "id")
+    )
+
+
+def rating_for_page(user):
+    return EnterpriseRating.objects.visible_to(user).select_related(
+        "feedback_item__enterprise",
+        "feedback_item__branch",
+        "feedback_item__category",
+        "feedback_item__activity",
+        "feedback_item__issue",
+        "reply",
+        "followed_up_by",
+    )
+
+
+def rating_history(rating: EnterpriseRating) -> list[EnterpriseRating]:
+    """Every rating of the opinion, newest first (``rating`` among them)."""
+    return list(
+        EnterpriseRating.objects.filter(feedback_item_id=rating.feedback_item_id)
+        .select_related("reply")
+        .order_by("-rated_at", "-id")
+    )
+
+
+def ratings_my_work_section(user) -> dict | None:
+    """``issues.extensions.MY_WORK_SECTIONS``: the lead's ratings awaiting follow-up."""
+    if branch_rules.role_of(user) != Membership.Role.LEAD:
+        return None
+    return {
+        "key": "enterprise_ratings",
+        "title": _("Enterprise ratings awaiting follow-up"),
+        "empty": _("No unsatisfied enterprise rating waits for follow-up."),
+        "queryset": ratings_awaiting(user),
+        "template": "receipts/partials/my_work_rating.html",
+    }
+
+
+def issue_rating_flags() -> dict:
+    """``issues.extensions.ISSUE_FLAGS``: whether an opinion of the issue was rated."""
+    return {
+        "has_enterprise_ratings": Exists(
+            EnterpriseRating.objects.filter(feedback_item__issue=OuterRef("pk"), is_latest=True)
+        )
+    }
+
+
+def opinion_rating_flags() -> dict:
+    """``issues.extensions.OPINION_FLAGS``: whether the opinion was rated."""
+    return {
+        "has_enterprise_ratings": Exists(
+            EnterpriseRating.objects.filter(feedback_item=OuterRef("pk"), is_latest=True)
+        )
+    }
+
+
+def counted_receipts(user):
+    """The receipts the figures count (``receipts_issued``): live (not revoked) receipts of
+    activities in ``user``'s scope that are not withdrawn."""
+    return Receipt.objects.visible_to(user).filter(
+        RECEIPT_LIVE, activity__withdrawn_at__isnull=True
+    )

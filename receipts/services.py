@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches import rules
+from outreach.models import Activity
 
 from . import codes
 from .models import Receipt
@@ -40,8 +41,13 @@ def _revoke(receipt: Receipt, actor, now) -> None:
     receipt.save(update_fields=["revoked_at", "revoked_by"])
 
 
-def _create(*, activity, enterprise, items, requested, actor, reissue_of=None):
-    code, selector = _new_selector()
+def _create(*, activity, enterprise, items, requested, actor, reissue_of=None, code=None):
+    """A new receipt over ``items``; ``code`` is one handed out beforehand (the online box's
+    form carries its receipt's code, so a form sent twice finds the receipt it made)."""
+    if code is None:
+        code, selector = _new_selector()
+    else:
+        selector = codes.split(code)[0]
     receipt = Receipt.objects.create(
         activity=activity,
         enterprise=enterprise,
@@ -61,8 +67,12 @@ def receipt_issue(
 ) -> tuple[Receipt, str]:
     """A receipt for ``enterprise``'s opinions at ``activity`` (issuing again reissues:
     the live one is revoked), or for the anonymous ``feedback_items`` their giver asked
-    a receipt for."""
+    a receipt for. The online box's opinions got theirs when they were sent."""
     _check_branch(actor, activity)
+    if activity.kind == Activity.Kind.ONLINE_BOX:
+        raise PermissionDenied(
+            _("The online box's opinions got their receipts when they were sent.")
+        )
     opinions = activity.feedback_items.active()
     if enterprise is not None:
         items = list(opinions.filter(enterprise=enterprise))

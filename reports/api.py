@@ -1,11 +1,15 @@
 """``GET /api/stats/``: the headline figures as JSON, for other systems and scripts.
 
 Same selection, scope and definitions as the dashboard; session login (a browser or a
-script holding a session cookie). Invalid parameters are a 400 naming each field.
+script holding a session cookie). Invalid parameters are a 400 naming each field. A long
+range is read from the replica when there is one that has replayed everything the
+primary had when the request began (``core.replica``).
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from datetime import timedelta
 from functools import wraps
 
 from django.http import JsonResponse
@@ -13,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from branches.scoping import scope_of
+from core.replica import from_replica
 
 from .metrics import (
     ACTIVITY_KEYS,
@@ -21,6 +26,7 @@ from .metrics import (
     FEEDBACK_KEYS,
     ISSUE_KEYS,
     KIND_KEYS,
+    VOICE_KEYS,
     Figures,
     campaign_report,
 )
@@ -28,7 +34,7 @@ from .selection import SelectionForm
 
 #: The API's figure keys, in order (docs/metrics.md defines each): what was done and heard
 #: (the opinions by kind), what was found and fixed, then the promise and the replies,
-#: then the clock.
+#: then the clock, then the enterprise's own word.
 HEARD_KEYS = ("feedback_items", *KIND_KEYS)
 API_KEYS = (
     *ACTIVITY_KEYS,
@@ -36,6 +42,7 @@ API_KEYS = (
     *ISSUE_KEYS,
     *(key for key in FEEDBACK_KEYS if key not in HEARD_KEYS),
     *CLOCK_KEYS,
+    *VOICE_KEYS,
 )
 
 
@@ -43,6 +50,7 @@ def figures_json(figures: Figures) -> dict:
     data = {key: figures[key] for key in API_KEYS}
     data["reply_rate"] = _rounded(figures.reply_rate.value)
     data["satisfaction_rate"] = _rounded(figures.satisfaction_rate.value)
+    data["enterprise_satisfaction_rate"] = _rounded(figures.enterprise_satisfaction_rate.value)
     for key in CLOCK_RATES:
         data[key] = _rounded(getattr(figures, key).value)
     data["issues_by_state"] = figures.states
@@ -51,6 +59,21 @@ def figures_json(figures: Figures) -> dict:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+#: A range longer than this (or no range: all campaigns, all time) is read from the
+#: replica when there is one (core/replica.py).
+LONG_RANGE = timedelta(days=366)
+
+
+def is_long_range(selection) -> bool:
+    """Many months of figures: all time, or dates further apart than ``LONG_RANGE``
+    (one campaign is not long: its figures are a campaign's)."""
+    if selection.campaign is not None:
+        return False
+    if selection.date_from is None or selection.date_to is None:
+        return True
+    return selection.date_to - selection.date_from > LONG_RANGE
 
 
 def login_required_json(view):
@@ -74,7 +97,9 @@ def stats(request):
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     selection = form.selection()
-    report = campaign_report(request.user, selection, form.branches)
+    reading = from_replica() if is_long_range(selection) else nullcontext()
+    with reading:
+        report = campaign_report(request.user, selection, form.branches)
     return JsonResponse(
         {
             "selection": {

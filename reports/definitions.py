@@ -26,6 +26,7 @@ from outreach.models import (  # noqa: F401 (the activities' and opinions' figur
     ENTERPRISE_FORUM,
     ENTERPRISE_PRESENT,
     INTERNAL_FORUM,
+    ONLINE_BOX,
     PRAISE,
     PROBLEM,
     REPLIED,
@@ -39,6 +40,16 @@ from outreach.models import (  # noqa: F401 (the activities' and opinions' figur
 )
 from outreach.models import replied_on_time_condition as replied_on_time  # noqa: F401
 from outreach.models import reply_due_condition as reply_due  # noqa: F401
+from receipts.figures import (  # noqa: F401 (the enterprise's own word)
+    FROM_OPINION,
+    FROM_RATING,
+    RECEIPT_LIVE,
+    RECEIPT_OPENED,
+)
+from receipts.figures import disagree as satisfaction_disagree  # noqa: F401
+from receipts.figures import not_solved as not_solved_report  # noqa: F401
+from receipts.figures import rated as enterprise_rated  # noqa: F401
+from receipts.figures import satisfied as enterprise_satisfied  # noqa: F401
 
 # Activities (selected with Activity.objects.active()): VISIT, ENTERPRISE_FORUM,
 # INTERNAL_FORUM, SURVEY; enterprises present at a visit: ENTERPRISE_PRESENT.
@@ -54,4 +65,9 @@ from outreach.models import reply_due_condition as reply_due  # noqa: F401
 # RECTIFIED_ON_TIME and rectify_due(today) (rectified, or overdue); replied_on_time() and
 # reply_due(cutoff) over the opinions of issues with a reply deadline. The clock's records
 # (approved extensions, returns, supervision notices open and answered) are counted as
-# records of the selected issues (``metrics._clock_record_counts``).
+# records of the selected issues (``metrics._record_counts``).
+# The enterprise's own word (receipts.figures; each reads from the opinion, FROM_OPINION,
+# or from the rating, FROM_RATING, and only the opinion's latest rating):
+# enterprise_rated(), enterprise_satisfied() (its level is positive), not_solved_report(),
+# satisfaction_disagree() (the staff's record and the enterprise's word disagree);
+# receipts RECEIPT_LIVE (counted as issued) and RECEIPT_OPENED.

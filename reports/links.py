@@ -19,6 +19,7 @@ ENTERPRISES = "outreach:enterprise_list"
 EXTENSIONS = "issues:extension_records"
 RETURNS = "issues:return_records"
 SUPERVISION = "issues:supervision_records"
+RECEIPTS = "receipts:receipt_list"
 
 #: figure → (list URL name, the list's own filter for it). The selection (campaign,
 #: period, branch) is added to every link.
@@ -60,6 +61,15 @@ FIGURE_LISTS: dict[str, tuple[str, dict[str, str]]] = {
     "returns": (RETURNS, {}),
     "supervision_open": (SUPERVISION, {"answered": "no"}),
     "supervision_answered": (SUPERVISION, {"answered": "yes"}),
+    # The enterprise's own word (docs/metrics.md): opinions by their latest enterprise
+    # rating, the live receipts, the online box's opinions.
+    "enterprise_satisfied": (FEEDBACK, {"enterprise_rating": "positive"}),
+    "enterprise_rated": (FEEDBACK, {"enterprise_rating": "rated"}),
+    "not_solved_reports": (FEEDBACK, {"enterprise_rating": "not_solved"}),
+    "satisfaction_disagree": (FEEDBACK, {"enterprise_rating": "disagree"}),
+    "receipts_issued": (RECEIPTS, {}),
+    "receipts_opened": (RECEIPTS, {"opened": "yes"}),
+    "box_feedback": (FEEDBACK, {"activity_kind": "online_box"}),
 }
 
 #: The enterprise list's own names for the selection: there ``branch`` is the home branch,

@@ -27,6 +27,8 @@ from issues.models import (
     overdue_cutoff,
 )
 from outreach.models import REPLY_DEADLINE_SET, Activity, FeedbackItem
+from receipts.models import EnterpriseRating
+from receipts.selectors import counted_receipts
 from workdays.calendar import WorkingCalendar
 
 from . import definitions as d
@@ -77,6 +79,18 @@ CLOCK_RECORD_KEYS = (
     "supervision_answered",
 )
 CLOCK_KEYS = CLOCK_ISSUE_KEYS + CLOCK_FEEDBACK_KEYS + CLOCK_RECORD_KEYS
+#: The enterprise's own word (docs/metrics.md, "The enterprise's own word"): its latest
+#: ratings (the rate's numerator and denominator, "not solved", where they disagree with
+#: the staff's record), the receipts it was given and opened, the opinion box's opinions.
+VOICE_KEYS = (
+    "enterprise_satisfied",
+    "enterprise_rated",
+    "not_solved_reports",
+    "satisfaction_disagree",
+    "receipts_issued",
+    "receipts_opened",
+    "box_feedback",
+)
 #: The clock's rates: key -> (numerator, denominator).
 CLOCK_RATES = {
     "signed_on_time_rate": ("signed_on_time", "sign_due"),
@@ -84,7 +98,7 @@ CLOCK_RATES = {
     "replied_on_time_rate": ("replied_on_time", "reply_due"),
 }
 #: Every count a Figures holds, in the order the API and the table list them.
-COUNT_KEYS = ACTIVITY_KEYS + FEEDBACK_KEYS + ISSUE_KEYS + STATE_KEYS + CLOCK_KEYS
+COUNT_KEYS = ACTIVITY_KEYS + FEEDBACK_KEYS + ISSUE_KEYS + STATE_KEYS + CLOCK_KEYS + VOICE_KEYS
 
 LABELS = {
     "enterprises_visited": _("Enterprises visited"),
@@ -113,7 +127,15 @@ LABELS = {
     "overdue": _("Overdue"),
     **{f"state_{value}": label for value, label in State.choices},
     "reply_rate": _("Reply rate"),
-    "satisfaction_rate": _("Satisfaction rate"),
+    "satisfaction_rate": _("Satisfaction as recorded by staff"),
+    "enterprise_satisfaction_rate": _("Satisfaction as stated by the enterprise"),
+    "enterprise_satisfied": _("Enterprise satisfied or basically satisfied"),
+    "enterprise_rated": _("Opinions the enterprise rated"),
+    "not_solved_reports": _("“Not solved” reports"),
+    "satisfaction_disagree": _("Staff record and enterprise disagree"),
+    "receipts_issued": _("Receipts issued"),
+    "receipts_opened": _("Receipts opened"),
+    "box_feedback": _("Opinions from the online box"),
     "signed_on_time": _("Signed for on time"),
     "sign_due": _("Sign-for due"),
     "rectified_on_time": _("Rectified on time"),
@@ -168,6 +190,11 @@ class Figures:
     def satisfaction_rate(self) -> Rate:
         """Satisfied or basically satisfied / items whose reply recorded a satisfaction."""
         return Rate(self.counts["satisfied_feedback"], self.counts["satisfaction_recorded"])
+
+    @property
+    def enterprise_satisfaction_rate(self) -> Rate:
+        """Opinions whose latest enterprise rating is positive / opinions it rated."""
+        return Rate(self.counts["enterprise_satisfied"], self.counts["enterprise_rated"])
 
     @property
     def signed_on_time_rate(self) -> Rate:
@@ -265,7 +292,7 @@ def campaign_report(user, selection: Selection, branches: list[Branch] | None = 
         add(row.pop("branch"), row)
     for row in _escalated_counts(user, selection):
         add(row.pop("branch"), row)
-    for row in _clock_record_counts(user, selection, overdue_cutoff(today, 1, calendar)):
+    for row in _record_counts(user, selection, overdue_cutoff(today, 1, calendar)):
         add(row.pop("branch"), row)
 
     total = Figures()
@@ -342,7 +369,8 @@ def _activity_counts(user, selection, trunc):
         .annotate(period=trunc("occurred_on"))
         .values("branch", "period")
         .annotate(
-            activities=Count("id"),
+            # The online box's day is a channel, not outreach held: its opinions count.
+            activities=Count("id", filter=~d.ONLINE_BOX),
             enterprise_forums=Count("id", filter=d.ENTERPRISE_FORUM),
             internal_forums=Count("id", filter=d.INTERNAL_FORUM),
             surveys=Count("id", filter=d.SURVEY),
@@ -434,16 +462,20 @@ def _escalated_counts(user, selection):
     )
 
 
-def _clock_record_counts(user, selection, cutoff):
-    """The clock's records of the selected issues, per branch, and the opinions replied on
-    time, in one round trip: a UNION ALL of four small grouped queries, each row carrying
-    every key (0 where the part counts something else).
+def _record_counts(user, selection, cutoff):
+    """The clock's records of the selected issues, per branch, the opinions replied on
+    time, and the enterprise's own word, in one round trip: a UNION ALL of seven small
+    grouped queries, each row carrying every key (0 where the part counts something else).
 
     The records are approved extensions (and the distinct issues they extended), returns,
     and supervision notices open and answered; the opinions are those of issues with a
-    reply deadline (few: a join from them, not a test of every opinion)."""
+    reply deadline (few: a join from them, not a test of every opinion). The enterprise's
+    word is counted from its latest ratings of the selected opinions, from the live
+    receipts of the selected activities, and from the selected opinions of the online box's
+    activities: each a join from the few, as ``receipts.figures`` defines them (gathered
+    in ``definitions``)."""
     issues = selected_issues(user, selection)
-    keys = (*CLOCK_RECORD_KEYS, *CLOCK_FEEDBACK_KEYS)
+    keys = (*CLOCK_RECORD_KEYS, *CLOCK_FEEDBACK_KEYS, *VOICE_KEYS)
 
     def part(queryset, branch: str, **counts):
         """``queryset`` grouped by its ``branch`` path, as a column named "branch"."""
@@ -477,4 +509,27 @@ def _clock_record_counts(user, selection, cutoff):
         replied_on_time=Count("id", filter=d.replied_on_time()),
         reply_due=Count("id", filter=d.reply_due(cutoff)),
     )
-    return list(extensions.union(returns, notices, opinions, all=True))
+    feedback = selected_feedback(user, selection)
+    ratings = part(
+        EnterpriseRating.objects.visible_to(user)
+        .filter(d.enterprise_rated(d.FROM_RATING))
+        .filter(feedback_item__in=feedback),
+        "feedback_item__branch",
+        enterprise_rated=Count("id"),
+        enterprise_satisfied=Count("id", filter=d.enterprise_satisfied(d.FROM_RATING)),
+        not_solved_reports=Count("id", filter=d.not_solved_report(d.FROM_RATING)),
+        satisfaction_disagree=Count("id", filter=d.satisfaction_disagree(d.FROM_RATING)),
+    )
+    receipts = part(
+        counted_receipts(user).filter(activity__in=selected_activities(user, selection)),
+        "activity__branch",
+        receipts_issued=Count("id"),
+        receipts_opened=Count("id", filter=d.RECEIPT_OPENED),
+    )
+    box = part(
+        # The feedback list's ``activity_kind=online_box``: the opinion's activity's kind.
+        feedback.filter(activity__kind=Activity.Kind.ONLINE_BOX),
+        "branch",
+        box_feedback=Count("id"),
+    )
+    return list(extensions.union(returns, notices, opinions, ratings, receipts, box, all=True))

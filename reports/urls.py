@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import api, views
-from .briefing.views import briefing, briefing_docx
+from .briefing.views import briefing
 
 app_name = "reports"
 
@@ -11,5 +11,4 @@ urlpatterns = [
     path("dashboard/attention/", views.attention, name="dashboard_attention"),
     path("api/stats/", api.stats, name="stats_api"),
     path("briefing/", briefing, name="briefing"),
-    path("briefing/briefing.docx", briefing_docx, name="briefing_docx"),
 ]

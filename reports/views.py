@@ -120,9 +120,16 @@ BESIDE = {
     "feedback_items": KIND_KEYS,
     "fixed_on_the_spot": ("fixed_on_the_spot_reopened",),
     "extensions_approved": ("issues_extended",),
+    "receipts_issued": ("receipts_opened",),
 }
 #: Counts that should be zero: shown in red when they are not.
 WARN_KEYS = {"undisposed_feedback", "unreplied_feedback", "overdue", "supervision_open"}
+#: The two satisfactions side by side in the table of the enterprise's word: each rate's
+#: numerator and denominator.
+VOICE_RATES = (
+    ("satisfaction_rate", "satisfied_feedback", "satisfaction_recorded"),
+    ("enterprise_satisfaction_rate", "enterprise_satisfied", "enterprise_rated"),
+)
 
 
 @require_safe
@@ -148,6 +155,7 @@ def dashboard(request):
         "beside_figures": BESIDE,
         "columns": [(key, LABELS[key]) for key in COLUMN_KEYS],
         "rows": _table_rows(report, sort),
+        "voice_rows": _voice_rows(report),
         "total_cells": _cells(report.total, total_links),
         "sort": sort,
         "charts": _chart_data(report),
@@ -212,6 +220,39 @@ def _table_rows(report: Report, sort: str) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def _voice_rows(report: Report) -> list[dict]:
+    """Per branch (a branch's own users: their branch only), the satisfaction as recorded
+    by staff, as stated by the enterprise, and the opinions where the two disagree; every
+    number links to its opinions."""
+    selection = report.selection
+    rows = []
+    for row in report.branches:
+        figures = row.figures
+
+        def url(key, branch=row.branch):
+            return figure_url(key, selection, branch)
+
+        rows.append(
+            {
+                "branch": row.branch,
+                "rates": [
+                    {
+                        "key": key,
+                        "rate": getattr(figures, key),
+                        "numerator": numerator,
+                        "denominator": denominator,
+                        "numerator_url": url(numerator),
+                        "denominator_url": url(denominator),
+                    }
+                    for key, numerator, denominator in VOICE_RATES
+                ],
+                "disagree": figures["satisfaction_disagree"],
+                "disagree_url": url("satisfaction_disagree"),
+            }
+        )
+    return rows
 
 
 def _chart_data(report: Report) -> dict:

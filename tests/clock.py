@@ -39,3 +39,14 @@ def clock_moved(by: timedelta) -> Iterator[None]:
             stack.enter_context(mock.patch.object(module, "now", moved_now))
         stack.enter_context(mock.patch.object(time, "time", moved_time))
         yield
+
+
+def overdue_deadline():
+    """A deadline that is overdue today whatever day today is: the working day before the
+    last working day up to today (a deadline of "yesterday" is not overdue on a Saturday
+    or Sunday, nor after a holiday)."""
+    from django.utils import timezone
+
+    from workdays.calendar import WorkingCalendar
+
+    return WorkingCalendar.load().working_day_back(timezone.localdate(), 2)

@@ -7,15 +7,19 @@ test reads as a sentence about them (``staff_b`` must not see ``world.a.issue``)
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from branches.models import Membership
 from branches.services import liaison_set
 from issues.models import Issue, IssueEvent
+from jobs.models import Job, job_storage
+from jobs.services import scope_key
 from receipts.services import receipt_issue
 from tests.factories import (
     ActivityAttachmentFactory,
@@ -65,8 +69,12 @@ def client():
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
-    """Uploads made by a test land in its own temporary folder."""
+    """Uploads and the files jobs make land in the test's own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "jobs": {**settings.STORAGES["jobs"], "OPTIONS": {"location": tmp_path / "jobs"}},
+    }
 
 
 # --- branches -----------------------------------------------------------------------
@@ -275,6 +283,8 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
     calendar_day = CalendarDayFactory(created_by=office)
     # The enterprise's receipt for this activity; its code opens the public page.
     receipt, receipt_code = receipt_issue(activity=activity, enterprise=enterprise, actor=staff)
+    # A finished export of the branch's staff member: only they open and download it.
+    job = done_job(staff)
     return SimpleNamespace(
         branch=branch,
         county=county,
@@ -301,7 +311,28 @@ def _branch_rows(branch, *, campaign, staff, lead, office, leader):
         calendar_day=calendar_day,
         receipt=receipt,
         receipt_code=receipt_code,
+        job=job,
     )
+
+
+def done_job(user):
+    """A finished issue-ledger job of ``user``, its file kept for an hour."""
+    now = timezone.now()
+    job = Job.objects.create(
+        user=user,
+        kind="issue_ledger",
+        language="zh-hans",
+        scope=scope_key(user),
+        state=Job.State.DONE,
+        filename="问题台账.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        finished_at=now,
+        expires_at=now + timedelta(hours=1),
+        size=4,
+    )
+    job.file = job_storage().save(job.storage_name(), ContentFile(b"PK\x03\x04"))
+    job.save(update_fields=["file"])
+    return job
 
 
 @pytest.fixture

@@ -9,9 +9,11 @@ data. POST-only actions are posted as every persona in ``test_access_posts.py``.
 import re
 
 import pytest
+from captcha.models import CaptchaStore
 from django.urls import URLResolver, get_resolver, reverse
 from django.views.generic import RedirectView
 
+from tests.receipts.rows import enterprise_rating
 from tests.url_routes import every_route
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,8 @@ SEEN_BY_A = {
 }
 EDITED_BY_A = {**SEEN_BY_A, "office": 403, "leader": 403, "admin_user": 403}
 POST_ONLY = {"anonymous": LOGIN, **dict.fromkeys(EVERYONE_LOGGED_IN, 405)}
+#: world.a.job is staff_a's.
+OWN_JOB = {**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "staff_a": 200}
 
 
 def _draft(world) -> dict:
@@ -74,13 +78,8 @@ ROUTES = {
         {},
         {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
     ),
-    # The briefing and its Word download: the same answers as the dashboard.
+    # The briefing: the same answers as the dashboard (its Word file is a job).
     "reports:briefing": (
-        "get",
-        {},
-        {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
-    ),
-    "reports:briefing_docx": (
         "get",
         {},
         {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
@@ -105,6 +104,12 @@ ROUTES = {
     "imports:upload": ("get", {}, WRITERS_ONLY),
     "imports:template": ("get", {}, WRITERS_ONLY),
     "imports:confirm": (
+        "get",
+        lambda world: {"pk": world.a.import_batch.pk},
+        {**EDITED_BY_A, "lead_a": 404, "no_role_user": 403},
+    ),
+    # What a big file's job has done, polled by its page: its uploader's alone, too.
+    "imports:batch_status": (
         "get",
         lambda world: {"pk": world.a.import_batch.pk},
         {**EDITED_BY_A, "lead_a": 404, "no_role_user": 403},
@@ -168,7 +173,6 @@ ROUTES = {
     # Feedback: the list and its export for everyone logged in (each their own scope);
     # entering opinions at A's activity for A's writers (provincial roles read only).
     "outreach:feedback_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
-    "outreach:feedback_export": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "outreach:feedback_entry": (
         "get",
         lambda world: {"activity_pk": world.a.activity.pk},
@@ -205,8 +209,6 @@ ROUTES = {
     # Issues: the list and "my work" for everyone logged in (each their own scope; no role,
     # empty); A's issue page and evidence for those who see A, a 404 for everyone else.
     "issues:issue_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
-    # The ledger export: the list's answers (each their own scope; no role, an empty sheet).
-    "issues:issue_ledger": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     # The clock's records behind the dashboard's figures: every role, each in its scope.
     "issues:extension_records": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "issues:return_records": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
@@ -300,7 +302,17 @@ ROUTES = {
         lambda world: {"activity_pk": world.a.activity.pk},
         SEEN_BY_A,
     ),
+    # Jobs (exports, Word files): asked for by POST; a job is its asker's alone (anyone
+    # else, even the office, gets a 404 as for an id that does not exist).
+    "jobs:job_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "jobs:job_start": ("get", {"kind": "issue_ledger"}, POST_ONLY),
+    "jobs:job_detail": ("get", lambda world: {"pk": world.a.job.pk}, OWN_JOB),
+    "jobs:job_status": ("get", lambda world: {"pk": world.a.job.pk}, OWN_JOB),
+    "jobs:job_download": ("get", lambda world: {"pk": world.a.job.pk}, OWN_JOB),
+    "jobs:job_restart": ("get", lambda world: {"pk": world.a.job.pk}, POST_ONLY),
     "receipts:receipt_detail": ("get", lambda world: {"pk": world.a.receipt.pk}, SEEN_BY_A),
+    # The receipts the dashboard's figures count: a list, scoped like every list.
+    "receipts:receipt_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "receipts:receipt_issue": (
         "get",
         lambda world: {"activity_pk": world.a.activity.pk},
@@ -316,10 +328,51 @@ ROUTES = {
         lambda world: {"code": world.a.receipt_code},
         dict.fromkeys(PERSONAS, 200),
     ),
+    # The enterprise's rating of an answer (a POST, posted in test_access_posts.py): public
+    # too, a GET refused for everyone, the anonymous visitor included.
+    "track:rate": (
+        "get",
+        lambda world: {"code": world.a.receipt_code, "number": 1},
+        dict.fromkeys(PERSONAS, 405),
+    ),
+    # The enterprises' ratings: every role sees those of its scope (no role, none); one
+    # rating's page for those who see A; the follow-up is a POST (the lead's).
+    "receipts:rating_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "receipts:rating_detail": (
+        "get",
+        lambda world: {"pk": enterprise_rating(world.a).pk},
+        SEEN_BY_A,
+    ),
+    "receipts:rating_follow_up": (
+        "get",
+        lambda world: {"pk": enterprise_rating(world.a).pk},
+        POST_ONLY,
+    ),
+    # The online opinion box and its challenge's picture (a new challenge is asked for by
+    # the page's script only: a plain GET is not found). Their limits: tests/receipts/
+    # test_box_pages.py.
+    "track:box": ("get", {}, dict.fromkeys(PERSONAS, 200)),
+    "captcha-image": (
+        "get",
+        lambda world: {"key": CaptchaStore.generate_key()},
+        dict.fromkeys(PERSONAS, 200),
+    ),
+    "captcha-refresh": ("get", {}, dict.fromkeys(PERSONAS, 404)),
 }
 
 #: The routes open to anonymous visitors (checked against the table below).
-PUBLIC_ROUTES = {"login", "set_language", "track:lookup", "track:receipt"}
+PUBLIC_ROUTES = {
+    "login",
+    "set_language",
+    "track:lookup",
+    "track:receipt",
+    "track:box",
+    "captcha-image",
+    "captcha-refresh",
+}
+#: The POST-only routes open to anonymous visitors (checked in test_access_posts.py): the
+#: enterprise's rating, with its code.
+PUBLIC_POSTS = {"track:rate"}
 
 # Django admin: staff only. Branch roles and leaders are not admin staff; the provincial
 # office is (it manages users), with the permissions of its group; the system
@@ -354,6 +407,12 @@ OFFICE_ADMIN_LISTS = {
     # on its own page).
     "workdays_calendarday": 403,
     "workdays_scheduledyear": 403,
+    # The scheduler's timetable (django-celery-beat): the system administrator's alone.
+    "django_celery_beat_periodictask": 403,
+    "django_celery_beat_crontabschedule": 403,
+    "django_celery_beat_intervalschedule": 403,
+    "django_celery_beat_solarschedule": 403,
+    "django_celery_beat_clockedschedule": 403,
     # Notifications are personal: only the system administrator reads them in the admin.
     "notifications_notification": 403,
     "axes_accessattempt": 403,

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from branches.models import Membership
 from issues.models import ReplyDraft
+from jobs.models import Job
 from tests import samples
 from tests.db_state import database_rows
 from tests.factories import (
@@ -32,6 +33,7 @@ from tests.factories import (
     ScheduledYearFactory,
 )
 from tests.issues.screens import issue_in
+from tests.receipts.rows import enterprise_rating, rating_post
 from tests.test_access import LOGIN, assert_answer, log_in_as
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +75,15 @@ class Action:
         if self.writers is not None:
             return persona in self.writers
         return self.answers[persona] == 302
+
+
+def _failed_job(world):
+    """staff_a's export that failed: asking again makes a new job."""
+    job = world.a.job
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.FAILED, failure=Job.Failure.ERROR, message="x"
+    )
+    return {"pk": job.pk}, {}
 
 
 def _today() -> str:
@@ -270,8 +281,29 @@ ACTIONS: dict[str, Action] = {
     "receipts:receipt_issue": Action(_anonymous_receipt, BY_A),
     "receipts:receipt_reissue": Action(lambda world: ({"pk": world.a.receipt.pk}, {}), BY_A),
     "receipts:receipt_revoke": Action(lambda world: ({"pk": world.a.receipt.pk}, {}), BY_A),
+    # The lead of A follows an enterprise's rating up; A's staff and the province may not.
+    "receipts:rating_follow_up": Action(
+        lambda world: ({"pk": enterprise_rating(world.a).pk}, {"note": "已电话沟通"}),
+        {**BY_A, "staff_a": 403},
+    ),
+    # Anyone holding the code rates: no login (the code is the only key).
+    "track:rate": Action(
+        lambda world: (
+            {"code": world.a.receipt_code, "number": 1},
+            rating_post(world.a.receipt_code, level="4"),
+        ),
+        dict.fromkeys(PERSONAS, 302),
+    ),
     "workdays:year_mark": Action(lambda world: ({}, {"year": 2027}), BY_THE_OFFICE),
     "workdays:year_unmark": Action(_scheduled_year, BY_THE_OFFICE),
+    # Anyone with an account asks for an export (of their own scope); a job is its asker's.
+    "jobs:job_start": Action(
+        lambda world: ({"kind": "issue_ledger"}, {"query": ""}),
+        {**dict.fromkeys(PERSONAS, 302), "anonymous": LOGIN},
+    ),
+    "jobs:job_restart": Action(
+        _failed_job, {**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "staff_a": 302}
+    ),
     # Logging out changes no row of the project's tables.
     "logout": Action(lambda world: ({}, {}), dict.fromkeys(PERSONAS, LOGIN)),
 }
@@ -292,6 +324,15 @@ def post_only_routes() -> set[str]:
 
 def test_every_post_only_route_is_posted():
     assert post_only_routes() == set(ACTIONS), "add the POST-only route to ACTIONS"
+
+
+def test_only_the_public_posts_open_to_anonymous_visitors():
+    from tests.test_access import PUBLIC_POSTS
+
+    open_posts = {
+        route for route, action in ACTIONS.items() if action.answers["anonymous"] != LOGIN
+    }
+    assert open_posts == PUBLIC_POSTS
 
 
 def test_every_action_names_every_persona():

@@ -28,6 +28,8 @@ from issues.models import (
     ReturnReason,
     SupervisionNotice,
 )
+from outreach.models import FeedbackItem
+from receipts.models import EnterpriseRating
 from tests.factories import (
     ActivityAttachmentFactory,
     ActivityFactory,
@@ -259,7 +261,8 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
     the leader: issues they are responsible for, rectification to verify, rectified issues
     waiting for replies, instructions to acknowledge and escalations to decide; issues to
     sign for, returns to rule on, extension requests to decide (the lead's: a branch
-    issue's; the office's: an overdue issue's), supervision notices to answer."""
+    issue's; the office's: an overdue issue's), supervision notices to answer; the
+    enterprises' ratings awaiting the lead's follow-up."""
     a = world.a
     reason = ReturnReason.objects.get_or_create(name="非本单位职责")[0]
 
@@ -298,6 +301,16 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
                 requested_by=staff,
             )
         SupervisionNotice.objects.create(issue=escalated, content="请书面说明", issued_by=office)
+        # An enterprise's "not solved" rating of an answered opinion, for the lead.
+        rated = FeedbackItemFactory(activity=a.activity, enterprise=a.enterprise)
+        EnterpriseRating.objects.create(
+            receipt=a.receipt,
+            feedback_item=rated,
+            reply=ReplyFactory(feedback_item=rated, replied_by=staff),
+            level=EnterpriseRating.Level.UNSATISFIED,
+            comment="仍未解决",
+            not_solved=True,
+        )
 
 
 # session, user, membership; one query per section, each row's issue, branch, category,
@@ -309,8 +322,9 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
 # notices (the lead's to answer, the office's open ones); for staff, leads
 # and the office, the office's calendar days, read once (deadlines count working days).
 # Replies sent back to their author (staff and lead: opinion and enterprise, reviewer
-# joined); the lead also the replies waiting for their approval.
-MY_WORK = {"staff_a": 11, "lead_a": 15, "office": 9, "leader": 5}
+# joined); the lead also the replies waiting for their approval, and the enterprises'
+# ratings awaiting follow-up (opinion, enterprise, category and issue joined).
+MY_WORK = {"staff_a": 11, "lead_a": 16, "office": 9, "leader": 5}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -528,3 +542,87 @@ def test_meeting_detail(client, world, personas, office, persona, rows, django_a
     assert response.status_code == 200
     decided = rows + 1 if persona == "staff_a" else 2 * rows + 1
     assert len(response.context["decisions"]) == decided
+
+
+# --- the online opinion box on the staff's pages ---------------------------------------------
+
+
+def box_opinions(world, rows: int) -> list:
+    """``rows`` opinions left in branch A's online box, every third anonymous, every other
+    named one with the credit code of a registered enterprise."""
+    from receipts import box, codes
+
+    items = []
+    for n in range(rows):
+        enterprise = EnterpriseFactory(branch=world.a.branch) if n % 2 else None
+        receipt = box.box_submit(
+            code=codes.new_code(),
+            branch=world.a.branch,
+            category=world.a.feedback.category,
+            content=f"箱中意见{n}",
+            anonymous=n % 3 == 0,
+            stated_name=f"声称的公司{n}",
+            stated_uscc=enterprise.uscc if enterprise else "",
+        )
+        items.extend(receipt.feedback_items.all())
+    return items
+
+
+# The activity page's count, plus what the senders stated, one query for every opinion.
+BOX_ACTIVITY_DETAIL = ACTIVITY_DETAIL["staff_a"] + 1
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_box_activity_detail(client, world, staff_a, rows, django_assert_num_queries):
+    items = box_opinions(world, rows)
+    warm_up(client, staff_a)
+    with django_assert_num_queries(BOX_ACTIVITY_DETAIL):
+        response = client.get(reverse("outreach:activity_detail", args=[items[0].activity_id]))
+    assert response.content.decode().count('data-testid="box-mark"') == rows
+
+
+# "My work" as counted above, plus what the senders stated, one query for the whole
+# section of opinions (none when no opinion of the section came from the box).
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("persona", ["staff_a", "lead_a"])
+def test_box_opinions_in_my_work(
+    client,
+    world,
+    personas,
+    staff_a,
+    lead_a,
+    office,
+    leader,
+    persona,
+    rows,
+    django_assert_num_queries,
+):
+    queues_of(world, staff_a, lead_a, office, leader, rows)
+    # The longest waiting first: left on the campaign's first day, they are all shown.
+    FeedbackItem.objects.filter(pk__in=[i.pk for i in box_opinions(world, rows)]).update(
+        received_on=world.campaign.starts_on
+    )
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(MY_WORK[persona] + 1):
+        response = client.get(reverse("issues:my_work"))
+    assert response.content.decode().count('data-testid="box-mark"') == rows
+
+
+# The opinion page as counted above, plus what its sender stated, read once.
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_box_opinion_detail(client, world, staff_a, anonymous, django_assert_num_queries):
+    from receipts import box, codes
+
+    receipt = box.box_submit(
+        code=codes.new_code(),
+        branch=world.a.branch,
+        category=world.a.feedback.category,
+        content="箱中意见",
+        anonymous=anonymous,
+        stated_name="声称的公司",
+    )
+    item = receipt.feedback_items.get()
+    warm_up(client, staff_a)
+    with django_assert_num_queries(OPINION_DETAIL["staff_a"] + 1):
+        response = client.get(reverse("issues:feedback_detail", kwargs={"pk": item.pk}))
+    assert 'data-testid="box-sender"' in response.content.decode()

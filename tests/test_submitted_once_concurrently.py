@@ -44,7 +44,7 @@ from tests.factories import (
     FeedbackItemFactory,
     ProvincialMeetingFactory,
 )
-from tests.imports.conftest import example_batch
+from tests.imports.conftest import big_example_batch, example_batch
 from tests.issues.screens import issue_in
 from tests.submissions import keyed
 
@@ -335,6 +335,30 @@ def test_an_import_confirmation(branch_a, staff_a, claims):
     assert tuple(b - a for a, b in zip(before, after, strict=True)) == (3, 4, 6)
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.IMPORTED
+
+
+def test_a_big_files_import_confirmation(branch_a, staff_a, claims):
+    """A big file's confirmation asks for a job: the same click fifty times asks once."""
+    from jobs.models import Job
+
+    batch = big_example_batch(staff_a, branch_a)
+    answers = race(staff_a, reverse("imports:confirm", args=[batch.pk]), same_form({}))
+    assert_once(answers, claims, count(Job, kind="import_run"), 1)
+    assert (Enterprise.objects.count(), FeedbackItem.objects.count()) == (3, 6)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.IMPORTED
+
+
+def test_a_big_files_import_from_fifty_tabs_is_one_job(branch_a, staff_a, claims):
+    """Fifty different pages (each its own key) confirm at once: the batch's row lock lets
+    one ask for the import; the others find it asked, or the file imported."""
+    from jobs.models import Job
+
+    batch = big_example_batch(staff_a, branch_a)
+    answers = race(staff_a, reverse("imports:confirm", args=[batch.pk]), lambda: keyed({}))
+    assert {answer[0] for answer in answers} == {302}, answers
+    assert Job.objects.filter(kind="import_run").count() == 1
+    assert (Enterprise.objects.count(), FeedbackItem.objects.count()) == (3, 6)
 
 
 # --- the race is real ---------------------------------------------------------------------

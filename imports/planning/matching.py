@@ -56,10 +56,12 @@ def by_folded_names(objects, *attributes) -> dict:
 
 
 def _choices_by_name(choices, chinese: dict[str, str]) -> dict[str, str]:
-    """Stored values by folded Chinese label, stored value and English label."""
-    names = {**chinese, **{value: value for value in choices.values}}
+    """Stored values by folded Chinese label, stored value and English label, of the
+    choices ``chinese`` offers."""
+    offered = set(chinese.values())
+    names = {**chinese, **{value: value for value in choices.values if value in offered}}
     with translation.override("en"):
-        names.update({str(label): value for value, label in choices.choices})
+        names.update({str(label): value for value, label in choices.choices if value in offered})
     return {fold(label): value for label, value in names.items()}
 
 

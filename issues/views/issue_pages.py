@@ -20,7 +20,7 @@ from branches.scoping import membership_of
 from core.chips import filter_chips
 from workdays.calendar import WorkingCalendar
 
-from .. import rules, selectors
+from .. import extensions, rules, selectors
 from ..clock import Clock
 from ..filters import IssueFilter
 from ..forms import (
@@ -77,7 +77,7 @@ def my_work(request):
         WorkingCalendar.load()
     sections = []
 
-    def section(key, title, empty, queryset, kind="issues", hide_empty=False):
+    def section(key, title, empty, queryset, kind="issues", hide_empty=False, template=""):
         items = list(queryset[: MY_WORK_LIMIT + 1])
         if hide_empty and not items:
             return
@@ -87,6 +87,7 @@ def my_work(request):
                 "title": title,
                 "empty": empty,
                 "kind": kind,
+                "template": template,
                 "items": items[:MY_WORK_LIMIT],
                 "more": len(items) > MY_WORK_LIMIT,
             }
@@ -201,6 +202,16 @@ def my_work(request):
             selectors.instructions_unacknowledged_by_author(user),
             kind="instructions",
         )
+    # Sections of the apps further up (``issues.extensions``): the enterprise's ratings.
+    for spec in extensions.extra_my_work_sections(user):
+        section(
+            spec["key"],
+            spec["title"],
+            spec["empty"],
+            spec["queryset"],
+            kind="extra",
+            template=spec["template"],
+        )
     return render(
         request,
         "issues/my_work.html",
@@ -241,6 +252,8 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
 
     rows = selectors.issue_page_rows(issue)
     items = rows.opinions
+    # What the enterprises said on their own receipt pages (the ``receipts`` app's).
+    extensions.add_opinion_extras(items, issue)
     may_reply = works_here and is_open
     for item in items:
         key = ("reply", item.pk)
@@ -267,6 +280,11 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
         "actions": actions,
         "items": items,
         "unreplied_count": sum(1 for item in items if not item.is_answered),
+        "enterprise_complaints": [
+            item
+            for item in items
+            if getattr(item, "enterprise_rating", None) and item.enterprise_rating.awaits_follow_up
+        ],
         "reply_all_form": (
             (bound.get("reply_all") or ReplyForm(issue=issue))
             if may_reply and len(items) > 1

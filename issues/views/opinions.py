@@ -22,7 +22,7 @@ from branches import rules as branch_rules
 from core.submissions import once_per_submission
 from outreach.models import FeedbackItem
 
-from .. import rules, selectors, services
+from .. import extensions, rules, selectors, services
 from ..feedback_forms import (
     DraftResubmitForm,
     DraftSendBackForm,
@@ -63,6 +63,7 @@ def render_opinion_page(
     draft_forms = draft_forms or {}
     replies = selectors.opinion_replies(item)
     drafts = selectors.opinion_drafts(item)
+    extensions.add_opinion_extras([item], item)  # the enterprise's own rating, if any
     for draft in drafts:
         draft.feedback_item = item  # the rules read its branch
         draft.send_back_form = draft.resubmit_form = None

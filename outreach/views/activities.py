@@ -61,7 +61,11 @@ def activity_kind_choice(request):
     """Step one of logging an activity: what kind was it?"""
     if not rules.can_log_outreach(request.user):
         raise PermissionDenied
-    return render(request, "outreach/activity_kind_choice.html", {"kinds": Activity.Kind})
+    return render(
+        request,
+        "outreach/activity_kind_choice.html",
+        {"kinds": [Activity.Kind(kind) for kind in services.LOGGED_KINDS]},
+    )
 
 
 @method_decorator(once_per_submission, name="post")
@@ -80,11 +84,13 @@ class ActivityFormView(OutreachWriterMixin, FormView):
                 Activity.objects.visible_to(request.user).active(), pk=kwargs["pk"]
             )
             self.kind = self.activity.kind
+            if self.kind not in services.LOGGED_KINDS:
+                # The online box's standing activity: the box made it, nobody edits it.
+                raise PermissionDenied
+        elif kwargs.get("kind") in services.LOGGED_KINDS:
+            self.kind = Activity.Kind(kwargs["kind"])
         else:
-            try:
-                self.kind = Activity.Kind(kwargs.get("kind"))
-            except ValueError:
-                raise Http404 from None
+            raise Http404
         return super().dispatch(request, *args, **kwargs)
 
     @property
@@ -176,6 +182,7 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
         activity = self.object
         context.update(
             selectors.activity_page_rows(activity),
+            from_box=activity.kind == Activity.Kind.ONLINE_BOX,
             can_write=(
                 activity.withdrawn_at is None
                 and rules.can_log_outreach_in(self.request.user, activity.branch)

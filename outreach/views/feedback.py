@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +17,6 @@ from django_filters.views import FilterView
 from branches import rules
 from branches.mixins import ScopedFilterMixin
 from core.chips import filter_chips
-from core.excel import xlsx_response
 from core.submissions import once_per_submission
 
 from .. import selectors, services
@@ -171,66 +169,6 @@ class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
             return enterprise.values_list("name", flat=True).first()
 
         return filter_chips(self.request, self.filterset, describe={"enterprise": enterprise_name})
-
-
-@login_required
-@require_GET
-def feedback_export(request):
-    """The filtered list as an Excel workbook, written row by row (same scope, same filters)."""
-    filterset = FeedbackItemFilter(
-        request.GET or None,
-        queryset=selectors.feedback_list(request.user),
-        user=request.user,
-        request=request,
-    )
-    queryset = filterset.qs if filterset.is_valid() or not filterset.is_bound else None
-    items = queryset.iterator(chunk_size=2000) if queryset is not None else ()
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(
-        filename=f"feedback-{stamp}.xlsx",
-        sheet_title=_("Opinions"),
-        headers=_export_headers(),
-        rows=(_export_row(item) for item in items),
-        widths=(8, 12, 10, 30, 14, 26, 12, 8, 60, 20, 14, 30, 30, 10),
-    )
-
-
-def _export_headers() -> list[str]:
-    return [
-        _("No."),
-        _("Received on"),
-        _("Branch"),
-        _("Activity"),
-        _("Activity kind"),
-        _("Enterprise"),
-        _("Category"),
-        _("Opinion kind"),
-        _("Content"),
-        _("Contact"),
-        _("Disposition"),
-        _("Issue"),
-        _("Reason for closing"),
-        _("Reply"),
-    ]
-
-
-def _export_row(item: FeedbackItem) -> list[object]:
-    return [
-        item.pk,
-        item.received_on,
-        item.branch.short_name,
-        item.activity.title,
-        item.activity.get_kind_display(),
-        item.enterprise.name if item.enterprise_id else _("Anonymous"),
-        str(item.category),
-        item.get_kind_display(),
-        item.content,
-        item.contact,
-        FeedbackItem.Disposition(item.disposition).label,
-        item.issue.title if item.issue_id else "",
-        item.closed_reason,
-        _("Replied") if item.is_answered else _("Not replied"),
-    ]
 
 
 # --- withdraw -------------------------------------------------------------------------

@@ -124,6 +124,13 @@ class ChineseWriter(Writer):
                 f"企业表示满意或基本满意{satisfaction.numerator}条，"
                 f"满意率{satisfaction.percent}"
             )
+        stated = t.enterprise_satisfaction_rate
+        if stated.denominator:
+            # The enterprise's own word, beside the staff's record (docs/metrics.md).
+            progress.append(
+                f"企业通过回执自行评价的{stated.denominator}条意见中，"
+                f"满意或基本满意{stated.numerator}条，企业自评满意率{stated.percent}"
+            )
         return join(progress, "；") + "。" if progress else ""
 
     def escalated_summary(self, who: str, *, escalated: int, decided: int, waiting: int) -> str:

@@ -197,6 +197,15 @@ class EnglishWriter(Writer):
                 f"{'was' if satisfaction.numerator == 1 else 'were'} satisfied or basically "
                 f"satisfied (satisfaction rate {satisfaction.percent})."
             )
+        stated = t.enterprise_satisfaction_rate
+        if stated.denominator:
+            # The enterprise's own word, beside the staff's record (docs/metrics.md).
+            sentences.append(
+                f"Rating on their own receipt pages, the enterprises called "
+                f"{stated.numerator} of {_n(stated.denominator, 'opinion')} satisfied or "
+                f"basically satisfied (satisfaction as stated by the enterprise "
+                f"{stated.percent})."
+            )
         return " ".join(sentences)
 
     def escalated_summary(self, who: str, *, escalated: int, decided: int, waiting: int) -> str:

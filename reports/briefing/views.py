@@ -1,23 +1,19 @@
-"""The briefing (简报): the page with both languages side by side, and its Word download."""
+"""The briefing (简报): the page with both languages side by side (its Word file is a job:
+``reports.jobs``)."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from branches.scoping import scope_of
-from core.files import DOCX
 
 from ..selection import Selection, SelectionForm
 from .data import load_briefing_data
-from .languages import LANGUAGES, build_briefing, file_stem
-from .word import briefing_document
+from .languages import build_briefing
 from .writer import EN, ZH
 
 
@@ -54,24 +50,3 @@ def briefing(request):
         "download_en": _download_query(selection, EN),
     }
     return render(request, "reports/briefing.html", context)
-
-
-@require_safe
-@login_required
-def briefing_docx(request):
-    form = _selection_form(request)
-    language = request.GET.get("lang") or ZH
-    if language not in LANGUAGES:
-        return HttpResponseBadRequest(_("Unknown briefing language."))
-    if not form.is_valid():
-        messages = [error for errors in form.errors.values() for error in errors]
-        return HttpResponseBadRequest(" ".join(str(message) for message in messages))
-    selection = form.selection()
-    data = load_briefing_data(request.user, selection, branches=form.branches)
-    result = build_briefing(data, language)
-    return FileResponse(
-        BytesIO(briefing_document(result)),
-        as_attachment=True,
-        filename=f"{file_stem(selection, language)}.docx",
-        content_type=DOCX,
-    )

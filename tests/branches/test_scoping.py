@@ -35,7 +35,7 @@ from outreach.models import (
     Enterprise,
     FeedbackItem,
 )
-from receipts.models import Receipt
+from receipts.models import EnterpriseRating, Receipt
 from tests.factories import (
     CampaignFactory,
     EscalationFactory,
@@ -44,6 +44,7 @@ from tests.factories import (
     ProvincialMeetingFactory,
     UserFactory,
 )
+from tests.receipts.rows import enterprise_rating
 from workdays.models import CalendarDay, ScheduledYear
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,17 @@ BRANCH_SCOPED = {
     SupervisionNotice: "supervision_notice",
     ReplyDraft: "reply_draft",
     Receipt: "receipt",
+    EnterpriseRating: "rating",
 }
+
+
+@pytest.fixture
+def world(world):
+    """The shared world, with the enterprise's rating of each branch's answer."""
+    enterprise_rating(world.a)
+    enterprise_rating(world.b)
+    return world
+
 
 BRANCH_MEMBERS = ["staff_a", "lead_a", "staff_b", "lead_b"]
 SEE_EVERY_BRANCH = ["office", "leader", "admin_user"]

@@ -90,3 +90,47 @@ def test_staff_fixes_two_errors_imports_and_reimporting_creates_nothing(
     page.get_by_test_id("confirm-button").click()
     expect(page.get_by_test_id("batch-status")).to_have_text("已导入")
     assert db_counts() == (3, 4, 6)
+
+
+def test_a_big_file_is_checked_and_imported_by_jobs_while_its_page_follows(
+    log_in, live_server, staff_a, branch_a, tmp_path, screenshot, settings, monkeypatch
+):
+    from imports.models import ImportBatch
+    from jobs import services as job_services
+
+    settings.IMPORT_INLINE_MAX_ROWS = 5  # the example's 13 rows make a big file
+    CountyFactory(branch=branch_a, code="350503", name="丰泽区")
+    CountyFactory(branch=branch_a, code="350582", name="晋江市")
+    CampaignFactory(name="第二批教育实践活动")
+    path = tmp_path / "全年台账.xlsx"
+    build_template(rows=example_rows()).save(path)
+    # No worker takes the jobs until the test says so: the page is seen waiting.
+    asked = []
+    monkeypatch.setattr(job_services, "_enqueue", asked.append)
+
+    page = log_in(staff_a.username, PASSWORD)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/import/")
+    upload(page, path)
+    page.wait_for_url(f"{live_server.url}/import/*/")
+    expect(page.get_by_test_id("batch-job")).to_have_attribute("data-state", "queued")
+    expect(page.get_by_test_id("being-checked")).to_be_visible()
+    expect(page.get_by_test_id("confirm-button")).to_have_count(0)
+    screenshot("big-import-checking")
+
+    # A worker checks it; the page reloads by itself and shows what the check found.
+    job_services.run(asked[0].pk)
+    expect(page.get_by_test_id("count-feedback-created")).to_have_text("6", timeout=10_000)
+    expect(page.get_by_test_id("batch-job")).to_have_attribute("data-state", "done")
+    screenshot("big-import-checked")
+    assert db_counts() == (0, 0, 0)
+
+    page.get_by_test_id("confirm-button").click()
+    expect(page.get_by_test_id("batch-job")).to_have_attribute("data-state", "queued")
+    expect(page.get_by_test_id("confirm-button")).to_have_count(0)
+    job_services.run(asked[1].pk)
+    expect(page.get_by_test_id("batch-status")).to_have_text("已导入", timeout=10_000)
+    expect(page.get_by_test_id("count-feedback-created")).to_have_text("6")
+    screenshot("big-import-result")
+    assert db_counts() == (3, 4, 6)
+    assert ImportBatch.objects.get().is_imported

@@ -72,6 +72,16 @@ def seeded(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+#: Opinions left in the online opinion box by ``demo/box.py``, by branch: the demo's, not
+#: the report's (the report counts what staff heard at the campaign's activities).
+BOX_OPINIONS = {"quanzhou": 3}
+
+
+def reported():
+    """The opinions the report counts: all but the online box's."""
+    return FeedbackItem.objects.exclude(activity__kind=KIND.ONLINE_BOX)
+
+
 def row_counts():
     return {model.__name__: model._default_manager.count() for model in MODELS}
 
@@ -82,7 +92,8 @@ def test_province_figures_match_the_report():
     assert visited == 233
     assert Activity.objects.filter(kind=KIND.ENTERPRISE_FORUM).count() == 19
     assert Activity.objects.filter(kind=KIND.INTERNAL_FORUM).count() >= 50
-    assert FeedbackItem.objects.count() == 510
+    assert reported().count() == 510
+    assert FeedbackItem.objects.count() == 510 + sum(BOX_OPINIONS.values())
     assert issues.count() == 116
     assert (
         issues.filter(immediate_fix=True, state__in=[STATE.RECTIFIED, STATE.ANSWERED]).count() == 73
@@ -95,13 +106,16 @@ def test_branch_figures_match_the_report(code):
     branch = Branch.objects.get(code=code)
     activities = Activity.objects.filter(branch=branch)
     issues = Issue.objects.filter(branch=branch)
+    assert FeedbackItem.objects.filter(branch=branch, activity__kind=KIND.ONLINE_BOX).count() == (
+        BOX_OPINIONS.get(code, 0)
+    )
     figures = (
         Enterprise.objects.filter(activities__kind=KIND.VISIT, activities__branch=branch)
         .distinct()
         .count(),
         activities.filter(kind=KIND.ENTERPRISE_FORUM).count(),
         activities.filter(kind=KIND.INTERNAL_FORUM).count(),
-        FeedbackItem.objects.filter(branch=branch).count(),
+        reported().filter(branch=branch).count(),
         issues.count(),
         issues.filter(immediate_fix=True).count(),
         issues.filter(escalations__isnull=False).distinct().count(),
@@ -111,7 +125,7 @@ def test_branch_figures_match_the_report(code):
 
 
 def test_quanzhou_heard_35_opinions():
-    assert FeedbackItem.objects.filter(branch__code="quanzhou").count() == 35
+    assert reported().filter(branch__code="quanzhou").count() == 35
 
 
 def test_putian_visited_64_and_sent_over_100_survey_forms():
@@ -176,12 +190,15 @@ def test_enterprises_met_belong_to_the_activity_branch():
 
 
 def test_activities_fall_within_the_campaign():
-    dates = Activity.objects.aggregate(first=Min("occurred_on"), last=Max("occurred_on"))
+    # The box's standing activity is dated the day its first opinion came (demo/box.py).
+    dates = Activity.objects.exclude(kind=KIND.ONLINE_BOX).aggregate(
+        first=Min("occurred_on"), last=Max("occurred_on")
+    )
     assert dates == {"first": date(2026, 9, 1), "last": date(2026, 11, 20)}
 
 
 def test_opinions_are_disposed_except_a_few_recent_ones():
-    items = FeedbackItem.objects.all()
+    items = reported()
     undisposed = items.undisposed()
     assert 8 <= undisposed.count() <= 16
     assert not undisposed.filter(replies__isnull=False).exists()
@@ -198,16 +215,18 @@ def test_opinions_are_disposed_except_a_few_recent_ones():
 
 
 def test_anonymous_opinions_come_from_enterprise_forums():
-    anonymous = FeedbackItem.objects.filter(enterprise__isnull=True)
+    anonymous = reported().filter(enterprise__isnull=True)
     assert 30 <= anonymous.count() <= 52  # about 8%
     assert set(anonymous.values_list("activity__kind", flat=True)) == {KIND.ENTERPRISE_FORUM}
     met = set(Activity.enterprises.through.objects.values_list("activity_id", "enterprise_id"))
-    named = FeedbackItem.objects.filter(enterprise__isnull=False)
+    named = reported().filter(enterprise__isnull=False)
     assert set(named.values_list("activity_id", "enterprise_id")) <= met
 
 
 def test_opinions_are_all_worded_differently():
-    assert FeedbackItem.objects.values("content").distinct().count() == 510
+    assert FeedbackItem.objects.values("content").distinct().count() == 510 + sum(
+        BOX_OPINIONS.values()
+    )
 
 
 def test_every_issue_distils_one_to_three_opinions():
@@ -365,4 +384,31 @@ def test_demo_users_log_in_with_the_demo_password_and_see_their_scope(client, us
     feedback = page.context["feedback"]["feedback"]
     user = get_user_model().objects.get(username=username)
     assert feedback == FeedbackItem.objects.visible_to(user).active().count()
-    assert feedback == (510 if heading == "全省概况" else REPORT[username.split("_")[0]][3])
+    code = username.split("_")[0]
+    box = sum(BOX_OPINIONS.values()) if heading == "全省概况" else BOX_OPINIONS.get(code, 0)
+    assert feedback == (510 if heading == "全省概况" else REPORT[code][3]) + box
+
+
+def test_the_online_box_holds_a_few_opinions_waiting_for_quanzhou(seeded):
+    from receipts.models import BoxOpinion
+
+    stated = BoxOpinion.objects.select_related(
+        "feedback_item__activity", "feedback_item__enterprise"
+    )
+    assert stated.count() == 3
+    assert {s.feedback_item.activity.kind for s in stated} == {KIND.ONLINE_BOX}
+    assert {s.feedback_item.branch.code for s in stated} == {"quanzhou"}
+    anonymous = stated.get(anonymous=True)
+    assert anonymous.stated_name == anonymous.stated_uscc == ""
+    registered = stated.get(stated_uscc__gt="")
+    assert registered.feedback_item.enterprise is None  # never filed on the word alone
+    assert Enterprise.objects.filter(uscc=registered.stated_uscc).exists()
+    assert all(s.feedback_item.receipts.count() == 1 for s in stated)
+    assert all(s.feedback_item in FeedbackItem.objects.undisposed() for s in stated)
+    assert "/r/box/" in seeded
+
+
+def test_a_second_run_leaves_no_more_box_opinions():
+    from demo.box import demo_box_opinions
+
+    assert demo_box_opinions(Campaign.objects.get(code="mass-line-2")) == []

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from issues.transitions import TRANSITIONS
 from outreach.models import Activity
+from tests.receipts.rows import enterprise_rating
 
 #: The path segment before an id -> the world's row of that kind (``world.a.<row>``).
 SEGMENT_ROWS = {
@@ -37,13 +38,24 @@ SEGMENT_ROWS = {
     "drafts": "reply_draft",
     "return-reasons": "return_reason",
     "receipts": "receipt",
+    "ratings": "rating",
+    "jobs": "job",
 }
+#: Path converters of a row's id, filled from ``SEGMENT_ROWS``.
+ID_CONVERTERS = {"int", "uuid"}
+#: Rows the world makes only when a route needs one (``world.a.rating`` would change the
+#: figures other tests count): kind -> function of ``world.a`` or ``world.b``.
+LAZY_ROWS = {"rating": enterprise_rating}
 #: A word parameter of a path -> the words it takes.
 WORDS = {
     "kind": [str(kind) for kind in Activity.Kind.values],
     "name": list(TRANSITIONS),
     # A tracking code: well formed but opening nothing, and no code at all.
     "code": ["0" * 36, "not-a-code"],
+    # An opinion's place on its receipt (the rating's POST): the first, and none.
+    "number": ["1", "99"],
+    # A challenge's key (the box's picture): one no challenge has.
+    "key": ["0" * 40],
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
@@ -103,14 +115,21 @@ def admin_list_urls() -> list[str]:
     )
 
 
+def row_of(rows, kind: str):
+    """The world's row of ``kind`` in one branch, made now if it is made on demand."""
+    if kind in LAZY_ROWS:
+        return LAZY_ROWS[kind](rows)
+    return getattr(rows, kind)
+
+
 def route_urls(route: Route, world) -> list[str]:
     """The route with the world's rows: branch A's row, and each word a word parameter takes."""
     urls = [{}]
     for parameter, converter in route.parameters:
-        if converter == "int":
-            values = [getattr(world.a, route.row_for(parameter)).pk]
-        elif parameter in WORDS:
+        if parameter in WORDS:
             values = WORDS[parameter]
+        elif converter in ID_CONVERTERS:
+            values = [row_of(world.a, route.row_for(parameter)).pk]
         else:
             raise LookupError(f"{route.name}: teach WORDS the values of {parameter!r}")
         urls = [{**done, parameter: value} for done in urls for value in values]
@@ -122,14 +141,14 @@ def odd_route_urls(route: Route, world, odd_ids, odd_words) -> list[str]:
     another branch's row, ids that match no row, words that name nothing."""
     real = {}
     for parameter, converter in route.parameters:
-        if converter == "int":
-            real[parameter] = getattr(world.a, route.row_for(parameter)).pk
+        if converter in ID_CONVERTERS and parameter not in WORDS:
+            real[parameter] = row_of(world.a, route.row_for(parameter)).pk
         else:
             real[parameter] = WORDS[parameter][0]
     urls = []
     for parameter, converter in route.parameters:
-        if converter == "int":
-            other_branch = getattr(world.b, route.row_for(parameter)).pk
+        if converter in ID_CONVERTERS and parameter not in WORDS:
+            other_branch = row_of(world.b, route.row_for(parameter)).pk
             odd = [other_branch, *odd_ids]
         else:
             odd = odd_words

@@ -97,3 +97,19 @@ def example_batch(actor, branch):
     return services.batch_create(
         actor=actor, branch=branch, campaign=campaign, upload=upload(content), preview=preview
     )
+
+
+def big_example_batch(actor, branch):
+    """The example file kept as a big one (checked and imported by jobs), already checked
+    and waiting for the confirmation: for tests outside this folder."""
+    CountyFactory(branch=branch, code="350503", name="丰泽区")
+    CountyFactory(branch=branch, code="350582", name="晋江市")
+    campaign = CampaignFactory(code="second-batch")
+    content = xlsx(example_rows())
+    batch = services.batch_keep(
+        actor=actor, branch=branch, campaign=campaign, upload=upload(content), rows=13
+    )
+    assert services.batch_check(actor=actor, batch=batch).problems == []
+    batch.refresh_from_db()
+    assert batch.may_import
+    return batch

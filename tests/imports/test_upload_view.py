@@ -118,8 +118,11 @@ def test_the_recent_uploads_are_the_users_own(client, staff_a, lead_a, batch_of)
 
 
 def test_checking_a_file_costs_the_same_queries_at_10_or_200_rows(
-    client, staff_a, counties_a, campaign, django_assert_num_queries
+    client, staff_a, counties_a, campaign, django_assert_num_queries, settings
 ):
+    # Both checked in the request (a bigger file is a job: tests/imports/test_big_files.py).
+    settings.IMPORT_INLINE_MAX_ROWS = 10_000
+
     def rows(count):
         data = example_rows()
         data["feedback"] = [["A1", None, "其他", "建议", f"第{n}条意见"] for n in range(count)]

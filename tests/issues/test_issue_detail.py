@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from issues.models import Issue, IssueEvent, Reply
 from issues.transitions import available_transitions
+from tests.clock import overdue_deadline
 from tests.factories import (
     FeedbackItemFactory,
     InstructionFactory,
@@ -168,7 +168,7 @@ def test_the_branch_sees_an_unacknowledged_instruction_with_its_button(client, w
 
 
 def test_overdue_is_shown(client, world, staff_a):
-    issue = issue_in(world, State.RECTIFYING, deadline=timezone.localdate() - timedelta(days=1))
+    issue = issue_in(world, State.RECTIFYING, deadline=overdue_deadline())
     client.force_login(staff_a)
     body = client.get(url_of(issue)).content.decode()
     assert 'data-testid="issue-overdue"' in body

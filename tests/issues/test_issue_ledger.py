@@ -15,6 +15,9 @@ from openpyxl import load_workbook
 
 from issues import ledger
 from issues.models import DeadlineExtension, Issue, Reply, SupervisionNotice
+from jobs.models import Job
+from tests.clock import overdue_deadline
+from tests.exports import export
 from tests.factories import (
     ActivityFactory,
     EnterpriseFactory,
@@ -31,7 +34,6 @@ from workdays.calendar import SHANGHAI, working_days_between
 
 pytestmark = pytest.mark.django_db
 
-LEDGER = reverse("issues:issue_ledger")
 LIST = reverse("issues:issue_list")
 State = Issue.State
 Satisfaction = Reply.Satisfaction
@@ -59,6 +61,7 @@ CHINESE_HEADERS = [
     "已批准延期",
     "督办单",
     "答复时限",
+    "企业最新评价",
 ]
 HEADER_MSGIDS = [
     "Branch",
@@ -81,6 +84,7 @@ HEADER_MSGIDS = [
     "Extensions approved",
     "Supervision notices",
     "Reply deadline",
+    "Enterprise's latest ratings",
 ]
 
 
@@ -143,7 +147,7 @@ def issues(world, staff_a, lead_a):
     - ``fixed``: fixed on the spot, rectified;
     - ``merged`` (into ``overdue``) and ``withdrawn``, which no list shows.
     """
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = overdue_deadline()  # overdue on any day of the week
     made = {
         "overdue": issue_in(world, State.RECTIFYING, title="逾期问题", deadline=yesterday),
         "answered": issue_in(world, State.ANSWERED, title="已答复问题", items=2, replied=True),
@@ -242,11 +246,11 @@ def known(world, staff_a, lead_a, office):
 # --- the sheet ------------------------------------------------------------------------------
 
 
-def test_header_row_is_the_twenty_one_column_titles(client, staff_a, world):
+def test_header_row_is_the_twenty_two_column_titles(client, staff_a, world):
     client.force_login(staff_a)
-    header = [cell.value for cell in workbook_of(client.get(LEDGER))[1]]
+    header = [cell.value for cell in workbook_of(export(client, "issue_ledger"))[1]]
     assert header == zh_headers()
-    assert len(header) == 21
+    assert len(header) == 22
 
 
 @pytest.mark.skipif(
@@ -255,19 +259,19 @@ def test_header_row_is_the_twenty_one_column_titles(client, staff_a, world):
 )
 def test_header_row_is_chinese_by_default(client, staff_a, world):
     client.force_login(staff_a)
-    header = [cell.value for cell in workbook_of(client.get(LEDGER))[1]]
+    header = [cell.value for cell in workbook_of(export(client, "issue_ledger"))[1]]
     assert header == CHINESE_HEADERS
 
 
 def test_file_is_named_for_today(client, staff_a, world):
     client.force_login(staff_a)
-    response = client.get(LEDGER)
+    response = export(client, "issue_ledger")
     assert response.filename == f"{zh('Issue ledger')}-{timezone.localdate().isoformat()}.xlsx"
 
 
 def test_one_row_per_listed_issue_in_list_order(client, staff_a, world, issues):
     client.force_login(staff_a)
-    ws = workbook_of(client.get(LEDGER))
+    ws = workbook_of(export(client, "issue_ledger"))
     assert titles(ws) == listed_titles(client)
     assert set(titles(ws)) == {world.a.issue.title, "逾期问题", "已答复问题", "立行立改问题"}
     assert [row[pgettext("issue ledger", "No.")] for row in records(ws)] == [1, 2, 3, 4]
@@ -277,14 +281,14 @@ def test_every_page_of_the_list_is_exported(client, staff_a, world):
     for n in range(30):
         issue_in(world, State.COLLECTED, title=f"问题{n:02d}", items=0)
     client.force_login(staff_a)
-    ws = workbook_of(client.get(LEDGER))
+    ws = workbook_of(export(client, "issue_ledger"))
     assert len(titles(ws)) == 31
     assert titles(ws) == listed_titles(client)
 
 
 def test_merged_and_withdrawn_issues_are_left_out(client, office, world, issues):
     client.force_login(office)
-    exported = set(titles(workbook_of(client.get(LEDGER))))
+    exported = set(titles(workbook_of(export(client, "issue_ledger"))))
     assert "已合并问题" not in exported
     assert "已撤回问题" not in exported
     assert {"逾期问题", world.b.issue.title} <= exported
@@ -292,7 +296,7 @@ def test_merged_and_withdrawn_issues_are_left_out(client, office, world, issues)
 
 def test_each_column_of_a_known_issue(client, staff_a, world, known):
     client.force_login(staff_a)
-    [row] = records(workbook_of(client.get(LEDGER, {"q": "检验报告出具慢"})))
+    [row] = records(workbook_of(export(client, "issue_ledger", {"q": "检验报告出具慢"})))
     assert list(row.values()) == [
         1,
         world.a.branch.short_name,
@@ -322,6 +326,7 @@ def test_each_column_of_a_known_issue(client, staff_a, world, known):
         1,  # the refused extension is not counted
         2,
         None,  # not rectified: no reply deadline yet
+        None,  # no enterprise rated its answer (tests/reports/test_voice_figures.py)
     ]
 
 
@@ -331,7 +336,7 @@ def test_each_column_of_a_known_issue(client, staff_a, world, known):
 )
 def test_a_known_issue_reads_in_chinese(client, staff_a, world, known):
     client.force_login(staff_a)
-    [row] = records(workbook_of(client.get(LEDGER, {"q": "检验报告出具慢"})))
+    [row] = records(workbook_of(export(client, "issue_ledger", {"q": "检验报告出具慢"})))
     assert row["来源企业"] == "泉州锅炉厂、晋江电梯公司、匿名"
     assert row["整改状态"] == "整改中"
     assert (row["是否立行立改"], row["是否上报省院"]) == ("否", "是")
@@ -343,7 +348,7 @@ def test_a_known_issue_reads_in_chinese(client, staff_a, world, known):
 def test_an_issue_without_opinions_is_dated_by_its_creation(client, staff_a, world):
     issue = issue_in(world, State.COLLECTED, title="无意见问题", items=0)
     client.force_login(staff_a)
-    [row] = records(workbook_of(client.get(LEDGER, {"q": "无意见问题"})))
+    [row] = records(workbook_of(export(client, "issue_ledger", {"q": "无意见问题"})))
     assert row[zh("Raised on")].date() == timezone.localdate(issue.created_at)
     assert row[zh("Source enterprises")] is None  # an empty cell
     assert row[zh("Replies")] == zh("Replied %(replied)s/%(total)s", replied=0, total=0)
@@ -368,7 +373,7 @@ def test_formula_like_text_is_written_as_text(client, staff_a, world):
         feedback_items=[item],
     )
     client.force_login(staff_a)
-    ws = workbook_of(client.get(LEDGER))
+    ws = workbook_of(export(client, "issue_ledger"))
     header = [cell.value for cell in ws[1]]
     [row] = [row for row in ws.iter_rows(min_row=2) if row[2].value == "=1+1"]
     for column, text in [
@@ -387,15 +392,15 @@ def test_formula_like_text_is_written_as_text(client, staff_a, world):
 
 def test_branch_staff_never_export_another_branch(client, staff_b, world, issues):
     client.force_login(staff_b)
-    assert titles(workbook_of(client.get(LEDGER))) == [world.b.issue.title]
+    assert titles(workbook_of(export(client, "issue_ledger"))) == [world.b.issue.title]
     # Another branch in the query string cannot widen the scope.
-    ws = workbook_of(client.get(LEDGER, {"branch": world.a.branch.pk}))
+    ws = workbook_of(export(client, "issue_ledger", {"branch": world.a.branch.pk}))
     assert titles(ws) == [world.b.issue.title]
 
 
 def test_office_exports_a_chosen_branch(client, office, world, issues):
     client.force_login(office)
-    ws = workbook_of(client.get(LEDGER, {"branch": world.b.branch.pk}))
+    ws = workbook_of(export(client, "issue_ledger", {"branch": world.b.branch.pk}))
     assert titles(ws) == [world.b.issue.title]
 
 
@@ -411,7 +416,7 @@ def test_office_exports_a_chosen_branch(client, office, world, issues):
 )
 def test_filters_are_the_lists(client, staff_a, world, issues, params, expected):
     client.force_login(staff_a)
-    ws = workbook_of(client.get(LEDGER, params))
+    ws = workbook_of(export(client, "issue_ledger", params))
     expected = [world.a.issue.title if title == "world" else title for title in expected]
     assert titles(ws) == expected
     assert titles(ws) == listed_titles(client, params)
@@ -419,31 +424,36 @@ def test_filters_are_the_lists(client, staff_a, world, issues, params, expected)
 
 def test_an_invalid_filter_exports_only_the_header(client, staff_a, world, issues, staff_b):
     client.force_login(staff_a)
-    ws = workbook_of(client.get(LEDGER, {"responsible": staff_b.pk}))
+    ws = workbook_of(export(client, "issue_ledger", {"responsible": staff_b.pk}))
     assert ws.max_row == 1
 
 
 def test_a_user_without_role_exports_an_empty_ledger(client, no_role_user, world):
     client.force_login(no_role_user)
-    ws = workbook_of(client.get(LEDGER))
+    ws = workbook_of(export(client, "issue_ledger"))
     assert ws.max_row == 1
 
 
 def test_anonymous_visitor_is_sent_to_log_in(client, world):
-    response = client.get(LEDGER)
+    before = Job.objects.count()
+    response = client.post(reverse("jobs:job_start", args=["issue_ledger"]), {"query": ""})
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+    assert Job.objects.count() == before
 
 
-def test_only_get(client, staff_a, world):
+def test_asking_is_a_post(client, staff_a, world):
     client.force_login(staff_a)
-    assert client.post(LEDGER).status_code == 405
+    before = Job.objects.count()
+    assert client.get(reverse("jobs:job_start", args=["issue_ledger"])).status_code == 405
+    assert Job.objects.count() == before
 
 
-def test_list_links_to_the_ledger_with_its_filters(client, staff_a, world):
+def test_list_asks_for_the_ledger_with_its_filters(client, staff_a, world):
     client.force_login(staff_a)
     body = client.get(LIST, {"state": "answered", "page": "1"}).content.decode()
-    assert f'href="{LEDGER}?state=answered"' in body
+    assert f'action="{reverse("jobs:job_start", args=["issue_ledger"])}"' in body
+    assert 'name="query" value="state=answered"' in body
     assert zh("Export ledger") in body
 
 
@@ -467,26 +477,26 @@ def bulk_issues(world, count: int) -> None:
 @pytest.mark.parametrize("persona", ["staff_a", "office"])
 def test_queries_do_not_grow_with_rows(client, personas, world, persona, django_assert_num_queries):
     client.force_login(personas[persona])
-    client.get(LEDGER)  # the first request after login refreshes the session
+    export(client, "issue_ledger")  # the first request after login refreshes the session
     bulk_issues(world, 2)
     with CaptureQueriesContext(connection) as few:
-        assert len(titles(workbook_of(client.get(LEDGER)))) >= 3
+        assert len(titles(workbook_of(export(client, "issue_ledger")))) >= 3
     bulk_issues(world, 20)
     with django_assert_num_queries(len(few)):
-        assert len(titles(workbook_of(client.get(LEDGER)))) >= 23
+        assert len(titles(workbook_of(export(client, "issue_ledger")))) >= 23
 
 
 def test_rows_are_read_in_chunks(client, staff_a, world, monkeypatch):
     """Each chunk of issues costs the same queries (its rows, then its two prefetches)."""
     bulk_issues(world, 5)  # six issues of A with the world's
     client.force_login(staff_a)
-    client.get(LEDGER)
+    export(client, "issue_ledger")
     monkeypatch.setattr(ledger, "CHUNK_SIZE", 6)
     with CaptureQueriesContext(connection) as one_chunk:
-        workbook_of(client.get(LEDGER))
+        workbook_of(export(client, "issue_ledger"))
     monkeypatch.setattr(ledger, "CHUNK_SIZE", 2)
     with CaptureQueriesContext(connection) as three_chunks:
-        assert len(titles(workbook_of(client.get(LEDGER)))) == 6
+        assert len(titles(workbook_of(export(client, "issue_ledger")))) == 6
     assert len(three_chunks) == len(one_chunk) + 2 * 2
 
 
@@ -502,5 +512,5 @@ def test_the_queryset_is_iterated_not_loaded(client, staff_a, world, monkeypatch
 
     monkeypatch.setattr(QuerySet, "iterator", spy)
     client.force_login(staff_a)
-    workbook_of(client.get(LEDGER))
+    workbook_of(export(client, "issue_ledger"))
     assert seen == [ledger.CHUNK_SIZE]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Issue
+from tests.clock import overdue_deadline
 from tests.factories import (
     CampaignFactory,
     EscalationFactory,
@@ -45,7 +46,7 @@ def issues(world, staff_a, lead_a):
     """
     fees = FeedbackCategoryFactory(name="收费公示")
     speed = FeedbackCategoryFactory(name="报告时限")
-    yesterday = timezone.localdate() - timedelta(days=1)
+    yesterday = overdue_deadline()  # overdue on any day of the week
     overdue = issue_in(
         world, State.RECTIFYING, deadline=yesterday, responsible=staff_a, category=fees
     )

@@ -11,9 +11,15 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 #: Where a figure sits: the headline cards (and the promise meter), a branch row of the
-#: table (by the branch's code), or the table's total row.
+#: table (by the branch's code), or the table's total row; a branch's row of the table of
+#: the enterprise's word (``data-table="voice"``) is ``voice(code)``.
 HEADLINE = "headline"
 TOTAL = "total"
+
+
+def voice(code: str) -> str:
+    return f"voice:{code}"
+
 
 #: A rate cell of the table links its numerator, then its denominator.
 RATE_PARTS = {
@@ -47,6 +53,8 @@ class _FigureLinkParser(HTMLParser):
             self._in_tfoot = True
         elif tag == "tr":
             self._row = TOTAL if self._in_tfoot else attrs.get("data-branch")
+            if self._row and attrs.get("data-table") == "voice":
+                self._row = voice(self._row)
         elif tag == "td":
             self._col, self._rate_anchor = attrs.get("data-col"), 0
         elif tag == "a":

@@ -15,10 +15,18 @@ from reports.metrics import (
     FEEDBACK_KEYS,
     ISSUE_KEYS,
     KIND_KEYS,
+    VOICE_KEYS,
 )
 from reports.selection import Selection
 from tests.factories import ActivityFactory, FeedbackItemFactory, IssueFactory, ReplyFactory
-from tests.reports.figure_links import HEADLINE, TOTAL, FigureLink, by_place, figure_links
+from tests.reports.figure_links import (
+    HEADLINE,
+    TOTAL,
+    FigureLink,
+    by_place,
+    figure_links,
+    voice,
+)
 from tests.reports.test_metrics import D2, EXPECTED_A, EXPECTED_B, WEEK_1, WEEK_2, Dataset
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +59,7 @@ def list_count(client, url: str, key: str) -> int:
 #: What the headline cards link (each rate links its numerator and denominator; the
 #: promise meter links the two figures that must reach zero; the opinions by kind and the
 #: reopened fixes sit beside their figure).
-HEADLINE_KEYS = {*ACTIVITY_KEYS, *FEEDBACK_KEYS, *ISSUE_KEYS, *CLOCK_KEYS}
+HEADLINE_KEYS = {*ACTIVITY_KEYS, *FEEDBACK_KEYS, *ISSUE_KEYS, *CLOCK_KEYS, *VOICE_KEYS}
 #: What each row of the branch table links (the forms, the opinions by kind, the reopened
 #: fixes and the escalations waiting are only in the headline).
 ROW_KEYS = HEADLINE_KEYS - {
@@ -60,6 +68,16 @@ ROW_KEYS = HEADLINE_KEYS - {
     *KIND_KEYS,
     "fixed_on_the_spot_reopened",
     "awaiting_decision",
+    *VOICE_KEYS,
+}
+#: What each branch's row of the table of the enterprise's word links: the two
+#: satisfactions' numerators and denominators, and where they disagree.
+VOICE_ROW_KEYS = {
+    "satisfied_feedback",
+    "satisfaction_recorded",
+    "enterprise_satisfied",
+    "enterprise_rated",
+    "satisfaction_disagree",
 }
 
 
@@ -84,7 +102,14 @@ def assert_each_link_lists_what_it_shows(client, links: dict[str, list[FigureLin
 def test_every_total_links_to_a_list_of_that_many_records(client, data, office):
     client.force_login(office)
     places = rendered_links(client, {"campaign": data.c1.pk})
-    assert set(places) == {HEADLINE, TOTAL, "quanzhou", "zhangzhou"}
+    assert set(places) == {
+        HEADLINE,
+        TOTAL,
+        "quanzhou",
+        "zhangzhou",
+        voice("quanzhou"),
+        voice("zhangzhou"),
+    }
     total = {key: EXPECTED_A[key] + EXPECTED_B[key] for key in COUNT_KEYS}
     for place, keys in ((HEADLINE, HEADLINE_KEYS), (TOTAL, ROW_KEYS)):
         assert set(places[place]) == keys, place
@@ -146,8 +171,9 @@ def test_adjacent_weeks_link_to_lists_that_add_up(client, data, office, branch_a
 def test_branch_staff_figures_link_to_their_own_lists(client, data, staff_a):
     client.force_login(staff_a)
     places = rendered_links(client, {"campaign": data.c1.pk})
-    # One branch: the headline only, no table of branches.
-    assert set(places) == {HEADLINE}
+    # One branch: the headline and its own row of the enterprise's word, no table of
+    # branches.
+    assert set(places) == {HEADLINE, voice("quanzhou")}
     shown = {key: link.shown for key, links in places[HEADLINE].items() for link in links}
     assert shown == {key: EXPECTED_A[key] for key in HEADLINE_KEYS}
     assert_each_link_lists_what_it_shows(client, places[HEADLINE])

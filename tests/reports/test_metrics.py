@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from issues.models import Issue, Reply
 from outreach.models import Activity, FeedbackItem
-from reports.metrics import CLOCK_KEYS, COUNT_KEYS, campaign_report
+from reports.metrics import CLOCK_KEYS, COUNT_KEYS, VOICE_KEYS, campaign_report
 from reports.selection import Selection
 from tests.factories import (
     ActivityFactory,
@@ -180,6 +180,8 @@ EXPECTED_A = {
     # record; the overdue issue is due for rectification (and late).
     **dict.fromkeys(CLOCK_KEYS, 0),
     "rectify_due": 1,
+    # No receipt, rating or box opinion (tests/reports/test_voice_figures.py has them).
+    **dict.fromkeys(VOICE_KEYS, 0),
 }
 EXPECTED_B = {
     **dict.fromkeys(COUNT_KEYS, 0),

@@ -2,16 +2,14 @@
 
 A receipt (``core.SubmissionReceipt``) lets a repeated form submission find the first
 one's result; after ``core.submissions.KEPT_FOR`` (30 days) nobody repeats a form any
-more, so its receipt can go. Safe to run at any time, daily from cron.
+more, so its receipt can go. Safe to run at any time, daily from the scheduler (``core.tasks``).
 """
 
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from core.models import SubmissionReceipt
-from core.submissions import KEPT_FOR
+from core.submissions import KEPT_FOR, clear_submission_receipts
 
 
 class Command(BaseCommand):
@@ -24,8 +22,7 @@ class Command(BaseCommand):
         days = options["days"]
         if days < 1:
             raise CommandError("--days must be at least 1.")
-        cutoff = timezone.now() - timedelta(days=days)
-        deleted, _ = SubmissionReceipt.objects.filter(created_at__lt=cutoff).delete()
+        deleted = clear_submission_receipts(timedelta(days=days))
         self.stdout.write(
             self.style.SUCCESS(f"Submission receipts older than {days} days: {deleted} deleted.")
         )

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
+from demo.box import demo_box_opinions
 from demo.builder import build
 from demo.data.content import CAMPAIGN_CODE, DEMO_PASSWORD
 from demo.receipt import demo_receipt
 from demo.summary import demo_logins, demo_summary
+from demo.voice import demo_voice
 from outreach.models import Campaign
 
 
@@ -20,9 +22,23 @@ class Command(BaseCommand):
         "Does nothing if the campaign already exists."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-box",
+            dest="box",
+            action="store_false",
+            help=(
+                "Leave no opinions in the online opinion box (the campaign's figures are "
+                "then exactly the seed report's)."
+            ),
+        )
+
     def handle(self, *args, **options):
         started = time.monotonic()
         campaign = build()
+        box_opinions = []
+        if options["box"]:
+            box_opinions = demo_box_opinions(Campaign.objects.filter(code=CAMPAIGN_CODE).first())
         if campaign is None:
             self.stdout.write(
                 self.style.WARNING(
@@ -36,6 +52,12 @@ class Command(BaseCommand):
                     f"in {time.monotonic() - started:.1f} s."
                 )
             )
+        demo_campaign = Campaign.objects.filter(code=CAMPAIGN_CODE).first()
+        if demo_campaign is not None:
+            # The enterprises' receipts and ratings (once: a later run writes none).
+            rated = demo_voice(demo_campaign)
+            if rated:
+                self.stdout.write(f"Wrote {rated} enterprise ratings on their receipt pages.")
         self.stdout.write("")
         for label, count in demo_summary().items():
             self.stdout.write(f"  {label:<20} {count:>5}")
@@ -46,6 +68,15 @@ class Command(BaseCommand):
         for username, role, branch in rows:
             self.stdout.write(f"  {username:<{width}}  {branch:<4}  {role}")
         self.write_receipt_link()
+        self.write_box_link(box_opinions)
+
+    def write_box_link(self, left):
+        site = (settings.OUTREACH_SITE_URL or "http://127.0.0.1:8000").rstrip("/")
+        self.stdout.write("")
+        if left:
+            self.stdout.write(f"Left {len(left)} opinions in the online opinion box.")
+        self.stdout.write("The online opinion box (意见箱), open without a login:")
+        self.stdout.write(f"  {site}{reverse('track:box')}")
 
     def write_receipt_link(self):
         """A working link to an enterprise's page (a new code each run: see demo.receipt)."""

@@ -1,5 +1,8 @@
 """``manage.py send_reminders [--today YYYY-MM-DD]``: chasing and supervision, safe hourly.
 
+The scheduler runs the same work hourly (``notifications.tasks``); this command is for a
+run by hand, or a cron line where no scheduler runs.
+
 Takes every late or nearly late issue through the steps the office's time limits set, in
 working days (``issues.supervision``): the reminder before the deadline, the branch lead on
 the deadline day, the responsible person once overdue, the office and an automatic
@@ -9,16 +12,12 @@ command again (every hour, or twice at once) does nothing twice; a new deadline 
 steps again. Emails that failed in the last two days are tried again.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from notifications.services import email_pending
-from notifications.triggers import chase
-
-#: How far back an email that could not be sent is tried again.
-RETRY_EMAILS_FOR = timedelta(days=2)
+from notifications.tasks import remind
 
 
 class Command(BaseCommand):
@@ -35,12 +34,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         today = self._date(options["today"]) if options["today"] else timezone.localdate()
-        created = chase(today)
-        # The new reminders, and any email that failed lately, in one pass.
-        emailed = email_pending(since=timezone.now() - RETRY_EMAILS_FOR)
+        created, emailed = remind(today)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Reminders for {today:%Y-%m-%d}: {len(created)} created, {emailed} emailed."
+                f"Reminders for {today:%Y-%m-%d}: {created} created, {emailed} emailed."
             )
         )
 
