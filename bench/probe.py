@@ -17,6 +17,13 @@
     transaction). It all runs inside an outer transaction that is rolled back at the end,
     so the database is left as it was; uploads go to a temporary MEDIA_ROOT.
 
+``python -m bench.probe ledger DATASET OUT``
+    The whole-province issue ledger as the leader asks for it: the web request that asks
+    (Django's test client; the job is queued, not sent) and then the job itself, run in
+    this process as a worker runs it: seconds, the process's peak memory
+    (``ru_maxrss``, before and after), SQL queries and the file's size. The job and its
+    file are removed afterwards.
+
 ``python -m bench.probe vacuum OUT``
     ``VACUUM (ANALYZE)`` the whole database first, as autovacuum would have (see ``vacuum``).
 
@@ -341,6 +348,59 @@ def vacuum() -> dict:
     }
 
 
+def time_ledger(dataset: dict) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from core.submissions import new_key
+    from jobs import services
+    from jobs.models import Job, job_storage
+
+    user = get_user_model().objects.get(username=dataset["users"]["leader"])
+    client = Client()
+    client.force_login(user)
+    queued = []
+    real_enqueue = services._enqueue
+    services._enqueue = queued.append  # the probe is the worker, below
+    try:
+        started = time.perf_counter()
+        response = client.post(
+            reverse("jobs:job_start", args=["issue_ledger"]),
+            {"query": "", "submission_key": new_key()},
+        )
+        ask_ms = (time.perf_counter() - started) * 1000
+    finally:
+        services._enqueue = real_enqueue
+    if response.status_code != 302 or not queued:
+        return {"status": response.status_code, "bytes": 0, "seconds": 0}
+    job = queued[0]
+    baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        services.run(job.pk)
+        seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    job.refresh_from_db()
+    result = {
+        "status": 200 if job.state == Job.State.DONE else 500,
+        "message": job.message,
+        "bytes": job.size or 0,
+        "seconds": round(seconds, 2),
+        "ask_ms": round(ask_ms, 1),
+        "peak_mb": round(peak_kb / 1024, 1),
+        "baseline_mb": round(baseline_kb / 1024, 1),
+        "peak_source": "ru_maxrss of the process running the job",
+        "queries": len(queries.captured_queries),
+    }
+    if job.file:
+        job_storage().delete(job.file)
+    Job.objects.filter(pk=job.pk).delete()
+    return result
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -353,12 +413,17 @@ def main(argv=None) -> int:
     imports.add_argument("dataset")
     imports.add_argument("out")
     imports.add_argument("--rows", type=int, default=10_000)
+    ledgers = sub.add_parser("ledger")
+    ledgers.add_argument("dataset")
+    ledgers.add_argument("out")
     vacuums = sub.add_parser("vacuum")
     vacuums.add_argument("out")
     args = parser.parse_args(argv)
     setup_django()
     if args.command == "vacuum":
         result = vacuum()
+    elif args.command == "ledger":
+        result = time_ledger(json.loads(Path(args.dataset).read_text()))
     elif args.command == "queries":
         spec = json.loads(Path(args.spec).read_text())
         result = count_queries(spec, explain_ms=args.explain_ms, top=args.top)

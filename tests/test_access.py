@@ -407,12 +407,6 @@ OFFICE_ADMIN_LISTS = {
     # on its own page).
     "workdays_calendarday": 403,
     "workdays_scheduledyear": 403,
-    # The scheduler's timetable (django-celery-beat): the system administrator's alone.
-    "django_celery_beat_periodictask": 403,
-    "django_celery_beat_crontabschedule": 403,
-    "django_celery_beat_intervalschedule": 403,
-    "django_celery_beat_solarschedule": 403,
-    "django_celery_beat_clockedschedule": 403,
     # Notifications are personal: only the system administrator reads them in the admin.
     "notifications_notification": 403,
     "axes_accessattempt": 403,

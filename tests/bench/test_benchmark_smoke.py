@@ -144,7 +144,8 @@ def test_bench_run_at_a_tiny_scale(tmp_path, wrk):
     export = results["export"]
     assert export["status"] == 200 and export["bytes"] > 0
     assert export["seconds"] > 0 and export["peak_mb"] > 0
-    assert "Issue ledger, whole province" in table
+    assert "Issue ledger job, whole province" in table
+    assert export["ask_ms"] > 0 and export["queries"] > 0
     imported = results["import"]
     assert imported["seconds"] > 0, imported
     assert imported["counts"]["feedback_created"] == imported["rows"]["feedback"]

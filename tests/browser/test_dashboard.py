@@ -23,6 +23,17 @@ def demo(reference_data):
     call_command("seed_demo", box=False, verbosity=0)
 
 
+def download_of_job(page, button: str) -> bytes:
+    """Ask for a file with ``button`` (a job), wait on the job's page, download it."""
+    page.get_by_test_id(button).click()
+    page.wait_for_url("**/jobs/*/")
+    link = page.get_by_test_id("job-download")
+    expect(link).to_be_visible()
+    with page.expect_download() as download_info:
+        link.click()
+    return download_info.value.path().read_bytes()
+
+
 def test_leader_reads_the_dashboard_follows_a_figure_and_downloads(
     demo, log_in, live_server, screenshot
 ):
@@ -81,17 +92,14 @@ def test_leader_reads_the_dashboard_follows_a_figure_and_downloads(
     # The briefing writes the report's sentence, and downloads as Word.
     page.get_by_test_id("briefing-link").click()
     expect(page.get_by_test_id("briefing-zh")).to_contain_text("走访调研企业233家")
-    with page.expect_download() as download_info:
-        page.get_by_test_id("download-zh").click()
-    document = docx.Document(BytesIO(download_info.value.path().read_bytes()))
-    assert "走访调研企业233家" in "\n".join(p.text for p in document.paragraphs)
     screenshot("briefing-leader-zh")
+    document = docx.Document(BytesIO(download_of_job(page, "download-zh")))
+    assert "走访调研企业233家" in "\n".join(p.text for p in document.paragraphs)
+    page.go_back()
     page.go_back()
 
     # The ledger of the campaign's problems: one row per problem, 116 of them.
-    with page.expect_download() as download_info:
-        page.get_by_test_id("ledger-link").click()
-    sheet = openpyxl.load_workbook(BytesIO(download_info.value.path().read_bytes())).active
+    sheet = openpyxl.load_workbook(BytesIO(download_of_job(page, "ledger-link"))).active
     assert sheet.cell(1, 1).value == "序号"
     assert sheet.max_row == 1 + 116
 

@@ -55,12 +55,16 @@ def queue(settings, tmp_path):
         _missing("a worker process needs a database it can open too: set DATABASE_URL")
     if not _redis_answers():
         _missing(f"Redis does not answer at {BROKER}")
+    import redis
+
     name = f"test-{uuid.uuid4().hex[:8]}"
     saved = {
         key: celery_app.conf[key]
         for key in ("task_always_eager", "broker_url", "task_default_queue")
     }
+    redis.Redis.from_url(BROKER).flushdb()  # the test's own Redis database: no old messages
     celery_app.conf.update(task_always_eager=False, broker_url=BROKER, task_default_queue=name)
+    _forget_connections()
     workers = []
 
     def start():
@@ -110,6 +114,14 @@ def queue(settings, tmp_path):
             output, _ = worker.communicate()
         print(output.decode(errors="replace")[-4000:])
     celery_app.conf.update(saved)
+    _forget_connections()
+
+
+def _forget_connections() -> None:
+    """Celery keeps its routing and producer pool from first use (an admin page listing
+    the queues, an earlier send): drop them so they are made again from the settings."""
+    celery_app.__dict__.pop("amqp", None)
+    celery_app._pool = None
 
 
 def test_a_leader_gets_the_ledger_from_a_real_worker(log_in, live_server, world, leader, queue):
