@@ -29,7 +29,7 @@ def leave(world, content, **stated):
 @pytest.fixture
 def named(world):
     return leave(
-        world, "箱中具名意见内容", stated_name="声称的公司", stated_uscc="", contact="139xxxx"
+        world, "箱中具名意见内容", stated_name="声称的公司", stated_uscc="", contact="13905910000"
     ).feedback_items.get()
 
 
@@ -109,7 +109,7 @@ def test_the_opinion_page_shows_what_the_sender_stated(client, world, staff_a, n
     client.force_login(staff_a)
     body = client.get(reverse("issues:feedback_detail", args=[named.pk])).content.decode()
     assert 'data-testid="box-sender"' in body
-    assert "声称的公司" in body and "139xxxx" in body
+    assert "声称的公司" in body and "13905910000" in body
     assert "由提交人自报，未经核实" in body
 
 
