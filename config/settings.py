@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "imports",
     "notifications",
     "receipts",
+    "summaries",
     "reports",
     "demo",
     "bench",
@@ -320,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
     "remove-expired-challenges": {
         "task": "receipts.remove_expired_challenges",
         "schedule": crontab(minute=50),
+    },
+    "compact-summaries": {
+        "task": "summaries.compact",
+        "schedule": crontab(minute="*/10"),
     },
     "clear-submission-receipts": {
         "task": "core.clear_submission_receipts",

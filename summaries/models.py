@@ -1,0 +1,117 @@
+"""Summary rows of the dashboard's biggest counts, written by the database.
+
+Each table holds *deltas*: every insert, update or delete of an activity, an opinion or a
+visited enterprise adds rows of +1 / -1 (per column) under the keys the change leaves and
+enters, in the same transaction, by triggers (``migrations/0002_triggers.py``). A figure is
+the SUM of the rows under the selected keys, so it is exact at every moment, whatever
+wrote (a service, the admin, an import, a queryset ``update()``). Writers only ever insert:
+no row is shared between two transactions, so concurrent writes never wait on each other
+or deadlock. ``compact`` folds each key's rows into one, now and then (the sum is
+unchanged); ``rebuild`` recounts everything from the raw rows.
+
+The keys carry ids without database constraints (``db_constraint=False``): a summary row
+never stops a campaign, branch or category from being deleted, and a key's rows that sum
+to zero are dropped by the next compaction.
+"""
+
+from django.db import models
+
+from branches.models import Branch
+from branches.scoping import BranchScopedQuerySet
+from outreach.models import Campaign, Enterprise, FeedbackCategory
+
+
+def _key(model, **kwargs):
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        **kwargs,
+    )
+
+
+class SummaryQuerySet(BranchScopedQuerySet):
+    branch_path = "branch"
+
+
+class ActivityDay(models.Model):
+    """Activities held, per branch × campaign × day × kind (not withdrawn)."""
+
+    branch = _key(Branch)
+    campaign = _key(Campaign)
+    occurred_on = models.DateField()
+    kind = models.CharField(max_length=20)
+    n = models.IntegerField()
+    forms_sent = models.IntegerField()
+    forms_returned = models.IntegerField()
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["campaign", "branch"], name="activityday_campaign"),
+            models.Index(fields=["occurred_on"], name="activityday_day"),
+        ]
+
+
+class OpinionCounts(models.Model):
+    """The opinions' counts (not withdrawn): all, by kind, and the promise's states."""
+
+    n = models.IntegerField()
+    problem = models.IntegerField()
+    suggestion = models.IntegerField()
+    praise = models.IntegerField()
+    undisposed = models.IntegerField()
+    replied = models.IntegerField()
+    satisfied = models.IntegerField()
+    satisfaction_recorded = models.IntegerField()
+    #: left in the online opinion box (the opinion's activity is the box's)
+    box = models.IntegerField()
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class OpinionDay(OpinionCounts):
+    """Per branch × campaign × the activity's day × the day heard × category: any
+    selection of campaign, period and branch, charted by week or month."""
+
+    branch = _key(Branch)
+    campaign = _key(Campaign)
+    occurred_on = models.DateField()
+    received_on = models.DateField()
+    category = _key(FeedbackCategory)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["campaign", "branch"], name="opinionday_campaign"),
+            models.Index(fields=["occurred_on"], name="opinionday_day"),
+        ]
+
+
+class OpinionMonth(OpinionCounts):
+    """Per branch × campaign × the month heard × category: the same counts in a few
+    thousand rows, for selections without dates (all time, charted by month)."""
+
+    branch = _key(Branch)
+    campaign = _key(Campaign)
+    received_month = models.DateField()
+    category = _key(FeedbackCategory)
+
+
+class EnterpriseVisit(models.Model):
+    """Visits (activities of kind "visit", not withdrawn) per enterprise × branch ×
+    campaign: "enterprises visited" is the number of distinct enterprises with visits."""
+
+    enterprise = _key(Enterprise)
+    branch = _key(Branch)
+    campaign = _key(Campaign)
+    n = models.IntegerField()
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "branch"], name="visit_campaign")]
