@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, F, IntegerField, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
@@ -29,6 +31,7 @@ from issues.models import (
 from outreach.models import REPLY_DEADLINE_SET, Activity, FeedbackItem
 from receipts.models import EnterpriseRating
 from receipts.selectors import counted_receipts
+from summaries.models import ActivityDay, EnterpriseVisit, OpinionDay, OpinionMonth
 from workdays.calendar import WorkingCalendar
 
 from . import definitions as d
@@ -364,25 +367,66 @@ def selected_issues(user, selection: Selection):
 
 
 def _activity_counts(user, selection, trunc):
+    """Activities per branch and period, from their summary rows (``summaries``): the
+    same activities as ``selected_activities``, counted ahead of time."""
     return (
-        selected_activities(user, selection)
+        selection.activities(ActivityDay.objects.visible_to(user))
         .annotate(period=trunc("occurred_on"))
         .values("branch", "period")
         .annotate(
+            held=Sum("n"),
             # The online box's day is a channel, not outreach held: its opinions count.
-            activities=Count("id", filter=~d.ONLINE_BOX),
-            enterprise_forums=Count("id", filter=d.ENTERPRISE_FORUM),
-            internal_forums=Count("id", filter=d.INTERNAL_FORUM),
-            surveys=Count("id", filter=d.SURVEY),
+            activities=Coalesce(Sum("n", filter=~d.ONLINE_BOX), 0),
+            enterprise_forums=Coalesce(Sum("n", filter=d.ENTERPRISE_FORUM), 0),
+            internal_forums=Coalesce(Sum("n", filter=d.INTERNAL_FORUM), 0),
+            surveys=Coalesce(Sum("n", filter=d.SURVEY), 0),
             forms_sent=Coalesce(Sum("forms_sent", filter=d.SURVEY), 0),
             forms_returned=Coalesce(Sum("forms_returned", filter=d.SURVEY), 0),
+        )
+        # A key whose rows cancel out (not yet folded) is no row at all.
+        .filter(held__gt=0)
+        .values(
+            "branch",
+            "period",
+            "activities",
+            "enterprise_forums",
+            "internal_forums",
+            "surveys",
+            "forms_sent",
+            "forms_returned",
         )
         .order_by()
     )
 
 
 def _visited_counts(user, selection):
-    """Distinct enterprises visited per branch, and in total (branch None), in one query."""
+    """Distinct enterprises visited per branch, and in total (branch None), in one query:
+    from the visits' summary (per enterprise, branch and campaign) when the selection has
+    no dates, else from the activities themselves."""
+    if selection.date_from or selection.date_to:
+        return _visited_counts_by_date(user, selection)
+    visited = (
+        selection.activities(EnterpriseVisit.objects.visible_to(user))
+        .filter(enterprise__withdrawn_at__isnull=True)
+        .values("enterprise", "branch")
+        .annotate(visits=Sum("n"))
+        .filter(visits__gt=0)
+        .order_by()
+    )
+    try:
+        inner, params = visited.query.sql_with_params()
+    except EmptyResultSet:  # a user who sees no branch
+        return []
+    with connections[visited.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT branch, COUNT(*) FROM ({inner}) per_branch GROUP BY branch "  # noqa: S608 (the ORM's SQL)
+            f"UNION ALL SELECT NULL, COUNT(DISTINCT enterprise) FROM ({inner}) total",
+            [*params, *params],
+        )
+        return [{"branch": branch, "enterprises_visited": n} for branch, n in cursor.fetchall()]
+
+
+def _visited_counts_by_date(user, selection):
     visits = selected_activities(user, selection).filter(d.VISIT)
     distinct = Count("enterprises", distinct=True, filter=d.ENTERPRISE_PRESENT)
     per_branch = visits.values("branch").annotate(enterprises_visited=distinct).order_by()
@@ -398,27 +442,44 @@ def _visited_counts(user, selection):
 
 
 def _feedback_counts(user, selection, trunc):
+    """Opinions per branch, period and category, from their summary rows: by month heard
+    for a selection without dates charted by month (a few thousand rows), else by day."""
+    if trunc is TruncMonth and not (selection.date_from or selection.date_to):
+        rows, received = OpinionMonth.objects.visible_to(user), "received_month"
+    else:
+        rows, received = OpinionDay.objects.visible_to(user), "received_on"
+    if selection.date_from or selection.date_to:
+        rows = selection.activities(rows)
+    else:
+        # The month rows have no activity date: campaign and branch only.
+        rows = rows.filter(
+            **{
+                key: value
+                for key, value in (("campaign", selection.campaign), ("branch", selection.branch))
+                if value
+            }
+        )
     return (
-        selected_feedback(user, selection)
-        # Bucketed by the day heard (on the row: no join for the charts).
-        .annotate(period=trunc("received_on"))
+        rows.annotate(period=trunc(received))
         .values("branch", "period", "category")
         .annotate(
-            # Names ride along as aggregates: grouping by them would make the planner
-            # sort a million rows instead of hashing them.
+            # Names ride along as aggregates, not group keys (hashing, not sorting).
             category__name=Min("category__name"),
             category__name_en=Min("category__name_en"),
             category__sort_order=Min("category__sort_order"),
-            feedback_items=Count("id"),
-            problem_feedback=Count("id", filter=d.PROBLEM),
-            suggestion_feedback=Count("id", filter=d.SUGGESTION),
-            praise_feedback=Count("id", filter=d.PRAISE),
-            undisposed_feedback=Count("id", filter=d.UNDISPOSED),
-            unreplied_feedback=Count("id", filter=d.UNREPLIED),
-            replied_feedback=Count("id", filter=d.REPLIED),
-            satisfied_feedback=Count("id", filter=d.SATISFIED),
-            satisfaction_recorded=Count("id", filter=d.SATISFACTION_RECORDED),
+            feedback_items=Sum("n"),
+            problem_feedback=Sum("problem"),
+            suggestion_feedback=Sum("suggestion"),
+            praise_feedback=Sum("praise"),
+            undisposed_feedback=Sum("undisposed"),
+            unreplied_feedback=Sum("n") - Sum("replied"),
+            replied_feedback=Sum("replied"),
+            satisfied_feedback=Sum("satisfied"),
+            satisfaction_recorded=Sum("satisfaction_recorded"),
+            box_feedback=Sum("box"),
         )
+        # A key whose rows cancel out (not yet folded) is no row at all.
+        .filter(feedback_items__gt=0)
         .order_by()
     )
 
@@ -464,16 +525,16 @@ def _escalated_counts(user, selection):
 
 def _record_counts(user, selection, cutoff):
     """The clock's records of the selected issues, per branch, the opinions replied on
-    time, and the enterprise's own word, in one round trip: a UNION ALL of seven small
+    time, and the enterprise's own word, in one round trip: a UNION ALL of six small
     grouped queries, each row carrying every key (0 where the part counts something else).
 
     The records are approved extensions (and the distinct issues they extended), returns,
     and supervision notices open and answered; the opinions are those of issues with a
     reply deadline (few: a join from them, not a test of every opinion). The enterprise's
-    word is counted from its latest ratings of the selected opinions, from the live
-    receipts of the selected activities, and from the selected opinions of the online box's
-    activities: each a join from the few, as ``receipts.figures`` defines them (gathered
-    in ``definitions``)."""
+    word is counted from its latest ratings of the selected opinions and from the live
+    receipts of the selected activities: each a join from the few, as ``receipts.figures``
+    defines them (gathered in ``definitions``). The online box's opinions are counted with
+    the other opinions (``_feedback_counts``)."""
     issues = selected_issues(user, selection)
     keys = (*CLOCK_RECORD_KEYS, *CLOCK_FEEDBACK_KEYS, *VOICE_KEYS)
 
@@ -526,10 +587,4 @@ def _record_counts(user, selection, cutoff):
         receipts_issued=Count("id"),
         receipts_opened=Count("id", filter=d.RECEIPT_OPENED),
     )
-    box = part(
-        # The feedback list's ``activity_kind=online_box``: the opinion's activity's kind.
-        feedback.filter(activity__kind=Activity.Kind.ONLINE_BOX),
-        "branch",
-        box_feedback=Count("id"),
-    )
-    return list(extensions.union(returns, notices, opinions, ratings, receipts, box, all=True))
+    return list(extensions.union(returns, notices, opinions, ratings, receipts, all=True))

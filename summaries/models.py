@@ -35,7 +35,19 @@ class SummaryQuerySet(BranchScopedQuerySet):
     branch_path = "branch"
 
 
-class ActivityDay(models.Model):
+class Summary(models.Model):
+    """A delta row; never shown to anyone, so its text is only for the shell."""
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{type(self).__name__} #{self.pk}"
+
+
+class ActivityDay(Summary):
     """Activities held, per branch × campaign × day × kind (not withdrawn)."""
 
     branch = _key(Branch)
@@ -46,8 +58,6 @@ class ActivityDay(models.Model):
     forms_sent = models.IntegerField()
     forms_returned = models.IntegerField()
 
-    objects = SummaryQuerySet.as_manager()
-
     class Meta:
         indexes = [
             models.Index(fields=["campaign", "branch"], name="activityday_campaign"),
@@ -55,7 +65,7 @@ class ActivityDay(models.Model):
         ]
 
 
-class OpinionCounts(models.Model):
+class OpinionCounts(Summary):
     """The opinions' counts (not withdrawn): all, by kind, and the promise's states."""
 
     n = models.IntegerField()
@@ -68,8 +78,6 @@ class OpinionCounts(models.Model):
     satisfaction_recorded = models.IntegerField()
     #: left in the online opinion box (the opinion's activity is the box's)
     box = models.IntegerField()
-
-    objects = SummaryQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -102,7 +110,7 @@ class OpinionMonth(OpinionCounts):
     category = _key(FeedbackCategory)
 
 
-class EnterpriseVisit(models.Model):
+class EnterpriseVisit(Summary):
     """Visits (activities of kind "visit", not withdrawn) per enterprise × branch ×
     campaign: "enterprises visited" is the number of distinct enterprises with visits."""
 
@@ -110,8 +118,6 @@ class EnterpriseVisit(models.Model):
     branch = _key(Branch)
     campaign = _key(Campaign)
     n = models.IntegerField()
-
-    objects = SummaryQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "branch"], name="visit_campaign")]

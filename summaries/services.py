@@ -15,7 +15,7 @@ def _serialised(cursor) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
     else:
         # Take SQLite's write lock before reading: nothing else writes until the end.
-        cursor.execute(f"DELETE FROM {sql.VISIT} WHERE 0")
+        cursor.execute("DELETE FROM summaries_enterprisevisit WHERE 0")
 
 
 def rebuild() -> None:

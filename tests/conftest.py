@@ -61,6 +61,30 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: "tests/browser/" in str(item.path))
 
 
+@pytest.fixture(autouse=True)
+def summaries_follow_every_write(request):
+    """After every test that wrote to the database, the dashboard's summary rows equal a
+    recount of the raw rows: every write the suite makes (services, the admin, imports,
+    merges, withdrawals, transitions, queryset updates, factories) is a write they follow.
+    A test that takes the schema apart (migrations) opts out with
+    ``@pytest.mark.summaries_unchecked``."""
+    names = request.fixturenames
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(names)
+    if not uses_database or request.node.get_closest_marker("summaries_unchecked"):
+        yield
+        return
+    # Set up the database inside this fixture, so the check runs before it is rolled back.
+    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    yield
+    from summaries.recount import differences
+
+    found = differences(limit=3)
+    assert not found, "The summary rows differ from a recount:\n" + "\n".join(found)
+
+
 @pytest.fixture
 def client():
     """A test client that posts like the app's pages: each form with a fresh one-time key."""
