@@ -22,16 +22,18 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 from branches.selectors import table_branches
 from issues.models import (
+    RUNNING_CLOCK,
     DeadlineExtension,
     Issue,
     IssueReturn,
     SupervisionNotice,
     overdue_cutoff,
+    sign_overdue_condition,
 )
 from outreach.models import REPLY_DEADLINE_SET, Activity, FeedbackItem
 from receipts.models import EnterpriseRating
 from receipts.selectors import counted_receipts
-from summaries.models import ActivityDay, EnterpriseVisit, OpinionDay, OpinionMonth
+from summaries.models import ActivityDay, EnterpriseVisit, IssueTotals, OpinionDay, OpinionMonth
 from workdays.calendar import WorkingCalendar
 
 from . import definitions as d
@@ -293,8 +295,6 @@ def campaign_report(user, selection: Selection, branches: list[Branch] | None = 
     calendar = WorkingCalendar.load()
     for row in _issue_counts(user, selection, today, calendar):
         add(row.pop("branch"), row)
-    for row in _escalated_counts(user, selection):
-        add(row.pop("branch"), row)
     for row in _record_counts(user, selection, overdue_cutoff(today, 1, calendar)):
         add(row.pop("branch"), row)
 
@@ -484,43 +484,82 @@ def _feedback_counts(user, selection, trunc):
     )
 
 
+#: The issues' figures per branch, in the order each part of ``_issue_counts`` gives them.
+ISSUE_ROW_KEYS = (*ISSUE_KEYS, *STATE_KEYS, "signed_on_time", "sign_due")
+ISSUE_ROW_KEYS += ("rectified_on_time", "rectify_due")
+
+
 def _issue_counts(user, selection, today, calendar):
-    states = {f"state_{state}": Count("id", filter=Q(state=state)) for state in State.values}
-    return (
-        selected_issues(user, selection)
-        .values("branch")
-        .annotate(
+    """Issues per branch, in one round trip: a UNION ALL of grouped parts, each row
+    carrying every key (0 where the part counts something else), summed per branch.
+
+    Without dates, the issues' summary rows (per branch and campaign) give what does not
+    move with the day, and the few issues a day can make due (open past their deadline,
+    unsigned past the sign-for deadline) are counted live; with dates, each issue of the
+    period (an issue's period is its earliest opinion's). Escalated, studied and waiting
+    issues are a join from the few escalations either way (the same sets as
+    ``definitions.escalated()``, ``decided()`` and ``awaiting_decision()``)."""
+    zero = Value(0, output_field=IntegerField())
+
+    def part(queryset, **counts):
+        return (
+            queryset.values("branch")
+            .annotate(**{key: counts.get(key, zero) for key in ISSUE_ROW_KEYS})
+            .order_by()
+        )
+
+    issues = selected_issues(user, selection)
+    escalated = part(
+        issues.filter(escalations__isnull=False),
+        escalated=Count("id", distinct=True),
+        decided_by_province=Count("id", distinct=True, filter=Q(d.decided())),
+        awaiting_decision=Count("id", distinct=True, filter=Q(d.awaiting_decision())),
+    )
+    overdue = Count("id", filter=d.overdue(today, 1, calendar))
+    if selection.date_from or selection.date_to:
+        each = part(
+            issues,
             issues_found=Count("id"),
             fixed_on_the_spot=Count("id", filter=d.FIXED_ON_THE_SPOT),
             fixed_on_the_spot_reopened=Count("id", filter=d.FIXED_ON_THE_SPOT_REOPENED),
             rectified=Count("id", filter=d.RECTIFIED),
             answered=Count("id", filter=d.ANSWERED),
-            overdue=Count("id", filter=d.overdue(today, 1, calendar)),
+            overdue=overdue,
             signed_on_time=Count("id", filter=d.SIGNED_ON_TIME),
             sign_due=Count("id", filter=d.sign_due(today, calendar)),
             rectified_on_time=Count("id", filter=d.RECTIFIED_ON_TIME),
             rectify_due=Count("id", filter=d.rectify_due(today, calendar)),
-            **states,
+            **{f"state_{state}": Count("id", filter=Q(state=state)) for state in State.values},
         )
-        .order_by()
+        return list(each.union(escalated, all=True))
+    totals = part(
+        IssueTotals.objects.visible_to(user).filter(
+            **{
+                key: value
+                for key, value in (("campaign", selection.campaign), ("branch", selection.branch))
+                if value
+            }
+        ),
+        issues_found=Sum("n"),
+        fixed_on_the_spot=Sum("fixed_on_the_spot"),
+        fixed_on_the_spot_reopened=Sum("fixed_on_the_spot_reopened"),
+        rectified=Sum("state_rectified") + Sum("state_answered"),
+        answered=Sum("state_answered"),
+        signed_on_time=Sum("signed_on_time"),
+        # signed for with a deadline; the unsigned past it come from the part below
+        sign_due=Sum("signed"),
+        rectified_on_time=Sum("rectified_on_time"),
+        # rectified with a deadline; the overdue come from the part below
+        rectify_due=Sum("rectified_timed"),
+        **{f"state_{state}": Sum(f"state_{state}") for state in State.values},
     )
-
-
-def _escalated_counts(user, selection):
-    """Issues ever escalated, studied by the provincial meeting and waiting for a decision,
-    per branch: a join from the few escalations, not a test of every issue (the same sets
-    as ``definitions.escalated()``, ``decided()`` and ``awaiting_decision()``)."""
-    return (
-        selected_issues(user, selection)
-        .filter(escalations__isnull=False)
-        .values("branch")
-        .annotate(
-            escalated=Count("id", distinct=True),
-            decided_by_province=Count("id", distinct=True, filter=Q(d.decided())),
-            awaiting_decision=Count("id", distinct=True, filter=Q(d.awaiting_decision())),
-        )
-        .order_by()
+    running = part(
+        issues.filter(RUNNING_CLOCK),
+        overdue=overdue,
+        sign_due=Count("id", filter=sign_overdue_condition(today, calendar)),
+        rectify_due=overdue,
     )
+    return list(totals.union(running, escalated, all=True))
 
 
 def _record_counts(user, selection, cutoff):

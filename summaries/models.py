@@ -110,6 +110,30 @@ class OpinionMonth(OpinionCounts):
     category = _key(FeedbackCategory)
 
 
+class IssueTotals(Summary):
+    """Issues counted (not withdrawn, not merged) per branch × campaign, with the counts
+    that do not move with the date: states, fixes, and the clock's rectified or signed for
+    (on time). What a date makes due (overdue, past the sign-for deadline) is counted live
+    from the few open issues (``reports.metrics``)."""
+
+    branch = _key(Branch)
+    campaign = _key(Campaign)
+    n = models.IntegerField()
+    fixed_on_the_spot = models.IntegerField()
+    fixed_on_the_spot_reopened = models.IntegerField()
+    state_collected = models.IntegerField()
+    state_rectifying = models.IntegerField()
+    state_escalated = models.IntegerField()
+    state_rectified = models.IntegerField()
+    state_answered = models.IntegerField()
+    #: signed for, with a sign-for deadline (part of the sign-for rate's denominator)
+    signed = models.IntegerField()
+    signed_on_time = models.IntegerField()
+    #: rectified or answered, with a deadline and a time of rectification on record
+    rectified_timed = models.IntegerField()
+    rectified_on_time = models.IntegerField()
+
+
 class EnterpriseVisit(Summary):
     """Visits (activities of kind "visit", not withdrawn) per enterprise × branch ×
     campaign: "enterprises visited" is the number of distinct enterprises with visits."""

@@ -7,6 +7,14 @@ from __future__ import annotations
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from issues.models import (
+    FIXED_ON_THE_SPOT,
+    FIXED_ON_THE_SPOT_REOPENED,
+    RECTIFIED,
+    RECTIFIED_ON_TIME,
+    SIGNED_ON_TIME,
+    Issue,
+)
 from outreach.models import (
     PRAISE,
     PROBLEM,
@@ -21,7 +29,7 @@ from outreach.models import (
 )
 
 from . import sql
-from .models import ActivityDay, EnterpriseVisit, OpinionDay, OpinionMonth
+from .models import ActivityDay, EnterpriseVisit, IssueTotals, OpinionDay, OpinionMonth
 
 Counts = dict[tuple, tuple]
 
@@ -90,6 +98,28 @@ def raw_counts() -> dict[str, Counts]:
             sql.VISIT_KEYS,
             sql.VISIT_COUNTS,
         ),
+        sql.ISSUE: _rows(
+            Issue.objects.counted()
+            .order_by()
+            .values(*sql.ISSUE_KEYS)
+            .annotate(
+                n=Count("id"),
+                fixed_on_the_spot=Count("id", filter=FIXED_ON_THE_SPOT),
+                fixed_on_the_spot_reopened=Count("id", filter=FIXED_ON_THE_SPOT_REOPENED),
+                **{
+                    f"state_{state}": Count("id", filter=Q(state=state))
+                    for state in sql.ISSUE_STATES
+                },
+                signed=Count("id", filter=Q(sign_deadline__isnull=False, signed_at__isnull=False)),
+                signed_on_time=Count("id", filter=SIGNED_ON_TIME),
+                rectified_timed=Count(
+                    "id", filter=RECTIFIED & Q(deadline__isnull=False, rectified_at__isnull=False)
+                ),
+                rectified_on_time=Count("id", filter=RECTIFIED_ON_TIME),
+            ),
+            sql.ISSUE_KEYS,
+            sql.ISSUE_COUNTS,
+        ),
     }
 
 
@@ -98,6 +128,7 @@ MODELS = {
     sql.OPINION_DAY: OpinionDay,
     sql.OPINION_MONTH: OpinionMonth,
     sql.VISIT: EnterpriseVisit,
+    sql.ISSUE: IssueTotals,
 }
 
 

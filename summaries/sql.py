@@ -15,6 +15,7 @@ ACTIVITY = "summaries_activityday"
 OPINION_DAY = "summaries_opinionday"
 OPINION_MONTH = "summaries_opinionmonth"
 VISIT = "summaries_enterprisevisit"
+ISSUE = "summaries_issuetotals"
 
 ACTIVITY_KEYS = ("branch_id", "campaign_id", "occurred_on", "kind")
 ACTIVITY_COUNTS = ("n", "forms_sent", "forms_returned")
@@ -33,6 +34,18 @@ OPINION_DAY_KEYS = ("branch_id", "campaign_id", "occurred_on", "received_on", "c
 OPINION_MONTH_KEYS = ("branch_id", "campaign_id", "received_month", "category_id")
 VISIT_KEYS = ("enterprise_id", "branch_id", "campaign_id")
 VISIT_COUNTS = ("n",)
+ISSUE_KEYS = ("branch_id", "campaign_id")
+ISSUE_STATES = ("collected", "rectifying", "escalated", "rectified", "answered")
+ISSUE_COUNTS = (
+    "n",
+    "fixed_on_the_spot",
+    "fixed_on_the_spot_reopened",
+    *(f"state_{state}" for state in ISSUE_STATES),
+    "signed",
+    "signed_on_time",
+    "rectified_timed",
+    "rectified_on_time",
+)
 
 #: table -> (keys, counts)
 TABLES = {
@@ -40,6 +53,7 @@ TABLES = {
     OPINION_DAY: (OPINION_DAY_KEYS, OPINION_COUNTS),
     OPINION_MONTH: (OPINION_MONTH_KEYS, OPINION_COUNTS),
     VISIT: (VISIT_KEYS, VISIT_COUNTS),
+    ISSUE: (ISSUE_KEYS, ISSUE_COUNTS),
 }
 
 POSITIVE = "('satisfied', 'basically_satisfied')"
@@ -54,6 +68,45 @@ def month(vendor: str, day: str) -> str:
 
 def _flag(condition: str) -> str:
     return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
+def local_day(vendor: str, moment: str) -> str:
+    """The date in Asia/Shanghai of a stored moment (``issues.models._local_day``). SQLite
+    keeps UTC text; China has kept UTC+8 all year since 1991."""
+    if vendor == "postgresql":
+        return f"CAST(({moment} AT TIME ZONE 'Asia/Shanghai') AS date)"
+    return f"date({moment}, '+8 hours')"
+
+
+def issue_flags(vendor: str, i: str) -> dict[str, str]:
+    """Each count of one issue ``i``, 0 or 1 (``issues.models``' conditions)."""
+    rectified = f"{i}.state IN ('rectified', 'answered')"
+    return {
+        "n": "1",
+        "fixed_on_the_spot": _flag(f"{i}.immediate_fix = TRUE AND {i}.reopen_count = 0"),
+        "fixed_on_the_spot_reopened": _flag(f"{i}.immediate_fix = TRUE AND {i}.reopen_count > 0"),
+        **{f"state_{state}": _flag(f"{i}.state = '{state}'") for state in ISSUE_STATES},
+        "signed": _flag(f"{i}.sign_deadline IS NOT NULL AND {i}.signed_at IS NOT NULL"),
+        "signed_on_time": _flag(
+            f"{i}.sign_deadline IS NOT NULL "
+            f"AND {local_day(vendor, f'{i}.signed_at')} <= {i}.sign_deadline"
+        ),
+        "rectified_timed": _flag(
+            f"{rectified} AND {i}.deadline IS NOT NULL AND {i}.rectified_at IS NOT NULL"
+        ),
+        "rectified_on_time": _flag(
+            f"{rectified} AND {i}.deadline IS NOT NULL "
+            f"AND {local_day(vendor, f'{i}.rectified_at')} <= {i}.deadline"
+        ),
+    }
+
+
+def issue_row(vendor: str, row: str, sign: int) -> str:
+    keys = {key: f"{row}.{key}" for key in ISSUE_KEYS}
+    counts = {key: f"{sign} * ({flag})" for key, flag in issue_flags(vendor, row).items()}
+    return _insert(
+        ISSUE, keys, counts, f"WHERE {row}.withdrawn_at IS NULL AND {row}.merged_into_id IS NULL"
+    )
 
 
 def opinion_flags(f: str, a: str) -> dict[str, str]:
@@ -203,6 +256,19 @@ ACTIVITY_COLUMNS = (
     "forms_sent",
     "forms_returned",
 )
+ISSUE_COLUMNS = (
+    "branch_id",
+    "campaign_id",
+    "withdrawn_at",
+    "merged_into_id",
+    "immediate_fix",
+    "reopen_count",
+    "state",
+    "signed_at",
+    "sign_deadline",
+    "rectified_at",
+    "deadline",
+)
 #: The activity's columns that move its opinions' and visits' rows.
 ACTIVITY_MOVES = ("branch_id", "campaign_id", "occurred_on", "kind", "withdrawn_at")
 
@@ -220,6 +286,7 @@ TRIGGERS = {
     "summaries_activity": "outreach_activity",
     "summaries_opinion": "outreach_feedbackitem",
     "summaries_visit_link": "outreach_activity_enterprises",
+    "summaries_issue": "issues_issue",
 }
 
 
@@ -273,6 +340,19 @@ def sqlite_install() -> list[str]:
             changed(v, ACTIVITY_MOVES),
         ),
         _sqlite_trigger(
+            "summaries_issue_insert", "INSERT", "issues_issue", [issue_row(v, "NEW", 1)]
+        ),
+        _sqlite_trigger(
+            "summaries_issue_delete", "DELETE", "issues_issue", [issue_row(v, "OLD", -1)]
+        ),
+        _sqlite_trigger(
+            "summaries_issue_update",
+            "UPDATE",
+            "issues_issue",
+            [issue_row(v, "OLD", -1), issue_row(v, "NEW", 1)],
+            changed(v, ISSUE_COLUMNS),
+        ),
+        _sqlite_trigger(
             "summaries_visit_link_insert",
             "INSERT",
             "outreach_activity_enterprises",
@@ -296,7 +376,7 @@ def sqlite_install() -> list[str]:
 def sqlite_uninstall() -> list[str]:
     names = [
         f"summaries_{table}_{event}"
-        for table in ("opinion", "activity", "visit_link")
+        for table in ("opinion", "activity", "visit_link", "issue")
         for event in ("insert", "delete", "update")
     ] + ["summaries_activity_move"]
     return [f"DROP TRIGGER IF EXISTS {name};" for name in names]
@@ -346,7 +426,14 @@ def postgresql_install() -> list[str]:
     link = "\n".join(
         [_pg_block(old, [visit_link("OLD", -1)]), _pg_block(new, [visit_link("NEW", 1)])]
     )
+    issue = "\n".join(
+        [_pg_block(old, [issue_row(v, "OLD", -1)]), _pg_block(new, [issue_row(v, "NEW", 1)])]
+    )
     return [
+        _pg_function("summaries_issue", "issues_issue", issue, "INSERT OR DELETE"),
+        _pg_function(
+            "summaries_issue_update", "issues_issue", issue, "UPDATE", changed(v, ISSUE_COLUMNS)
+        ),
         # An update of none of these columns (a title, the minutes, an opinion's text)
         # writes nothing here.
         _pg_function("summaries_opinion", "outreach_feedbackitem", opinion, "INSERT OR DELETE"),
@@ -381,6 +468,8 @@ def postgresql_uninstall() -> list[str]:
         ("summaries_activity", "outreach_activity"),
         ("summaries_activity_update", "outreach_activity"),
         ("summaries_visit_link", "outreach_activity_enterprises"),
+        ("summaries_issue", "issues_issue"),
+        ("summaries_issue_update", "issues_issue"),
     )
     return [
         f"DROP TRIGGER IF EXISTS {name} ON {table}; DROP FUNCTION IF EXISTS {name}();"
@@ -444,6 +533,15 @@ def rebuild(vendor: str) -> list[str]:
             "FROM outreach_activity_enterprises ae JOIN outreach_activity a ON a.id = ae.activity_id "
             "WHERE a.kind = 'visit' AND a.withdrawn_at IS NULL "
             "GROUP BY ae.enterprise_id, a.branch_id, a.campaign_id",
+        )
+    )
+    statements.append(
+        _insert(
+            ISSUE,
+            {key: f"i.{key}" for key in ISSUE_KEYS},
+            {key: f"SUM({flag})" for key, flag in issue_flags(vendor, "i").items()},
+            "FROM issues_issue i WHERE i.withdrawn_at IS NULL AND i.merged_into_id IS NULL "
+            "GROUP BY i.branch_id, i.campaign_id",
         )
     )
     return statements

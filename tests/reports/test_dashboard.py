@@ -369,14 +369,15 @@ def grow(branch, campaign, n):
 
 
 # session, user, membership, campaigns, branches, activities, visited (one UNION),
-# opinions, the office's calendar days (overdue counts working days), issues, escalated
-# issues, the clock's records and opinions replied on time (one UNION), unread notifications
-DASHBOARD_QUERIES = 13
+# opinions, the office's calendar days (overdue counts working days), issues (their
+# summaries, the running clock and the escalated, one UNION), the clock's records and
+# opinions replied on time (one UNION), unread notifications
+DASHBOARD_QUERIES = 12
 # session, user, membership, campaigns, branches, overdue, escalations, unsatisfied (a
 # fragment: no bell), the office's calendar days
 ATTENTION_QUERIES = 9
 # the dashboard's, without the notifications
-API_QUERIES = 12
+API_QUERIES = 11
 
 
 @pytest.mark.parametrize("size", [1, 15])

@@ -360,3 +360,24 @@ def test_adjacent_periods_add_up(data, office, branch_a, branch_b):
             week_1.branches, week_2.branches, fortnight.branches, strict=True
         ):
             assert row_1.figures[key] + row_2.figures[key] == row.figures[key], key
+
+
+# --- the summaries and the raw rows agree -------------------------------------------------
+
+#: Wider than any activity of the dataset: every issue falls in it.
+EVERYTHING = {"date_from": date(2000, 1, 1), "date_to": date(2100, 12, 31)}
+
+
+@pytest.mark.parametrize("scope", ["campaign", "all time"])
+def test_summary_rows_count_what_the_raw_rows_count(data, office, scope):
+    """Without dates the issues and the enterprises visited are counted from their summary
+    rows; with dates, from each issue and visit. A period holding everything must give
+    every figure the same, for the province and for each branch."""
+    base = {"campaign": data.c1} if scope == "campaign" else {}
+    summary = campaign_report(office, Selection(**base))
+    raw = campaign_report(office, Selection(**base, **EVERYTHING))
+    assert summary.total.counts == raw.total.counts
+    assert summary.total["issues_found"] > 0 and summary.total["overdue"] > 0
+    assert [row.figures.counts for row in summary.branches] == [
+        row.figures.counts for row in raw.branches
+    ]
