@@ -217,6 +217,10 @@ class Enterprise(Withdrawable, TimeStamped):
         indexes = [
             models.Index(fields=["branch", "name"], name="enterprise_branch_name"),
             models.Index(fields=["county", "name_key"], name="enterprise_county_name_key"),
+            # The few withdrawn (or merged away), left out of "enterprises visited".
+            models.Index(
+                fields=["id"], condition=Q(withdrawn_at__isnull=False), name="enterprise_withdrawn"
+            ),
         ]
 
     def __str__(self) -> str:

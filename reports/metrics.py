@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, F, IntegerField, Min, Q, Sum, Value
+from django.db.models import CharField, Count, DateField, F, IntegerField, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +30,18 @@ from issues.models import (
     overdue_cutoff,
     sign_overdue_condition,
 )
-from outreach.models import REPLY_DEADLINE_SET, Activity, FeedbackItem
+from outreach.models import REPLY_DEADLINE_SET, Activity, Enterprise, FeedbackItem
 from receipts.models import EnterpriseRating
 from receipts.selectors import counted_receipts
-from summaries.models import ActivityDay, EnterpriseVisit, IssueTotals, OpinionDay, OpinionMonth
+from summaries.models import (
+    ActivityDay,
+    ActivityMonth,
+    BranchEnterprise,
+    EnterpriseVisit,
+    IssueTotals,
+    OpinionDay,
+    OpinionMonth,
+)
 from workdays.calendar import WorkingCalendar
 
 from . import definitions as d
@@ -263,7 +271,9 @@ def campaign_report(user, selection: Selection, branches: list[Branch] | None = 
         by_branch.setdefault(branch_id, Counter()).update(counts)
 
     for row in _activity_counts(user, selection, trunc):
-        activities_over_time[row.pop("period")] += row["activities"]
+        period = row.pop("period")
+        period = period.date() if isinstance(period, datetime) else period
+        activities_over_time[period] += row["activities"]
         add(row.pop("branch"), {key: value or 0 for key, value in row.items()})
     visited_total = 0
     for row in _visited_counts(user, selection):
@@ -273,6 +283,10 @@ def campaign_report(user, selection: Selection, branches: list[Branch] | None = 
             add(row["branch"], {"enterprises_visited": row["enterprises_visited"]})
     for row in _feedback_counts(user, selection, trunc):
         branch_id, period = row.pop("branch"), row.pop("period")
+        if branch_id is None:  # the opinions of one period (a date; a union may say a time)
+            period = period.date() if isinstance(period, datetime) else period
+            opinions_over_time[period] += row["feedback_items"]
+            continue
         category_id = row.pop("category")
         name, name_en = row.pop("category__name"), row.pop("category__name_en")
         sort_order = row.pop("category__sort_order")
@@ -288,7 +302,6 @@ def campaign_report(user, selection: Selection, branches: list[Branch] | None = 
         )
         category["count"] += row["feedback_items"]
         categories_by_branch.setdefault(branch_id, Counter())[category_id] += row["feedback_items"]
-        opinions_over_time[period] += row["feedback_items"]
         add(branch_id, row)
     # The working-day calendar, loaded once: "past a deadline" counts working days.
     today = timezone.localdate()
@@ -369,10 +382,14 @@ def selected_issues(user, selection: Selection):
 def _activity_counts(user, selection, trunc):
     """Activities per branch and period, from their summary rows (``summaries``): the
     same activities as ``selected_activities``, counted ahead of time."""
+    if trunc is TruncMonth and not (selection.date_from or selection.date_to):
+        rows = _without_dates(ActivityMonth.objects.visible_to(user), selection)
+        rows = rows.annotate(period=F("month"))
+    else:
+        rows = selection.activities(ActivityDay.objects.visible_to(user))
+        rows = rows.annotate(period=trunc("occurred_on"))
     return (
-        selection.activities(ActivityDay.objects.visible_to(user))
-        .annotate(period=trunc("occurred_on"))
-        .values("branch", "period")
+        rows.values("branch", "period")
         .annotate(
             held=Sum("n"),
             # The online box's day is a channel, not outreach held: its opinions count.
@@ -405,9 +422,14 @@ def _visited_counts(user, selection):
     no dates, else from the activities themselves."""
     if selection.date_from or selection.date_to:
         return _visited_counts_by_date(user, selection)
+    withdrawn = Enterprise.objects.filter(withdrawn_at__isnull=False).values("id")
+    # All time: the visits per enterprise and branch, without campaigns to group away.
+    summary = BranchEnterprise if not selection.campaign else EnterpriseVisit
     visited = (
-        selection.activities(EnterpriseVisit.objects.visible_to(user))
-        .filter(enterprise__withdrawn_at__isnull=True)
+        _without_dates(summary.objects.visible_to(user), selection)
+        # The few withdrawn enterprises (merged away, or registered by mistake) are left
+        # out by their own index, not by joining every enterprise.
+        .exclude(enterprise__in=withdrawn)
         .values("enterprise", "branch")
         .annotate(visits=Sum("n"))
         .filter(visits__gt=0)
@@ -417,13 +439,32 @@ def _visited_counts(user, selection):
         inner, params = visited.query.sql_with_params()
     except EmptyResultSet:  # a user who sees no branch
         return []
-    with connections[visited.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT branch, COUNT(*) FROM ({inner}) per_branch GROUP BY branch "  # noqa: S608 (the ORM's SQL)
-            f"UNION ALL SELECT NULL, COUNT(DISTINCT enterprise) FROM ({inner}) total",
-            [*params, *params],
+    connection = connections[visited.db]
+    if connection.vendor == "postgresql":
+        # The visited enterprises once, then counted per branch and in total.
+        sql = (
+            f"WITH visited AS MATERIALIZED ({inner}) "  # noqa: S608 (the ORM's SQL)
+            "SELECT branch, COUNT(*) FROM visited GROUP BY branch "
+            "UNION ALL SELECT NULL, COUNT(*) FROM (SELECT DISTINCT enterprise FROM visited) e"
         )
+    else:
+        sql = (
+            f"SELECT branch, COUNT(*) FROM ({inner}) per_branch GROUP BY branch "  # noqa: S608
+            f"UNION ALL SELECT NULL, COUNT(DISTINCT enterprise) FROM ({inner}) total"
+        )
+        params = (*params, *params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         return [{"branch": branch, "enterprises_visited": n} for branch, n in cursor.fetchall()]
+
+
+def _without_dates(rows, selection):
+    """Summary rows of a selection without dates: its campaign and branch, if any."""
+    if selection.campaign:
+        rows = rows.filter(campaign=selection.campaign)
+    if selection.branch:
+        rows = rows.filter(branch=selection.branch)
+    return rows
 
 
 def _visited_counts_by_date(user, selection):
@@ -451,37 +492,78 @@ def _feedback_counts(user, selection, trunc):
     if selection.date_from or selection.date_to:
         rows = selection.activities(rows)
     else:
-        # The month rows have no activity date: campaign and branch only.
-        rows = rows.filter(
-            **{
-                key: value
-                for key, value in (("campaign", selection.campaign), ("branch", selection.branch))
-                if value
-            }
-        )
-    return (
-        rows.annotate(period=trunc(received))
-        .values("branch", "period", "category")
+        rows = _without_dates(rows, selection)
+    counts = {
+        "feedback_items": Sum("n"),
+        "problem_feedback": Sum("problem"),
+        "suggestion_feedback": Sum("suggestion"),
+        "praise_feedback": Sum("praise"),
+        "undisposed_feedback": Sum("undisposed"),
+        "unreplied_feedback": Sum("n") - Sum("replied"),
+        "replied_feedback": Sum("replied"),
+        "satisfied_feedback": Sum("satisfied"),
+        "satisfaction_recorded": Sum("satisfaction_recorded"),
+        "box_feedback": Sum("box"),
+    }
+    nothing = {
+        "branch": Value(None, output_field=IntegerField()),
+        "category": Value(None, output_field=IntegerField()),
+        "category__name": Value(None, output_field=CharField()),
+        "category__name_en": Value(None, output_field=CharField()),
+        "category__sort_order": Value(None, output_field=IntegerField()),
+    }
+    # Two groupings in one round trip (a few hundred rows, not branch × period ×
+    # category): every count per branch and category, and the opinions per period.
+    by_category = (
+        rows.values("branch", "category")
         .annotate(
+            period=Value(None, output_field=DateField()),
             # Names ride along as aggregates, not group keys (hashing, not sorting).
             category__name=Min("category__name"),
             category__name_en=Min("category__name_en"),
             category__sort_order=Min("category__sort_order"),
-            feedback_items=Sum("n"),
-            problem_feedback=Sum("problem"),
-            suggestion_feedback=Sum("suggestion"),
-            praise_feedback=Sum("praise"),
-            undisposed_feedback=Sum("undisposed"),
-            unreplied_feedback=Sum("n") - Sum("replied"),
-            replied_feedback=Sum("replied"),
-            satisfied_feedback=Sum("satisfied"),
-            satisfaction_recorded=Sum("satisfaction_recorded"),
-            box_feedback=Sum("box"),
+            **counts,
         )
         # A key whose rows cancel out (not yet folded) is no row at all.
         .filter(feedback_items__gt=0)
+        .values_list(*FEEDBACK_ROW)
         .order_by()
     )
+    by_period = (
+        rows.annotate(period=trunc(received))
+        .values("period")
+        .annotate(
+            **nothing,
+            feedback_items=Sum("n"),
+            **{key: Value(0, output_field=IntegerField()) for key in FEEDBACK_ROW[7:]},
+        )
+        .filter(feedback_items__gt=0)
+        .values_list(*FEEDBACK_ROW)
+        .order_by()
+    )
+    rows = by_category.union(by_period, all=True)
+    return [dict(zip(FEEDBACK_ROW, row, strict=True)) for row in rows]
+
+
+#: The columns of ``_feedback_counts``' rows.
+FEEDBACK_ROW = (
+    "branch",
+    "category",
+    "period",
+    "category__name",
+    "category__name_en",
+    "category__sort_order",
+    "feedback_items",
+    "problem_feedback",
+    "suggestion_feedback",
+    "praise_feedback",
+    "undisposed_feedback",
+    "unreplied_feedback",
+    "replied_feedback",
+    "satisfied_feedback",
+    "satisfaction_recorded",
+    "box_feedback",
+)
 
 
 #: The issues' figures per branch, in the order each part of ``_issue_counts`` gives them.
@@ -494,11 +576,11 @@ def _issue_counts(user, selection, today, calendar):
     carrying every key (0 where the part counts something else), summed per branch.
 
     Without dates, the issues' summary rows (per branch and campaign) give what does not
-    move with the day, and the few issues a day can make due (open past their deadline,
-    unsigned past the sign-for deadline) are counted live; with dates, each issue of the
-    period (an issue's period is its earliest opinion's). Escalated, studied and waiting
-    issues are a join from the few escalations either way (the same sets as
-    ``definitions.escalated()``, ``decided()`` and ``awaiting_decision()``)."""
+    move with the day (escalations too, from the issue's copies of them), and the few
+    issues a day can make due (open past their deadline, unsigned past the sign-for
+    deadline) are counted live; with dates, each issue of the period (an issue's period is
+    its earliest opinion's), and the escalated, studied and waiting issues by a join from
+    the few escalations (``definitions.escalated()``, ``decided()``, ``awaiting_decision()``)."""
     zero = Value(0, output_field=IntegerField())
 
     def part(queryset, **counts):
@@ -509,14 +591,14 @@ def _issue_counts(user, selection, today, calendar):
         )
 
     issues = selected_issues(user, selection)
-    escalated = part(
-        issues.filter(escalations__isnull=False),
-        escalated=Count("id", distinct=True),
-        decided_by_province=Count("id", distinct=True, filter=Q(d.decided())),
-        awaiting_decision=Count("id", distinct=True, filter=Q(d.awaiting_decision())),
-    )
     overdue = Count("id", filter=d.overdue(today, 1, calendar))
     if selection.date_from or selection.date_to:
+        escalated = part(
+            issues.filter(escalations__isnull=False),
+            escalated=Count("id", distinct=True),
+            decided_by_province=Count("id", distinct=True, filter=Q(d.decided())),
+            awaiting_decision=Count("id", distinct=True, filter=Q(d.awaiting_decision())),
+        )
         each = part(
             issues,
             issues_found=Count("id"),
@@ -533,13 +615,7 @@ def _issue_counts(user, selection, today, calendar):
         )
         return list(each.union(escalated, all=True))
     totals = part(
-        IssueTotals.objects.visible_to(user).filter(
-            **{
-                key: value
-                for key, value in (("campaign", selection.campaign), ("branch", selection.branch))
-                if value
-            }
-        ),
+        _without_dates(IssueTotals.objects.visible_to(user), selection),
         issues_found=Sum("n"),
         fixed_on_the_spot=Sum("fixed_on_the_spot"),
         fixed_on_the_spot_reopened=Sum("fixed_on_the_spot_reopened"),
@@ -551,6 +627,9 @@ def _issue_counts(user, selection, today, calendar):
         rectified_on_time=Sum("rectified_on_time"),
         # rectified with a deadline; the overdue come from the part below
         rectify_due=Sum("rectified_timed"),
+        escalated=Sum("escalated"),
+        decided_by_province=Sum("decided"),
+        awaiting_decision=Sum("awaiting"),
         **{f"state_{state}": Sum(f"state_{state}") for state in State.values},
     )
     running = part(
@@ -559,7 +638,7 @@ def _issue_counts(user, selection, today, calendar):
         sign_due=Count("id", filter=sign_overdue_condition(today, calendar)),
         rectify_due=overdue,
     )
-    return list(totals.union(running, escalated, all=True))
+    return list(totals.union(running, all=True))
 
 
 def _record_counts(user, selection, cutoff):

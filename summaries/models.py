@@ -65,6 +65,18 @@ class ActivityDay(Summary):
         ]
 
 
+class ActivityMonth(Summary):
+    """The same per month (a few thousand rows), for selections without dates."""
+
+    branch = _key(Branch)
+    campaign = _key(Campaign)
+    month = models.DateField()
+    kind = models.CharField(max_length=20)
+    n = models.IntegerField()
+    forms_sent = models.IntegerField()
+    forms_returned = models.IntegerField()
+
+
 class OpinionCounts(Summary):
     """The opinions' counts (not withdrawn): all, by kind, and the promise's states."""
 
@@ -112,9 +124,9 @@ class OpinionMonth(OpinionCounts):
 
 class IssueTotals(Summary):
     """Issues counted (not withdrawn, not merged) per branch × campaign, with the counts
-    that do not move with the date: states, fixes, and the clock's rectified or signed for
-    (on time). What a date makes due (overdue, past the sign-for deadline) is counted live
-    from the few open issues (``reports.metrics``)."""
+    that do not move with the date: states, fixes, escalations, and the clock's rectified
+    or signed for (on time). What a date makes due (overdue, past the sign-for deadline)
+    is counted live from the few open issues (``reports.metrics``)."""
 
     branch = _key(Branch)
     campaign = _key(Campaign)
@@ -132,6 +144,10 @@ class IssueTotals(Summary):
     #: rectified or answered, with a deadline and a time of rectification on record
     rectified_timed = models.IntegerField()
     rectified_on_time = models.IntegerField()
+    #: ever escalated, studied by the provincial meeting, waiting for its decision
+    escalated = models.IntegerField()
+    decided = models.IntegerField()
+    awaiting = models.IntegerField()
 
 
 class EnterpriseVisit(Summary):
@@ -145,3 +161,12 @@ class EnterpriseVisit(Summary):
 
     class Meta:
         indexes = [models.Index(fields=["campaign", "branch"], name="visit_campaign")]
+
+
+class BranchEnterprise(Summary):
+    """Visits per enterprise × branch, all campaigns together: "enterprises visited" of
+    all time, without grouping a campaign away."""
+
+    enterprise = _key(Enterprise)
+    branch = _key(Branch)
+    n = models.IntegerField()

@@ -14,6 +14,9 @@ from issues.models import (
     RECTIFIED_ON_TIME,
     SIGNED_ON_TIME,
     Issue,
+    awaiting_decision_condition,
+    decided_condition,
+    escalated_condition,
 )
 from outreach.models import (
     PRAISE,
@@ -29,7 +32,15 @@ from outreach.models import (
 )
 
 from . import sql
-from .models import ActivityDay, EnterpriseVisit, IssueTotals, OpinionDay, OpinionMonth
+from .models import (
+    ActivityDay,
+    ActivityMonth,
+    BranchEnterprise,
+    EnterpriseVisit,
+    IssueTotals,
+    OpinionDay,
+    OpinionMonth,
+)
 
 Counts = dict[tuple, tuple]
 
@@ -74,6 +85,17 @@ def raw_counts() -> dict[str, Counts]:
             sql.ACTIVITY_KEYS,
             sql.ACTIVITY_COUNTS,
         ),
+        sql.ACTIVITY_MONTH: _rows(
+            activities.values(
+                "branch_id", "campaign_id", "kind", month=TruncMonth("occurred_on")
+            ).annotate(
+                n=Count("id"),
+                forms_sent=Coalesce(Sum("forms_sent"), 0),
+                forms_returned=Coalesce(Sum("forms_returned"), 0),
+            ),
+            sql.ACTIVITY_MONTH_KEYS,
+            sql.ACTIVITY_COUNTS,
+        ),
         sql.OPINION_DAY: _rows(
             opinions.values("branch_id", "received_on", "category_id", **of_activity).annotate(
                 **_opinion_counts()
@@ -98,6 +120,13 @@ def raw_counts() -> dict[str, Counts]:
             sql.VISIT_KEYS,
             sql.VISIT_COUNTS,
         ),
+        sql.VISIT_EVER: _rows(
+            activities.filter(VISIT, enterprises__isnull=False)
+            .values("branch_id", enterprise_id=F("enterprises"))
+            .annotate(n=Count("id")),
+            sql.VISIT_EVER_KEYS,
+            sql.VISIT_COUNTS,
+        ),
         sql.ISSUE: _rows(
             Issue.objects.counted()
             .order_by()
@@ -116,6 +145,10 @@ def raw_counts() -> dict[str, Counts]:
                     "id", filter=RECTIFIED & Q(deadline__isnull=False, rectified_at__isnull=False)
                 ),
                 rectified_on_time=Count("id", filter=RECTIFIED_ON_TIME),
+                # from the escalations themselves, not the issue's copies
+                escalated=Count("id", filter=Q(escalated_condition())),
+                decided=Count("id", filter=Q(decided_condition())),
+                awaiting=Count("id", filter=Q(awaiting_decision_condition())),
             ),
             sql.ISSUE_KEYS,
             sql.ISSUE_COUNTS,
@@ -125,9 +158,11 @@ def raw_counts() -> dict[str, Counts]:
 
 MODELS = {
     sql.ACTIVITY: ActivityDay,
+    sql.ACTIVITY_MONTH: ActivityMonth,
     sql.OPINION_DAY: OpinionDay,
     sql.OPINION_MONTH: OpinionMonth,
     sql.VISIT: EnterpriseVisit,
+    sql.VISIT_EVER: BranchEnterprise,
     sql.ISSUE: IssueTotals,
 }
 

@@ -15,6 +15,8 @@ ACTIVITY = "summaries_activityday"
 OPINION_DAY = "summaries_opinionday"
 OPINION_MONTH = "summaries_opinionmonth"
 VISIT = "summaries_enterprisevisit"
+VISIT_EVER = "summaries_branchenterprise"
+ACTIVITY_MONTH = "summaries_activitymonth"
 ISSUE = "summaries_issuetotals"
 
 ACTIVITY_KEYS = ("branch_id", "campaign_id", "occurred_on", "kind")
@@ -34,6 +36,8 @@ OPINION_DAY_KEYS = ("branch_id", "campaign_id", "occurred_on", "received_on", "c
 OPINION_MONTH_KEYS = ("branch_id", "campaign_id", "received_month", "category_id")
 VISIT_KEYS = ("enterprise_id", "branch_id", "campaign_id")
 VISIT_COUNTS = ("n",)
+VISIT_EVER_KEYS = ("enterprise_id", "branch_id")
+ACTIVITY_MONTH_KEYS = ("branch_id", "campaign_id", "month", "kind")
 ISSUE_KEYS = ("branch_id", "campaign_id")
 ISSUE_STATES = ("collected", "rectifying", "escalated", "rectified", "answered")
 ISSUE_COUNTS = (
@@ -45,14 +49,19 @@ ISSUE_COUNTS = (
     "signed_on_time",
     "rectified_timed",
     "rectified_on_time",
+    "escalated",
+    "decided",
+    "awaiting",
 )
 
 #: table -> (keys, counts)
 TABLES = {
     ACTIVITY: (ACTIVITY_KEYS, ACTIVITY_COUNTS),
+    ACTIVITY_MONTH: (ACTIVITY_MONTH_KEYS, ACTIVITY_COUNTS),
     OPINION_DAY: (OPINION_DAY_KEYS, OPINION_COUNTS),
     OPINION_MONTH: (OPINION_MONTH_KEYS, OPINION_COUNTS),
     VISIT: (VISIT_KEYS, VISIT_COUNTS),
+    VISIT_EVER: (VISIT_EVER_KEYS, VISIT_COUNTS),
     ISSUE: (ISSUE_KEYS, ISSUE_COUNTS),
 }
 
@@ -98,6 +107,10 @@ def issue_flags(vendor: str, i: str) -> dict[str, str]:
             f"{rectified} AND {i}.deadline IS NOT NULL "
             f"AND {local_day(vendor, f'{i}.rectified_at')} <= {i}.deadline"
         ),
+        # the issue's copies of its escalations' figures (issues/migrations/0016)
+        "escalated": _flag(f"{i}.ever_escalated = TRUE"),
+        "decided": _flag(f"{i}.ever_decided = TRUE"),
+        "awaiting": _flag(f"{i}.decision_awaited = TRUE"),
     }
 
 
@@ -189,43 +202,55 @@ def opinions_of_activity(vendor: str, row: str, sign: int) -> list[str]:
     return statements
 
 
-def activity_row(row: str, sign: int) -> str:
-    keys = {key: f"{row}.{key}" for key in ACTIVITY_KEYS}
+def activity_row(vendor: str, row: str, sign: int) -> list[str]:
+    """One activity's delta, by day and by month."""
     counts = {
         "n": str(sign),
         "forms_sent": f"{sign} * COALESCE({row}.forms_sent, 0)",
         "forms_returned": f"{sign} * COALESCE({row}.forms_returned, 0)",
     }
-    return _insert(ACTIVITY, keys, counts, f"WHERE {row}.withdrawn_at IS NULL")
+    day = {key: f"{row}.{key}" for key in ACTIVITY_KEYS}
+    by_month = {**day, "month": month(vendor, f"{row}.occurred_on")}
+    del by_month["occurred_on"]
+    where = f"WHERE {row}.withdrawn_at IS NULL"
+    return [
+        _insert(ACTIVITY, day, counts, where),
+        _insert(ACTIVITY_MONTH, by_month, counts, where),
+    ]
 
 
-def visits_of_activity(row: str, sign: int) -> str:
-    """Each enterprise linked to the activity ``row``, if it counts as a visit."""
+def _visit_inserts(enterprise: str, activity: str, sign: int, rest: str) -> list[str]:
+    """A visit's delta per enterprise, branch and campaign, and per enterprise and branch
+    (all campaigns: "enterprises visited" of all time without a campaign to group by)."""
     keys = {
-        "enterprise_id": "ae.enterprise_id",
-        "branch_id": f"{row}.branch_id",
-        "campaign_id": f"{row}.campaign_id",
+        "enterprise_id": enterprise,
+        "branch_id": f"{activity}.branch_id",
+        "campaign_id": f"{activity}.campaign_id",
     }
-    return _insert(
-        VISIT,
-        keys,
-        {"n": str(sign)},
+    ever = {key: value for key, value in keys.items() if key != "campaign_id"}
+    return [
+        _insert(VISIT, keys, {"n": str(sign)}, rest),
+        _insert(VISIT_EVER, ever, {"n": str(sign)}, rest),
+    ]
+
+
+def visits_of_activity(row: str, sign: int) -> list[str]:
+    """Each enterprise linked to the activity ``row``, if it counts as a visit."""
+    return _visit_inserts(
+        "ae.enterprise_id",
+        row,
+        sign,
         f"FROM outreach_activity_enterprises ae WHERE ae.activity_id = {row}.id "
         f"AND {row}.kind = 'visit' AND {row}.withdrawn_at IS NULL",
     )
 
 
-def visit_link(row: str, sign: int) -> str:
+def visit_link(row: str, sign: int) -> list[str]:
     """One link of an enterprise to an activity (a row of the M2M table)."""
-    keys = {
-        "enterprise_id": f"{row}.enterprise_id",
-        "branch_id": "a.branch_id",
-        "campaign_id": "a.campaign_id",
-    }
-    return _insert(
-        VISIT,
-        keys,
-        {"n": str(sign)},
+    return _visit_inserts(
+        f"{row}.enterprise_id",
+        "a",
+        sign,
         f"FROM outreach_activity a WHERE a.id = {row}.activity_id "
         "AND a.kind = 'visit' AND a.withdrawn_at IS NULL",
     )
@@ -268,6 +293,9 @@ ISSUE_COLUMNS = (
     "sign_deadline",
     "rectified_at",
     "deadline",
+    "ever_escalated",
+    "ever_decided",
+    "decision_awaited",
 )
 #: The activity's columns that move its opinions' and visits' rows.
 ACTIVITY_MOVES = ("branch_id", "campaign_id", "occurred_on", "kind", "withdrawn_at")
@@ -302,8 +330,8 @@ def sqlite_install() -> list[str]:
     activity_moves = [
         *opinions_of_activity(v, "OLD", -1),
         *opinions_of_activity(v, "NEW", 1),
-        visits_of_activity("OLD", -1),
-        visits_of_activity("NEW", 1),
+        *visits_of_activity("OLD", -1),
+        *visits_of_activity("NEW", 1),
     ]
     return [
         _sqlite_trigger(
@@ -320,16 +348,16 @@ def sqlite_install() -> list[str]:
             changed(v, OPINION_COLUMNS),
         ),
         _sqlite_trigger(
-            "summaries_activity_insert", "INSERT", "outreach_activity", [activity_row("NEW", 1)]
+            "summaries_activity_insert", "INSERT", "outreach_activity", activity_row(v, "NEW", 1)
         ),
         _sqlite_trigger(
-            "summaries_activity_delete", "DELETE", "outreach_activity", [activity_row("OLD", -1)]
+            "summaries_activity_delete", "DELETE", "outreach_activity", activity_row(v, "OLD", -1)
         ),
         _sqlite_trigger(
             "summaries_activity_update",
             "UPDATE",
             "outreach_activity",
-            [activity_row("OLD", -1), activity_row("NEW", 1)],
+            [*activity_row(v, "OLD", -1), *activity_row(v, "NEW", 1)],
             changed(v, ACTIVITY_COLUMNS),
         ),
         _sqlite_trigger(
@@ -356,19 +384,19 @@ def sqlite_install() -> list[str]:
             "summaries_visit_link_insert",
             "INSERT",
             "outreach_activity_enterprises",
-            [visit_link("NEW", 1)],
+            visit_link("NEW", 1),
         ),
         _sqlite_trigger(
             "summaries_visit_link_delete",
             "DELETE",
             "outreach_activity_enterprises",
-            [visit_link("OLD", -1)],
+            visit_link("OLD", -1),
         ),
         _sqlite_trigger(
             "summaries_visit_link_update",
             "UPDATE",
             "outreach_activity_enterprises",
-            [visit_link("OLD", -1), visit_link("NEW", 1)],
+            [*visit_link("OLD", -1), *visit_link("NEW", 1)],
         ),
     ]
 
@@ -410,22 +438,20 @@ def postgresql_install() -> list[str]:
     )
     activity = "\n".join(
         [
-            _pg_block(old, [activity_row("OLD", -1)]),
-            _pg_block(new, [activity_row("NEW", 1)]),
+            _pg_block(old, activity_row(v, "OLD", -1)),
+            _pg_block(new, activity_row(v, "NEW", 1)),
             _pg_block(
                 f"TG_OP = 'UPDATE' AND ({changed(v, ACTIVITY_MOVES)})",
                 [
                     *opinions_of_activity(v, "OLD", -1),
                     *opinions_of_activity(v, "NEW", 1),
-                    visits_of_activity("OLD", -1),
-                    visits_of_activity("NEW", 1),
+                    *visits_of_activity("OLD", -1),
+                    *visits_of_activity("NEW", 1),
                 ],
             ),
         ]
     )
-    link = "\n".join(
-        [_pg_block(old, [visit_link("OLD", -1)]), _pg_block(new, [visit_link("NEW", 1)])]
-    )
+    link = "\n".join([_pg_block(old, visit_link("OLD", -1)), _pg_block(new, visit_link("NEW", 1))])
     issue = "\n".join(
         [_pg_block(old, [issue_row(v, "OLD", -1)]), _pg_block(new, [issue_row(v, "NEW", 1)])]
     )
@@ -521,6 +547,24 @@ def rebuild(vendor: str) -> list[str]:
             f"FROM outreach_activity a WHERE a.withdrawn_at IS NULL GROUP BY {', '.join(keys.values())}",
         )
     )
+    by_month = {**keys, "month": month(vendor, "a.occurred_on")}
+    del by_month["occurred_on"]
+    statements.append(
+        _insert(
+            ACTIVITY_MONTH,
+            by_month,
+            {
+                "n": "COUNT(*)",
+                "forms_sent": "SUM(COALESCE(a.forms_sent, 0))",
+                "forms_returned": "SUM(COALESCE(a.forms_returned, 0))",
+            },
+            f"FROM outreach_activity a WHERE a.withdrawn_at IS NULL GROUP BY {', '.join(by_month.values())}",
+        )
+    )
+    visits = (
+        "FROM outreach_activity_enterprises ae JOIN outreach_activity a ON a.id = ae.activity_id "
+        "WHERE a.kind = 'visit' AND a.withdrawn_at IS NULL "
+    )
     statements.append(
         _insert(
             VISIT,
@@ -530,9 +574,15 @@ def rebuild(vendor: str) -> list[str]:
                 "campaign_id": "a.campaign_id",
             },
             {"n": "COUNT(*)"},
-            "FROM outreach_activity_enterprises ae JOIN outreach_activity a ON a.id = ae.activity_id "
-            "WHERE a.kind = 'visit' AND a.withdrawn_at IS NULL "
-            "GROUP BY ae.enterprise_id, a.branch_id, a.campaign_id",
+            f"{visits} GROUP BY ae.enterprise_id, a.branch_id, a.campaign_id",
+        )
+    )
+    statements.append(
+        _insert(
+            VISIT_EVER,
+            {"enterprise_id": "ae.enterprise_id", "branch_id": "a.branch_id"},
+            {"n": "COUNT(*)"},
+            f"{visits} GROUP BY ae.enterprise_id, a.branch_id",
         )
     )
     statements.append(

@@ -155,6 +155,17 @@ class Issue(Withdrawable, TimeStamped):
         related_name="merged_issues",
     )
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    # Copies of what the issue's escalations say (``escalated_condition``,
+    # ``decided_condition``, ``awaiting_decision_condition``), kept by the database on every
+    # write to an escalation or a decision (issues/migrations/0016) so the dashboard's
+    # summaries count them with the issue; never written by the app.
+    ever_escalated = models.BooleanField(_("ever escalated"), default=False, editable=False)
+    ever_decided = models.BooleanField(
+        _("studied by the provincial meeting"), default=False, editable=False
+    )
+    decision_awaited = models.BooleanField(
+        _("waiting for a provincial decision"), default=False, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -223,7 +234,19 @@ class Issue(Withdrawable, TimeStamped):
                     Q(state__in=["collected", "rectifying", "escalated"])
                     | Q(signed_at__isnull=True, sign_deadline__isnull=False)
                 ),
+                include=["state", "deadline", "signed_at", "sign_deadline"],
                 name="issue_clock_running",
+            ),
+            # Issues with a reply deadline, for the opinions replied on time: the clock's
+            # issues only, not every issue.
+            models.Index(
+                fields=["campaign", "branch"],
+                condition=Q(
+                    reply_deadline__isnull=False,
+                    withdrawn_at__isnull=True,
+                    merged_into__isnull=True,
+                ),
+                name="issue_reply_deadline",
             ),
         ]
 

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("summaries", "0001_summary_tables"),
         ("outreach", "0016_online_box_activity"),
-        ("issues", "0015_one_pending_reply_draft_per_opinion"),
+        ("issues", "0016_escalation_copies"),
     ]
 
     operations = [migrations.RunPython(forward, backward)]
