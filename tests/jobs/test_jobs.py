@@ -3,10 +3,10 @@ they asked in), failed ones asked again, files removed after their time."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from branches.models import Membership
 from jobs import services
 from jobs.models import Job, job_storage
 from jobs.registry import JobKind, JobRefused, register
+from tests.conftest import done_job
 from tests.exports import ask
 
 pytestmark = pytest.mark.django_db
@@ -146,8 +147,8 @@ def test_a_job_left_running_by_a_dead_worker_is_taken_again(staff_a, settings):
 def test_files_are_removed_after_their_time(client, staff_a, world):
     client.force_login(staff_a)
     job = ask(client, "issue_ledger")
-    path = job_storage().path(job.file)
-    assert os.path.exists(path)
+    name = job.file
+    assert job_storage().exists(name)
     Job.objects.filter(pk__in=[world.a.job.pk, world.b.job.pk]).update(expires_at=None)
     assert services.remove_expired(now=timezone.now() + timedelta(hours=1)) == 0
     later = timezone.now() + timedelta(hours=25)
@@ -155,8 +156,25 @@ def test_files_are_removed_after_their_time(client, staff_a, world):
     job.refresh_from_db()
     assert job.removed_at is not None and not job.file
 
-    assert not os.path.exists(path)
+    assert not job_storage().exists(name)
     assert download(client, job).status_code == 404
+
+
+def test_deleting_a_user_removes_their_job_files(staff_a, django_capture_on_commit_callbacks):
+    job = done_job(staff_a)
+    assert job_storage().exists(job.file)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_a.delete()
+    assert not Job.objects.filter(pk=job.pk).exists()
+    assert not job_storage().exists(job.file)
+
+
+def test_a_deletion_rolled_back_keeps_the_file(staff_a):
+    job = done_job(staff_a)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Job.objects.filter(pk=job.pk).delete()
+        raise RuntimeError("changed my mind")
+    assert job_storage().exists(job.file)
 
 
 def test_a_job_no_worker_took_for_a_day_can_be_asked_again(staff_a):
