@@ -3,18 +3,20 @@ they asked in), failed ones asked again, files removed after their time."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Membership
+from core.replica import REPLICA
 from jobs import services
 from jobs.models import Job, job_storage
-from jobs.registry import JobKind, JobRefused, register
+from jobs.registry import JobKind, JobRefused, Output, register
 from tests.conftest import done_job
 from tests.exports import ask
 
@@ -273,3 +275,69 @@ def test_a_kind_asked_from_its_own_page_is_not_restarted_here(client, staff_a, w
     )
     client.post(reverse("jobs:job_restart", args=[job.pk]))
     assert not Job.objects.filter(kind="test_own_page").exclude(pk=job.pk).exists()
+
+
+# --- a replica lost in the middle of a job ---------------------------------------------
+
+_on_replica: list[bool] = []
+_attempts: list[bool] = []
+
+
+@contextmanager
+def _pretend_replica(**kwargs):
+    """``from_replica`` as with a replica that has caught up."""
+    _on_replica.append(True)
+    try:
+        yield REPLICA
+    finally:
+        _on_replica.pop()
+
+
+def _losing_the_replica(job, progress, output):
+    """Writes half a file, then loses its connection, whenever it reads the replica."""
+    reading_replica = bool(_on_replica)
+    _attempts.append(reading_replica)
+    progress.start(2)
+    output.write(b"half " if reading_replica else b"whole file")
+    if reading_replica or job.params.get("primary_fails"):
+        raise OperationalError("server closed the connection unexpectedly")
+    progress.advance(2)
+    return Output("lost.txt", "text/plain")
+
+
+register(JobKind("test_replica_lost", "replica lost", lambda user: True, _losing_the_replica))
+
+
+@pytest.fixture
+def replica_that_drops(monkeypatch):
+    monkeypatch.setattr(services, "from_replica", _pretend_replica)
+    _attempts.clear()
+    return _attempts
+
+
+def test_a_job_whose_replica_drops_is_done_again_on_the_primary(
+    client, staff_a, replica_that_drops
+):
+    client.force_login(staff_a)
+    job = ask(client, "test_replica_lost")
+    assert job.state == Job.State.DONE, job.message
+    assert replica_that_drops == [True, False]
+    # The file is the primary's whole work, nothing of the attempt on the replica.
+    with job_storage().open(job.file, "rb") as handle:
+        assert handle.read() == b"whole file"
+    assert (job.size, job.done, job.total) == (10, 2, 2)
+
+
+def test_the_primary_is_tried_once_only(client, staff_a, replica_that_drops):
+    client.force_login(staff_a)
+    job = ask(client, "test_replica_lost", {"primary_fails": "1"})
+    assert (job.state, job.failure) == (Job.State.FAILED, Job.Failure.ERROR)
+    assert replica_that_drops == [True, False]
+
+
+def test_a_database_error_off_the_replica_is_not_retried(client, staff_a):
+    _attempts.clear()
+    client.force_login(staff_a)
+    job = ask(client, "test_replica_lost", {"primary_fails": "1"})
+    assert (job.state, job.failure) == (Job.State.FAILED, Job.Failure.ERROR)
+    assert _attempts == [False]
