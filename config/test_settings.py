@@ -20,3 +20,14 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # (tests/core/test_replica.py), so a developer's DATABASE_REPLICA_URL changes nothing here.
 DATABASES.pop("replica", None)  # noqa: F405
 DATABASE_ROUTERS = []
+
+# Files stay in folders (tests/conftest.py gives each test its own): the S3 tests start
+# their own store (tests/core/test_s3_storage.py), so a developer's bucket is never written.
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "jobs": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "jobs"},
+    },
+}

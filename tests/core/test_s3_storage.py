@@ -16,14 +16,19 @@ import boto3
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
+from moto.server import ThreadedMotoServer
 
+from imports.models import ImportBatch
 from issues.models import Issue, IssueEvidence
 from jobs import services as job_services
 from jobs.models import Job, job_storage
+from outreach.models import Enterprise
 from tests.exports import ask
-from tests.factories import UserFactory
+from tests.factories import CampaignFactory, CountyFactory, UserFactory
+from tests.imports.conftest import example_rows, upload, xlsx
 from tests.issues.screens import issue_in
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +44,7 @@ PNG_1x1 = (
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """An S3 server on a free port of this machine, for the whole test session."""
-    moto_server = pytest.importorskip("moto.server")
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
@@ -201,3 +205,33 @@ def test_deleting_a_user_removes_their_job_objects(bucket, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         user.delete()
     assert key not in bucket()
+
+
+def test_a_big_import_is_kept_in_the_bucket_and_read_back_by_its_jobs(
+    bucket, client, settings, branch_a, staff_a
+):
+    settings.IMPORT_INLINE_MAX_ROWS = 5  # the example's 13 rows go through jobs
+    CountyFactory(branch=branch_a, code="350503", name="丰泽区")
+    CountyFactory(branch=branch_a, code="350582", name="晋江市")
+    campaign = CampaignFactory(code="second-batch")
+    content = xlsx(example_rows())
+    client.force_login(staff_a)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("imports:upload"), {"campaign": campaign.pk, "file": upload(content)}
+        )
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.by_jobs
+    key = f"province/uploads/{batch.file.name}"
+    assert batch.file.name.startswith("imports/") and key in bucket()
+    assert bucket.client.get_object(Bucket=bucket.name, Key=key)["Body"].read() == content
+    # The check job read the kept file back from the bucket.
+    batch.refresh_from_db()
+    assert batch.is_checked and batch.problem_count == 0, batch.problems
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("imports:confirm", kwargs={"pk": batch.pk}))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.IMPORTED
+    assert Enterprise.objects.count() == 3
