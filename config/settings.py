@@ -279,6 +279,12 @@ def s3_storage(folder: str) -> dict:
         raise ImproperlyConfigured(
             f"DJANGO_STORAGE_S3_ADDRESSING_STYLE must be path, virtual or auto, got {style!r}"
         )
+    # Objects are written private. A store that refuses ACL headers (an AWS bucket with
+    # ACLs disabled) takes DJANGO_STORAGE_S3_ACL= (empty): no header, private by the
+    # bucket's own rule. Nothing else is accepted: a public object would bypass the views.
+    acl = env("DJANGO_STORAGE_S3_ACL", "private")
+    if acl not in {"private", ""}:
+        raise ImproperlyConfigured(f"DJANGO_STORAGE_S3_ACL must be private or empty, got {acl!r}")
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -293,7 +299,7 @@ def s3_storage(folder: str) -> dict:
             "signature_version": "s3v4",
             # A store with a certificate of the institute's own CA: the CA bundle's path.
             "verify": env("DJANGO_STORAGE_S3_CA_BUNDLE") or None,
-            "default_acl": "private",
+            "default_acl": acl or None,
             # Never overwrite an object (Django's rule for storages); names are random anyway.
             "file_overwrite": False,
             # Nothing in the app asks for a URL; if something did, it would get a short-lived

@@ -112,11 +112,22 @@ def test_with_a_bucket_each_storage_has_its_own_private_prefix(monkeypatch):
     assert default["OPTIONS"]["bucket_name"] == "outreach"
 
 
-def test_a_wrong_addressing_style_stops_the_app(monkeypatch):
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("DJANGO_STORAGE_S3_ADDRESSING_STYLE", "sideways"), ("DJANGO_STORAGE_S3_ACL", "public-read")],
+)
+def test_a_wrong_value_stops_the_app(monkeypatch, variable, value):
     monkeypatch.setenv("DJANGO_STORAGE_S3_BUCKET", "outreach")
-    monkeypatch.setenv("DJANGO_STORAGE_S3_ADDRESSING_STYLE", "sideways")
-    with pytest.raises(ImproperlyConfigured, match="ADDRESSING_STYLE"):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ImproperlyConfigured, match=variable):
         runpy.run_path(str(SETTINGS_FILE))
+
+
+def test_the_acl_header_can_be_left_to_the_bucket(monkeypatch):
+    monkeypatch.setenv("DJANGO_STORAGE_S3_BUCKET", "outreach")
+    monkeypatch.setenv("DJANGO_STORAGE_S3_ACL", "")
+    configured = runpy.run_path(str(SETTINGS_FILE))["STORAGES"]
+    assert configured["default"]["OPTIONS"]["default_acl"] is None
 
 
 def test_evidence_is_kept_in_the_bucket_and_served_only_within_scope(
