@@ -261,14 +261,74 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads ("default") and the files jobs make ("jobs") live either in MEDIA_ROOT, a folder
+# every web and worker machine mounts, or, with DJANGO_STORAGE_S3_BUCKET, in a bucket of an
+# S3-compatible store (MinIO, the institute's own) through django-storages. Either way the
+# app reads and writes them through the storage API only, and hands them out through views
+# that check scope first: objects are private and never linked to (no URL is made).
+STORAGE_S3_BUCKET = env("DJANGO_STORAGE_S3_BUCKET")
+
+
+def s3_storage(folder: str) -> dict:
+    """A private storage in the bucket ``DJANGO_STORAGE_S3_BUCKET``, keeping its objects
+    under ``<DJANGO_STORAGE_S3_PREFIX>/<folder>/`` (each storage its own folder)."""
+    prefix = env("DJANGO_STORAGE_S3_PREFIX").strip("/")
+    style = env("DJANGO_STORAGE_S3_ADDRESSING_STYLE", "path")
+    if style not in {"path", "virtual", "auto"}:
+        raise ImproperlyConfigured(
+            f"DJANGO_STORAGE_S3_ADDRESSING_STYLE must be path, virtual or auto, got {style!r}"
+        )
+    # Objects are written private. A store that refuses ACL headers (an AWS bucket with
+    # ACLs disabled) takes DJANGO_STORAGE_S3_ACL= (empty): no header, private by the
+    # bucket's own rule. Nothing else is accepted: a public object would bypass the views.
+    acl = env("DJANGO_STORAGE_S3_ACL", "private")
+    if acl not in {"private", ""}:
+        raise ImproperlyConfigured(f"DJANGO_STORAGE_S3_ACL must be private or empty, got {acl!r}")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("DJANGO_STORAGE_S3_BUCKET"),
+            "location": f"{prefix}/{folder}" if prefix else folder,
+            "endpoint_url": env("DJANGO_STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": env("DJANGO_STORAGE_S3_REGION") or None,
+            "access_key": env("DJANGO_STORAGE_S3_ACCESS_KEY") or None,
+            "secret_key": env("DJANGO_STORAGE_S3_SECRET_KEY") or None,
+            # "path" for MinIO and most stores on the premises; "virtual" for AWS itself.
+            "addressing_style": style,
+            "signature_version": "s3v4",
+            # A store with a certificate of the institute's own CA: the CA bundle's path.
+            "verify": env("DJANGO_STORAGE_S3_CA_BUNDLE") or None,
+            "default_acl": acl or None,
+            # Never overwrite an object (Django's rule for storages); names are random anyway.
+            "file_overwrite": False,
+            # Nothing in the app asks for a URL; if something did, it would get a short-lived
+            # signed one, never a public address.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # A file read back (a download, an import checked again) is held in memory up to
+            # this size, in a temporary file beyond it.
+            "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        s3_storage("uploads")
+        if STORAGE_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     # The files jobs make (exports, Word files), removed after JOB_FILES_KEEP_HOURS.
-    "jobs": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "jobs"},
-    },
+    "jobs": (
+        s3_storage("jobs")
+        if STORAGE_S3_BUCKET
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT / "jobs"},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -277,7 +337,6 @@ STORAGES = {
         )
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest upload accepted: attachments, evidence and import spreadsheets (core.files).
 OUTREACH_MAX_UPLOAD_MB = env_int("OUTREACH_MAX_UPLOAD_MB", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

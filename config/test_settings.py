@@ -8,6 +8,9 @@ os.environ.setdefault("DJANGO_SECURE", "false")
 os.environ.setdefault("DJANGO_STATIC_MANIFEST", "false")
 # Debug stays off as in production, so the tests bring their own key.
 os.environ.setdefault("DJANGO_SECRET_KEY", "django-insecure-test-key-" + "0" * 40)
+# Files stay in folders (tests/conftest.py gives each test its own): the S3 tests start
+# their own store (tests/core/test_s3_storage.py), so a developer's bucket is never written.
+os.environ.pop("DJANGO_STORAGE_S3_BUCKET", None)
 
 from config.settings import *  # noqa: F403
 

@@ -10,3 +10,4 @@ class JobsConfig(AppConfig):
     def ready(self):
         # Each app declares its long work in its own ``jobs.py`` (``jobs.registry``).
         autodiscover_modules("jobs")
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -10,25 +10,25 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connections, transaction
 from django.db.models import F, Q
 from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branches.scoping import scope_of
-from core.replica import from_replica
+from core.replica import REPLICA, from_replica, replica_configured
 
 from .models import Job, job_storage
 from .progress import Progress
-from .registry import JobRefused, kind_of
+from .registry import JobRefused, Output, kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -143,13 +143,9 @@ def _run_claimed(job: Job) -> None:
         _fail(job, Job.Failure.REFUSED, _("What you may see changed since you asked: ask again."))
         return
     progress = Progress(job.pk)
-    # On a replica only once it has replayed everything the primary had when the job
-    # began (so at least every write before it was asked): never an older number.
-    reading = from_replica() if kind.reads_only else nullcontext()
     with tempfile.TemporaryFile() as output:
         try:
-            with reading:
-                made = kind.run(job, progress, output)
+            made = _do(kind, job, progress, output)
         except JobRefused as refused:
             _fail(job, Job.Failure.REFUSED, str(refused.message))
             return
@@ -183,6 +179,34 @@ def _run_claimed(job: Job) -> None:
         job_storage().delete(stored)
         return
     logger.info("Job %s (%s) done: %s bytes", job.pk, job.kind, size)
+
+
+def _do(kind, job: Job, progress: Progress, output) -> Output | None:
+    """The kind's work, read from the replica when it only reads and the replica has
+    replayed everything the primary had when the job began (so at least every write before
+    it was asked: never an older number). A replica lost on the way (its connection
+    dropped, its server restarted, a query cancelled by its recovery) is given up and the
+    work done again from the start on the primary, once."""
+    reading = from_replica() if kind.reads_only else nullcontext("default")
+    alias = "default"
+    try:
+        with reading as alias:
+            return kind.run(job, progress, output)
+    except (OperationalError, InterfaceError):
+        if alias != REPLICA:
+            raise
+        logger.warning(
+            "Job %s (%s): the replica was lost; doing it again on the primary",
+            job.pk,
+            job.kind,
+            exc_info=True,
+        )
+    if replica_configured():
+        with suppress(DatabaseError):
+            connections[REPLICA].close()
+    output.seek(0)
+    output.truncate()
+    return kind.run(job, progress, output)
 
 
 def _fail(job: Job, failure: str, message: str) -> None:

@@ -22,6 +22,7 @@ from core import replica
 from issues.models import Issue
 from jobs import services as jobs
 from jobs.models import Job
+from jobs.registry import JobKind, Output, register
 
 STANDBY = os.environ.get("REPLICA_TEST_URL", "")
 
@@ -153,3 +154,40 @@ def test_which_ranges_are_long():
     assert is_long_range(Selection(date_from=date(2024, 1, 1), date_to=date(2025, 6, 1)))
     assert not is_long_range(Selection(date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)))
     assert not is_long_range(Selection(campaign=object()))
+
+
+def _dropping_the_replica(job, progress, output):
+    """Counts the issues; on the replica, its connection is cut first (as when the standby
+    restarts in the middle of an export)."""
+    if replica.ReplicaRouter().db_for_read(Issue) == replica.REPLICA:
+        _dropped.append(True)
+        with connections[replica.REPLICA].cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+    output.write(str(Issue.objects.count()).encode())
+    return Output("count.txt", "text/plain")
+
+
+_dropped: list[bool] = []
+register(JobKind("test_drops_replica", "drops replica", lambda user: True, _dropping_the_replica))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_replica_connection_drops_is_done_on_the_primary(
+    standby, world, staff_a, monkeypatch
+):
+    monkeypatch.setattr(jobs, "_enqueue", lambda job: None)  # run below, by hand
+    _dropped.clear()
+    job = jobs.job_start(user=staff_a, kind="test_drops_replica", params={})
+    _caught_up(replica.primary_position())
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE, job.message
+    assert _dropped == [True]
+    with jobs.job_storage().open(job.file, "rb") as handle:
+        assert handle.read() == str(Issue.objects.count()).encode()
+    # The replica is read again afterwards, on a new connection.
+    position = replica.primary_position()
+    _caught_up(position)
+    with replica.from_replica(caught_up_to=position) as alias:
+        assert alias == replica.REPLICA
+        assert Issue.objects.exists()

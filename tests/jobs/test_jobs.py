@@ -3,18 +3,21 @@ they asked in), failed ones asked again, files removed after their time."""
 
 from __future__ import annotations
 
-import os
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError, transaction
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Membership
+from core.replica import REPLICA
 from jobs import services
 from jobs.models import Job, job_storage
-from jobs.registry import JobKind, JobRefused, register
+from jobs.registry import JobKind, JobRefused, Output, register
+from tests.conftest import done_job
 from tests.exports import ask
 
 pytestmark = pytest.mark.django_db
@@ -146,8 +149,8 @@ def test_a_job_left_running_by_a_dead_worker_is_taken_again(staff_a, settings):
 def test_files_are_removed_after_their_time(client, staff_a, world):
     client.force_login(staff_a)
     job = ask(client, "issue_ledger")
-    path = job_storage().path(job.file)
-    assert os.path.exists(path)
+    name = job.file
+    assert job_storage().exists(name)
     Job.objects.filter(pk__in=[world.a.job.pk, world.b.job.pk]).update(expires_at=None)
     assert services.remove_expired(now=timezone.now() + timedelta(hours=1)) == 0
     later = timezone.now() + timedelta(hours=25)
@@ -155,8 +158,25 @@ def test_files_are_removed_after_their_time(client, staff_a, world):
     job.refresh_from_db()
     assert job.removed_at is not None and not job.file
 
-    assert not os.path.exists(path)
+    assert not job_storage().exists(name)
     assert download(client, job).status_code == 404
+
+
+def test_deleting_a_user_removes_their_job_files(staff_a, django_capture_on_commit_callbacks):
+    job = done_job(staff_a)
+    assert job_storage().exists(job.file)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_a.delete()
+    assert not Job.objects.filter(pk=job.pk).exists()
+    assert not job_storage().exists(job.file)
+
+
+def test_a_deletion_rolled_back_keeps_the_file(staff_a):
+    job = done_job(staff_a)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Job.objects.filter(pk=job.pk).delete()
+        raise RuntimeError("changed my mind")
+    assert job_storage().exists(job.file)
 
 
 def test_a_job_no_worker_took_for_a_day_can_be_asked_again(staff_a):
@@ -255,3 +275,69 @@ def test_a_kind_asked_from_its_own_page_is_not_restarted_here(client, staff_a, w
     )
     client.post(reverse("jobs:job_restart", args=[job.pk]))
     assert not Job.objects.filter(kind="test_own_page").exclude(pk=job.pk).exists()
+
+
+# --- a replica lost in the middle of a job ---------------------------------------------
+
+_on_replica: list[bool] = []
+_attempts: list[bool] = []
+
+
+@contextmanager
+def _pretend_replica(**kwargs):
+    """``from_replica`` as with a replica that has caught up."""
+    _on_replica.append(True)
+    try:
+        yield REPLICA
+    finally:
+        _on_replica.pop()
+
+
+def _losing_the_replica(job, progress, output):
+    """Writes half a file, then loses its connection, whenever it reads the replica."""
+    reading_replica = bool(_on_replica)
+    _attempts.append(reading_replica)
+    progress.start(2)
+    output.write(b"half " if reading_replica else b"whole file")
+    if reading_replica or job.params.get("primary_fails"):
+        raise OperationalError("server closed the connection unexpectedly")
+    progress.advance(2)
+    return Output("lost.txt", "text/plain")
+
+
+register(JobKind("test_replica_lost", "replica lost", lambda user: True, _losing_the_replica))
+
+
+@pytest.fixture
+def replica_that_drops(monkeypatch):
+    monkeypatch.setattr(services, "from_replica", _pretend_replica)
+    _attempts.clear()
+    return _attempts
+
+
+def test_a_job_whose_replica_drops_is_done_again_on_the_primary(
+    client, staff_a, replica_that_drops
+):
+    client.force_login(staff_a)
+    job = ask(client, "test_replica_lost")
+    assert job.state == Job.State.DONE, job.message
+    assert replica_that_drops == [True, False]
+    # The file is the primary's whole work, nothing of the attempt on the replica.
+    with job_storage().open(job.file, "rb") as handle:
+        assert handle.read() == b"whole file"
+    assert (job.size, job.done, job.total) == (10, 2, 2)
+
+
+def test_the_primary_is_tried_once_only(client, staff_a, replica_that_drops):
+    client.force_login(staff_a)
+    job = ask(client, "test_replica_lost", {"primary_fails": "1"})
+    assert (job.state, job.failure) == (Job.State.FAILED, Job.Failure.ERROR)
+    assert replica_that_drops == [True, False]
+
+
+def test_a_database_error_off_the_replica_is_not_retried(client, staff_a):
+    _attempts.clear()
+    client.force_login(staff_a)
+    job = ask(client, "test_replica_lost", {"primary_fails": "1"})
+    assert (job.state, job.failure) == (Job.State.FAILED, Job.Failure.ERROR)
+    assert _attempts == [False]
