@@ -11,6 +11,13 @@ if ! grep -qE '^local\s+replication\s+all\s+trust' "$hba"; then
   echo "local replication all trust" >> "$hba"
   su postgres -c "psql -qtAc 'SELECT pg_reload_conf()'" >/dev/null
 fi
+# Keep 2 GB of WAL for the standby to catch up: a long, write-heavy test run must not
+# recycle WAL it has not replayed yet (without a slot, which an abandoned standby would
+# leave holding WAL forever).
+if [ "$(su postgres -c "psql -qtAc 'SHOW wal_keep_size'")" = "0" ]; then
+  su postgres -c "psql -qtAc \"ALTER SYSTEM SET wal_keep_size = '2GB'\"" >/dev/null
+  su postgres -c "psql -qtAc 'SELECT pg_reload_conf()'" >/dev/null
+fi
 if ! pg_lsclusters --no-header | awk '{print $2}' | grep -qx replica; then
   pg_createcluster "$version" replica --port "$port" >/dev/null
   rm -rf "/var/lib/postgresql/$version/replica/"*

@@ -43,7 +43,8 @@ def pair(world):
 def test_every_relation_to_an_enterprise_is_moved_by_a_merge():
     """A new model pointing at Enterprise fails here until the merge moves it too (even
     one with ``related_name="+"``). History rows keep what was; the many-to-many tables
-    are the relations ``activities`` and the survivor's equipment classes."""
+    are the relations ``activities`` and the survivor's equipment classes; the dashboard's
+    summary rows follow the moved visits by their triggers (tests/summaries)."""
     relations = {
         field.name
         for field in Enterprise._meta.get_fields(include_hidden=True)
@@ -52,6 +53,7 @@ def test_every_relation_to_an_enterprise_is_moved_by_a_merge():
         and not field.concrete
         and not field.related_model._meta.auto_created
         and not field.related_model.__name__.startswith("Historical")
+        and field.related_model._meta.app_label != "summaries"
     }
     assert relations == MERGED_RELATIONS
 

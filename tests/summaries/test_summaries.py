@@ -6,6 +6,7 @@ write that went around the triggers."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
@@ -179,3 +180,14 @@ def test_a_write_around_the_triggers_is_caught_and_rebuilt(world, office):
     assert any("summaries_enterprisevisit" in line for line in found)
     call_command("rebuild_summaries")
     assert exact()
+
+
+def test_the_commands_rebuild_and_fold_without_changing_a_figure(world, office):
+    FeedbackItemFactory.create_batch(3, activity=world.a.activity)
+    before = campaign_report(office, Selection(campaign=world.campaign)).total.counts
+    out = io.StringIO()
+    call_command("compact_summaries", stdout=out)
+    call_command("rebuild_summaries", stdout=out)
+    assert exact()
+    assert campaign_report(office, Selection(campaign=world.campaign)).total.counts == before
+    assert OpinionDay.objects.filter(campaign=world.campaign).exists()

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from bench.generate import BENCH_PASSWORD, OUT_DIR, RefusedError, generate
+from summaries.recount import differences
 
 
 class Command(BaseCommand):
@@ -61,7 +62,16 @@ class Command(BaseCommand):
                 f"{data['copy_mismatches']} opinions differ from their activity or their issue "
                 "in branch or campaign."
             )
+        summary_differences = differences(limit=3)
+        if summary_differences:
+            raise CommandError(
+                "The dashboard's summary rows differ from a recount: "
+                + "; ".join(summary_differences)
+            )
         self.stdout.write(self.style.SUCCESS("Reply summaries match the replies (0 differences)."))
         self.stdout.write(
             self.style.SUCCESS("Opinions match their activities and issues (0 differences).")
+        )
+        self.stdout.write(
+            self.style.SUCCESS("The dashboard's summary rows equal a recount (0 differences).")
         )
