@@ -107,10 +107,34 @@ def rows_of(world, *sides: str) -> dict[str, set[int]]:
 # --- visible_to ---------------------------------------------------------------------
 
 
+#: The dashboard's summary rows: many per branch (one per key), each of one branch.
+SUMMARIES = list(apps.get_app_config("summaries").get_models())
+
+
 def test_every_model_with_visible_to_is_checked_here():
     scoped = {model for model in apps.get_models() if hasattr(model._default_manager, "visible_to")}
     # The working-day calendar is the province's, read by every role (tests/workdays).
-    assert scoped == {*BRANCH_SCOPED, Campaign, Enterprise, CalendarDay, ScheduledYear}
+    assert scoped == {
+        *BRANCH_SCOPED,
+        *SUMMARIES,
+        Campaign,
+        Enterprise,
+        CalendarDay,
+        ScheduledYear,
+    }
+
+
+@pytest.mark.parametrize("model", SUMMARIES, ids=lambda model: model.__name__)
+def test_a_branch_sees_only_its_own_summary_rows(personas, world, model):
+    everything = set(model.objects.values_list("branch_id", flat=True))
+    assert everything == {world.a.branch.pk, world.b.branch.pk}
+    for persona, side in (("staff_a", "a"), ("lead_b", "b")):
+        seen = set(model.objects.visible_to(personas[persona]).values_list("branch_id", flat=True))
+        assert seen == {getattr(world, side).branch.pk}
+    assert set(
+        model.objects.visible_to(personas["leader"]).values_list("branch_id", flat=True)
+    ) == (everything)
+    assert not model.objects.visible_to(personas["no_role_user"]).exists()
 
 
 def test_world_holds_exactly_one_row_per_branch_of_every_scoped_model(world):
