@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 
 from django.db.models import (
@@ -180,7 +180,8 @@ class _RowContext:
         self.english = (get_language() or "").startswith("en")
         self.yes, self.no = _("Yes"), _("No")
         self.anonymous = _("Anonymous")
-        self.states = dict(Issue.State.choices)
+        # Labels as text once (lazy labels would be translated again for every row).
+        self.states = {value: str(label) for value, label in Issue.State.choices}
         self.satisfaction_labels = {
             value: str(Reply.Satisfaction(value).label) for value in Reply.RECORDED_SATISFACTION
         }
@@ -189,12 +190,18 @@ class _RowContext:
         self.replies_format = _("Replied %(replied)s/%(total)s")
         self.satisfaction_format = _("%(satisfaction)s %(count)s")
         self.rating_labels = voice.rating_labels()
+        self.rating_levels = sorted(self.rating_labels, reverse=True)  # best first
         self.not_solved_format = _("not solved %(count)s")
         # Working days overdue, as the issue list's "overdue" counts them.
         self.calendar = WorkingCalendar.load()
         self.today = timezone.localdate()
         self.overdue_cutoff = overdue_cutoff(self.today, 1, self.calendar)
-        self.overdue_days: dict[date, int] = {}
+        # Working days after a day up to today, counted back from today as far as the
+        # oldest deadline asked for: each day is looked at once for the whole export.
+        self.days_to_today = {self.today: 0}
+        self.counted_back_to = self.today
+        self.timezone = timezone.get_current_timezone()
+        self.people: dict[tuple, str] = {}
 
     def row(self, number: int, issue: tuple, opinions: list, escalations: list) -> list:
         (
@@ -227,7 +234,7 @@ class _RowContext:
             opinions[0][0] if opinions else timezone.localdate(created_at),
             (category_en if self.english and category_en else category),
             measures,
-            name_from_parts(first, last, username) if username else "",
+            self._person(first, last, username) if username else "",
             deadline,
             self.states.get(state, state),
             self.yes if immediate_fix else self.no,
@@ -236,7 +243,7 @@ class _RowContext:
             self._replies(opinions),
             self._satisfaction(opinions),
             sign_deadline,
-            timezone.localtime(signed_at) if signed_at else None,
+            signed_at.astimezone(self.timezone) if signed_at else None,  # local time
             self._working_days_overdue(deadline, state),
             extensions,
             notices,
@@ -250,13 +257,27 @@ class _RowContext:
             return None
         if deadline >= self.overdue_cutoff:
             return None
-        # Counted day by day, so once per deadline: 8,000 overdue issues share 1,400.
-        days = self.overdue_days.get(deadline)
-        if days is None:
-            days = self.overdue_days[deadline] = self.calendar.working_days_between(
-                deadline, self.today
-            )
-        return days
+        return self._working_days_to_today(deadline)
+
+    def _working_days_to_today(self, day: date) -> int:
+        """``calendar.working_days_between(day, today)`` for a day before today."""
+        counts = self.days_to_today
+        if day not in counts:
+            earlier, count = self.counted_back_to, counts[self.counted_back_to]
+            while earlier > day:
+                count += self.calendar.is_working_day(earlier)
+                earlier -= timedelta(days=1)
+                counts[earlier] = count
+            self.counted_back_to = earlier
+        return counts[day]
+
+    def _person(self, first, last, username) -> str:
+        """The responsible person's name, worked out once per person."""
+        key = (first, last, username)
+        name = self.people.get(key)
+        if name is None:
+            name = self.people[key] = name_from_parts(first, last, username)
+        return name
 
     def _enterprises(self, opinions) -> str:
         """Who raised it: each enterprise once, in the order they spoke; 匿名 for back-to-back."""
@@ -264,6 +285,8 @@ class _RowContext:
         return SEPARATOR.join(names)
 
     def _decisions(self, escalations) -> str:
+        if not escalations:
+            return ""
         return "\n".join(
             self.decision_format % {"date": held_on.isoformat(), "decision": decision.strip()}
             for decision, held_on in escalations
@@ -277,7 +300,7 @@ class _RowContext:
     def _ratings(self, opinions) -> str:
         """The enterprise's latest ratings of the issue's opinions, counted by level (best
         first), then how many it says are not solved."""
-        counts = dict.fromkeys(sorted(self.rating_labels, reverse=True), 0)
+        counts = dict.fromkeys(self.rating_levels, 0)
         not_solved = 0
         for opinion in opinions:
             level, said_not_solved = opinion[3], opinion[4]

@@ -399,6 +399,19 @@ def test_the_ledger_file_is_what_xlsxwriter_writes_cell_by_cell(staff_a, world, 
     assert whole == sheet_parts(rows, headers=headers, widths=ledger.WIDTHS, row_path=False)
 
 
+def test_working_days_overdue_are_the_calendars_whatever_the_order_of_deadlines():
+    """The export counts back from today once; each deadline still gets its own count."""
+    context = ledger._RowContext()
+    today = context.today
+    for days_ago in (1, 400, 3, 700, 2, 30, 365, 800, 0, 401, 2):
+        deadline = today - timedelta(days=days_ago)
+        expected = (
+            working_days_between(deadline, today) if deadline < context.overdue_cutoff else None
+        )
+        assert context._working_days_overdue(deadline, State.RECTIFYING) == expected, days_ago
+        assert context._working_days_overdue(deadline, State.RECTIFIED) is None
+
+
 # --- scope and filters ----------------------------------------------------------------------
 
 
