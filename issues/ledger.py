@@ -10,16 +10,20 @@ and no model instance is built per row (250,000 rows are an export, not a page).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from itertools import islice
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
     IntegerField,
+    Lookup,
     OuterRef,
+    Q,
     Subquery,
 )
 from django.db.models.functions import Coalesce
@@ -134,12 +138,32 @@ def ledger_rows(issues) -> Iterator[list[object]]:
             yield context.row(number, row, opinions[row[0]], escalations[row[0]])
 
 
-def _opinions_of(ids: Iterable[int]) -> dict[int, list[tuple]]:
+class _AnyOf(Lookup):
+    """``column = ANY(%s)`` with a list: one array parameter. ``__in`` prepares and sends
+    one parameter per id (2,000 ids: ~15 ms of Python a query); PostgreSQL plans both
+    the same (it turns ``IN (…)`` into ``= ANY('{…}')`` itself)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        column, params = self.process_lhs(compiler, connection)
+        return f"{column} = ANY(%s)", (*params, list(self.rhs))
+
+
+def _of_issues(ids: list[int]):
+    """The rows of the chunk's issues (``issue_id`` among ``ids``)."""
+    if connection.vendor == "postgresql":
+        return _AnyOf(F("issue_id"), ids)
+    return Q(issue_id__in=ids)
+
+
+def _opinions_of(ids: list[int]) -> dict[int, list[tuple]]:
     """Per issue: its opinions (not withdrawn) in the order they were heard."""
     by_issue = defaultdict(list)
     rows = (
         voice.with_latest_rating(FeedbackItem.objects.active())
-        .filter(issue_id__in=ids)
+        .filter(_of_issues(ids))
         .order_by("received_on", "id")
         .annotate(answered=ExpressionWrapper(REPLIED, output_field=BooleanField()))
         .values_list(
@@ -157,11 +181,11 @@ def _opinions_of(ids: Iterable[int]) -> dict[int, list[tuple]]:
     return by_issue
 
 
-def _escalations_of(ids: Iterable[int]) -> dict[int, list[tuple]]:
+def _escalations_of(ids: list[int]) -> dict[int, list[tuple]]:
     """Per issue: each escalation with its decision and meeting date (None until decided)."""
     by_issue = defaultdict(list)
     rows = (
-        Escalation.objects.filter(issue_id__in=ids)
+        Escalation.objects.filter(_of_issues(ids))
         .order_by("decision__meeting__held_on", "requested_at", "id")
         .values_list("issue_id", "decision__decision", "decision__meeting__held_on")
     )
