@@ -140,12 +140,27 @@ class SheetWriter:
         cells = []
         add = cells.append
         first = last = None
+        needs_escaping = _NEEDS_ESCAPING.search
         for column, value in enumerate(values):
             if value is None:
                 continue
             kind = type(value)
             if kind is str:
-                cell = self._text_cell(columns[column] + number, value)
+                if not value:
+                    continue  # an empty cell, not an empty string
+                if (
+                    len(value) > _ROW_PATH_MAX_TEXT
+                    or needs_escaping(value)
+                    or value.startswith(FORMULA_PREFIXES)
+                    or value[0].isspace()
+                    or value[-1].isspace()
+                ):
+                    cell = self._text_cell(columns[column] + number, value)
+                else:  # most text: written as it is
+                    cell = (
+                        f'<c r="{columns[column]}{number}" t="inlineStr">'
+                        f"<is><t>{value}</t></is></c>"
+                    )
             elif kind is int or (kind is float and math.isfinite(value)):
                 cell = f'<c r="{columns[column]}{number}"><v>{value:.16G}</v></c>'
             elif kind is date:

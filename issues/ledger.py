@@ -250,11 +250,12 @@ class _RowContext:
             notices,
         ) = issue
         description = description.strip()
+        enterprises, replies, satisfaction, ratings = self._opinion_cells(opinions)
         return [
             number,
             branch,
             f"{title}\n{description}" if description else title,
-            self._enterprises(opinions),
+            enterprises,
             opinions[0][0] if opinions else timezone.localdate(created_at),
             (category_en if self.english and category_en else category),
             measures,
@@ -264,15 +265,15 @@ class _RowContext:
             self.yes if immediate_fix else self.no,
             self.yes if escalations else self.no,
             self._decisions(escalations),
-            self._replies(opinions),
-            self._satisfaction(opinions),
+            replies,
+            satisfaction,
             sign_deadline,
             signed_at.astimezone(self.timezone) if signed_at else None,  # local time
             self._working_days_overdue(deadline, state),
             extensions,
             notices,
             reply_deadline,
-            self._ratings(opinions),
+            ratings,
         ]
 
     def _working_days_overdue(self, deadline, state) -> int | None:
@@ -303,11 +304,6 @@ class _RowContext:
             name = self.people[key] = name_from_parts(first, last, username)
         return name
 
-    def _enterprises(self, opinions) -> str:
-        """Who raised it: each enterprise once, in the order they spoke; 匿名 for back-to-back."""
-        names = {(name or self.anonymous): None for *_rest, name in opinions}
-        return SEPARATOR.join(names)
-
     def _decisions(self, escalations) -> str:
         if not escalations:
             return ""
@@ -317,37 +313,42 @@ class _RowContext:
             if decision is not None
         )
 
-    def _replies(self, opinions) -> str:
-        replied = sum(1 for opinion in opinions if opinion[1])
-        return self.replies_format % {"replied": replied, "total": len(opinions)}
+    def _opinion_cells(self, opinions) -> tuple[str, str, str, str]:
+        """Source enterprises, replies, satisfaction and the enterprise's latest ratings, in
+        one pass over the issue's opinions."""
+        names = {}  # each enterprise once, in the order they spoke; 匿名 for back-to-back
+        replied = not_solved = 0
+        said = dict.fromkeys(self.satisfaction_labels, 0)
+        rated = dict.fromkeys(self.rating_levels, 0)  # best first
+        for _received_on, answered, satisfaction, level, said_not_solved, name in opinions:
+            names[name or self.anonymous] = None
+            if answered:
+                replied += 1
+            if satisfaction in said:
+                said[satisfaction] += 1
+            if level in rated:
+                rated[level] += 1
+            if said_not_solved:
+                not_solved += 1
+        return (
+            SEPARATOR.join(names),
+            self.replies_format % {"replied": replied, "total": len(opinions)},
+            self._counted(said, self.satisfaction_labels),
+            self._ratings(rated, not_solved),
+        )
 
-    def _ratings(self, opinions) -> str:
-        """The enterprise's latest ratings of the issue's opinions, counted by level (best
-        first), then how many it says are not solved."""
-        counts = dict.fromkeys(self.rating_levels, 0)
-        not_solved = 0
-        for opinion in opinions:
-            level, said_not_solved = opinion[3], opinion[4]
-            if level in counts:
-                counts[level] += 1
-            not_solved += bool(said_not_solved)
-        parts = [
-            self.satisfaction_format % {"satisfaction": self.rating_labels[level], "count": count}
-            for level, count in counts.items()
-            if count
-        ]
-        if not_solved:
-            parts.append(self.not_solved_format % {"count": not_solved})
-        return SEPARATOR.join(parts)
-
-    def _satisfaction(self, opinions) -> str:
-        counts = dict.fromkeys(Reply.RECORDED_SATISFACTION, 0)
-        for opinion in opinions:
-            if opinion[2] in counts:
-                counts[opinion[2]] += 1
+    def _counted(self, counts: dict, labels: dict) -> str:
         return SEPARATOR.join(
-            self.satisfaction_format
-            % {"satisfaction": self.satisfaction_labels[value], "count": count}
+            self.satisfaction_format % {"satisfaction": labels[value], "count": count}
             for value, count in counts.items()
             if count
         )
+
+    def _ratings(self, counts: dict, not_solved: int) -> str:
+        """The latest ratings counted by level (best first), then how many the enterprise
+        says are not solved."""
+        text = self._counted(counts, self.rating_labels)
+        if not not_solved:
+            return text
+        not_solved = self.not_solved_format % {"count": not_solved}
+        return f"{text}{SEPARATOR}{not_solved}" if text else not_solved
