@@ -10,15 +10,20 @@ and no model instance is built per row (250,000 rows are an export, not a page).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from datetime import date, timedelta
 from itertools import islice
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
     IntegerField,
+    Lookup,
     OuterRef,
+    Q,
     Subquery,
 )
 from django.db.models.functions import Coalesce
@@ -133,12 +138,32 @@ def ledger_rows(issues) -> Iterator[list[object]]:
             yield context.row(number, row, opinions[row[0]], escalations[row[0]])
 
 
-def _opinions_of(ids: Iterable[int]) -> dict[int, list[tuple]]:
+class _AnyOf(Lookup):
+    """``column = ANY(%s)`` with a list: one array parameter. ``__in`` prepares and sends
+    one parameter per id (2,000 ids: ~15 ms of Python a query); PostgreSQL plans both
+    the same (it turns ``IN (…)`` into ``= ANY('{…}')`` itself)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        column, params = self.process_lhs(compiler, connection)
+        return f"{column} = ANY(%s)", (*params, list(self.rhs))
+
+
+def _of_issues(ids: list[int]):
+    """The rows of the chunk's issues (``issue_id`` among ``ids``)."""
+    if connection.vendor == "postgresql":
+        return _AnyOf(F("issue_id"), ids)
+    return Q(issue_id__in=ids)
+
+
+def _opinions_of(ids: list[int]) -> dict[int, list[tuple]]:
     """Per issue: its opinions (not withdrawn) in the order they were heard."""
     by_issue = defaultdict(list)
     rows = (
         voice.with_latest_rating(FeedbackItem.objects.active())
-        .filter(issue_id__in=ids)
+        .filter(_of_issues(ids))
         .order_by("received_on", "id")
         .annotate(answered=ExpressionWrapper(REPLIED, output_field=BooleanField()))
         .values_list(
@@ -156,11 +181,11 @@ def _opinions_of(ids: Iterable[int]) -> dict[int, list[tuple]]:
     return by_issue
 
 
-def _escalations_of(ids: Iterable[int]) -> dict[int, list[tuple]]:
+def _escalations_of(ids: list[int]) -> dict[int, list[tuple]]:
     """Per issue: each escalation with its decision and meeting date (None until decided)."""
     by_issue = defaultdict(list)
     rows = (
-        Escalation.objects.filter(issue_id__in=ids)
+        Escalation.objects.filter(_of_issues(ids))
         .order_by("decision__meeting__held_on", "requested_at", "id")
         .values_list("issue_id", "decision__decision", "decision__meeting__held_on")
     )
@@ -179,7 +204,8 @@ class _RowContext:
         self.english = (get_language() or "").startswith("en")
         self.yes, self.no = _("Yes"), _("No")
         self.anonymous = _("Anonymous")
-        self.states = dict(Issue.State.choices)
+        # Labels as text once (lazy labels would be translated again for every row).
+        self.states = {value: str(label) for value, label in Issue.State.choices}
         self.satisfaction_labels = {
             value: str(Reply.Satisfaction(value).label) for value in Reply.RECORDED_SATISFACTION
         }
@@ -188,11 +214,18 @@ class _RowContext:
         self.replies_format = _("Replied %(replied)s/%(total)s")
         self.satisfaction_format = _("%(satisfaction)s %(count)s")
         self.rating_labels = voice.rating_labels()
+        self.rating_levels = sorted(self.rating_labels, reverse=True)  # best first
         self.not_solved_format = _("not solved %(count)s")
         # Working days overdue, as the issue list's "overdue" counts them.
         self.calendar = WorkingCalendar.load()
         self.today = timezone.localdate()
         self.overdue_cutoff = overdue_cutoff(self.today, 1, self.calendar)
+        # Working days after a day up to today, counted back from today as far as the
+        # oldest deadline asked for: each day is looked at once for the whole export.
+        self.days_to_today = {self.today: 0}
+        self.counted_back_to = self.today
+        self.timezone = timezone.get_current_timezone()
+        self.people: dict[tuple, str] = {}
 
     def row(self, number: int, issue: tuple, opinions: list, escalations: list) -> list:
         (
@@ -217,29 +250,30 @@ class _RowContext:
             notices,
         ) = issue
         description = description.strip()
+        enterprises, replies, satisfaction, ratings = self._opinion_cells(opinions)
         return [
             number,
             branch,
             f"{title}\n{description}" if description else title,
-            self._enterprises(opinions),
+            enterprises,
             opinions[0][0] if opinions else timezone.localdate(created_at),
             (category_en if self.english and category_en else category),
             measures,
-            name_from_parts(first, last, username) if username else "",
+            self._person(first, last, username) if username else "",
             deadline,
             self.states.get(state, state),
             self.yes if immediate_fix else self.no,
             self.yes if escalations else self.no,
             self._decisions(escalations),
-            self._replies(opinions),
-            self._satisfaction(opinions),
+            replies,
+            satisfaction,
             sign_deadline,
-            timezone.localtime(signed_at) if signed_at else None,
+            signed_at.astimezone(self.timezone) if signed_at else None,  # local time
             self._working_days_overdue(deadline, state),
             extensions,
             notices,
             reply_deadline,
-            self._ratings(opinions),
+            ratings,
         ]
 
     def _working_days_overdue(self, deadline, state) -> int | None:
@@ -248,51 +282,73 @@ class _RowContext:
             return None
         if deadline >= self.overdue_cutoff:
             return None
-        return self.calendar.working_days_between(deadline, self.today)
+        return self._working_days_to_today(deadline)
 
-    def _enterprises(self, opinions) -> str:
-        """Who raised it: each enterprise once, in the order they spoke; 匿名 for back-to-back."""
-        names = {(name or self.anonymous): None for *_rest, name in opinions}
-        return SEPARATOR.join(names)
+    def _working_days_to_today(self, day: date) -> int:
+        """``calendar.working_days_between(day, today)`` for a day before today."""
+        counts = self.days_to_today
+        if day not in counts:
+            earlier, count = self.counted_back_to, counts[self.counted_back_to]
+            while earlier > day:
+                count += self.calendar.is_working_day(earlier)
+                earlier -= timedelta(days=1)
+                counts[earlier] = count
+            self.counted_back_to = earlier
+        return counts[day]
+
+    def _person(self, first, last, username) -> str:
+        """The responsible person's name, worked out once per person."""
+        key = (first, last, username)
+        name = self.people.get(key)
+        if name is None:
+            name = self.people[key] = name_from_parts(first, last, username)
+        return name
 
     def _decisions(self, escalations) -> str:
+        if not escalations:
+            return ""
         return "\n".join(
             self.decision_format % {"date": held_on.isoformat(), "decision": decision.strip()}
             for decision, held_on in escalations
             if decision is not None
         )
 
-    def _replies(self, opinions) -> str:
-        replied = sum(1 for opinion in opinions if opinion[1])
-        return self.replies_format % {"replied": replied, "total": len(opinions)}
+    def _opinion_cells(self, opinions) -> tuple[str, str, str, str]:
+        """Source enterprises, replies, satisfaction and the enterprise's latest ratings, in
+        one pass over the issue's opinions."""
+        names = {}  # each enterprise once, in the order they spoke; 匿名 for back-to-back
+        replied = not_solved = 0
+        said = dict.fromkeys(self.satisfaction_labels, 0)
+        rated = dict.fromkeys(self.rating_levels, 0)  # best first
+        for _received_on, answered, satisfaction, level, said_not_solved, name in opinions:
+            names[name or self.anonymous] = None
+            if answered:
+                replied += 1
+            if satisfaction in said:
+                said[satisfaction] += 1
+            if level in rated:
+                rated[level] += 1
+            if said_not_solved:
+                not_solved += 1
+        return (
+            SEPARATOR.join(names),
+            self.replies_format % {"replied": replied, "total": len(opinions)},
+            self._counted(said, self.satisfaction_labels),
+            self._ratings(rated, not_solved),
+        )
 
-    def _ratings(self, opinions) -> str:
-        """The enterprise's latest ratings of the issue's opinions, counted by level (best
-        first), then how many it says are not solved."""
-        counts = dict.fromkeys(sorted(self.rating_labels, reverse=True), 0)
-        not_solved = 0
-        for opinion in opinions:
-            level, said_not_solved = opinion[3], opinion[4]
-            if level in counts:
-                counts[level] += 1
-            not_solved += bool(said_not_solved)
-        parts = [
-            self.satisfaction_format % {"satisfaction": self.rating_labels[level], "count": count}
-            for level, count in counts.items()
-            if count
-        ]
-        if not_solved:
-            parts.append(self.not_solved_format % {"count": not_solved})
-        return SEPARATOR.join(parts)
-
-    def _satisfaction(self, opinions) -> str:
-        counts = dict.fromkeys(Reply.RECORDED_SATISFACTION, 0)
-        for opinion in opinions:
-            if opinion[2] in counts:
-                counts[opinion[2]] += 1
+    def _counted(self, counts: dict, labels: dict) -> str:
         return SEPARATOR.join(
-            self.satisfaction_format
-            % {"satisfaction": self.satisfaction_labels[value], "count": count}
+            self.satisfaction_format % {"satisfaction": labels[value], "count": count}
             for value, count in counts.items()
             if count
         )
+
+    def _ratings(self, counts: dict, not_solved: int) -> str:
+        """The latest ratings counted by level (best first), then how many the enterprise
+        says are not solved."""
+        text = self._counted(counts, self.rating_labels)
+        if not not_solved:
+            return text
+        not_solved = self.not_solved_format % {"count": not_solved}
+        return f"{text}{SEPARATOR}{not_solved}" if text else not_solved

@@ -1,12 +1,16 @@
 """core.excel: user text is never a formula, values keep their types, rows stream."""
 
 import io
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from core.excel import MAX_CELL_TEXT, XLSX_CONTENT_TYPE, xlsx_response
+from tests.exports import sheet_parts
 
 # Closing a response sends request_finished, which closes connections.
 pytestmark = pytest.mark.django_db
@@ -98,3 +102,62 @@ def test_xlsx_response_is_a_download_of_one_sheet():
     assert ws.column_dimensions["B"].width == pytest.approx(40, abs=1)
     assert ws.freeze_panes == "A2"
     response.close()
+
+
+# --- rows written whole: the XML XlsxWriter itself writes, cell by cell --------------------
+
+
+class FakeDate(date):
+    """A subclass of date (the row path leaves those to XlsxWriter)."""
+
+
+class IntLike(int):
+    pass
+
+
+INJECTION = (
+    '<r><t>a</t></r></is></c><c r="C2"><f>1+1</f></c><c r="D2" t="inlineStr"><is><r><t>b</t></r>'
+)
+WHITESPACE = [chr(n) for n in range(0x3001) if re.match(r"\s", chr(n)) or chr(n).isspace()]
+
+SAMPLES = [
+    [0, -7, 42, 10**17, 1.5, 0.1 + 0.2, -1e-7, 123456789.123456789, 2.0**60],
+    [date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2026, 12, 4)],
+    [datetime(2026, 3, 1, 9, 30, 15, 250), datetime(1900, 1, 1, 12), datetime(2024, 2, 29)],
+    [datetime(2024, 3, 11, 10, 0, tzinfo=UTC), True, False, None, "", "x", None],
+    ["锅炉定检报告出具慢", "标题\n描述", "第一行\r\n第二行", "a\tb", "末尾换行\n"],
+    [" 前空格", "后空格 ", "\u3000全角", "全角\u3000", "\n开头", "x\n ", "\t=1", "\r=1"],
+    ["=1+1", "+SUM(A1)", "-2", "@cmd", "A & B", "<b>粗</b>", 'say "hi"', "it's", "a>b<c"],
+    ["_x0041_", "_X004a_", "_x12_", "a_x00D9_b", "\ufffe", "\uffff", "x\ufffey"],
+    ["复制\x0b来的\x01文字", "\x00", "\x1f\x1e", "\x0c", "只有\r", "\r", "\x0b=1"],
+    ["<r>x</r>", "<r><t>注入</t></r>", INJECTION],
+    ["😀" * 5, "𠀀字", "長" * (MAX_CELL_TEXT + 10)],
+    ["😀" * 16_390, 1],  # more than Excel's limit in UTF-16 units: cut there
+    [gettext_lazy("Anonymous"), Decimal("1.50"), type("T", (), {"__str__": lambda s: "-东西"})()],
+    [None, None, "only the third"],
+    [None, None],
+    [FakeDate(2026, 1, 2), IntLike(5)],
+    [f"{space}边{space}" for space in WHITESPACE],
+    [f"{space}" for space in WHITESPACE],
+]
+
+
+@pytest.mark.parametrize("rows", [SAMPLES, [SAMPLES[4]], [SAMPLES[1], SAMPLES[0]]])
+def test_rows_are_the_xml_xlsxwriter_writes_cell_by_cell(rows):
+    headers, widths = ["编号", "内容", "=不是公式"], (6, 40)
+    assert sheet_parts(rows, headers=headers, widths=widths, row_path=True) == sheet_parts(
+        rows, headers=headers, widths=widths, row_path=False
+    )
+
+
+def test_text_that_looks_like_rich_text_is_text():
+    # XlsxWriter copies text shaped "<r>…</r>" into the file as rich-text XML: this one
+    # would have added a formula cell C2 (and D2).
+    texts = ["<r><t>注入</t></r>", INJECTION]
+    sheet = exported([texts])
+    assert (sheet.max_row, sheet.max_column) == (2, 2)  # no cell was added
+    assert [sheet["A2"].value, sheet["B2"].value] == texts
+
+
+def test_a_row_of_empty_values_writes_no_cells_and_the_next_row_is_still_numbered():
+    assert list(exported([[None, ""], ["下一行"]]).values)[1:] == [(None, None), ("下一行", None)]

@@ -14,10 +14,11 @@ from django.utils.translation import gettext, pgettext
 from openpyxl import load_workbook
 
 from issues import ledger
+from issues.jobs import issues_to_export
 from issues.models import DeadlineExtension, Issue, Reply, SupervisionNotice
 from jobs.models import Job
 from tests.clock import overdue_deadline
-from tests.exports import export
+from tests.exports import export, sheet_parts
 from tests.factories import (
     ActivityFactory,
     EnterpriseFactory,
@@ -385,6 +386,30 @@ def test_formula_like_text_is_written_as_text(client, staff_a, world):
         cell = row[header.index(zh(column))]
         assert cell.value == text
         assert cell.data_type == "s", column
+
+
+def test_the_ledger_file_is_what_xlsxwriter_writes_cell_by_cell(staff_a, world, issues, known):
+    """Rows go into the file whole (core.excel): the same XML as cell by cell, every column."""
+    with translation.override("zh-hans"):
+        rows = list(ledger.ledger_rows(issues_to_export(staff_a, None)))
+        headers = ledger.ledger_headers()
+    assert len(rows) == 5
+    assert {type(value) for row in rows for value in row} >= {str, int, date, datetime}
+    whole = sheet_parts(rows, headers=headers, widths=ledger.WIDTHS, row_path=True)
+    assert whole == sheet_parts(rows, headers=headers, widths=ledger.WIDTHS, row_path=False)
+
+
+def test_working_days_overdue_are_the_calendars_whatever_the_order_of_deadlines():
+    """The export counts back from today once; each deadline still gets its own count."""
+    context = ledger._RowContext()
+    today = context.today
+    for days_ago in (1, 400, 3, 700, 2, 30, 365, 800, 0, 401, 2):
+        deadline = today - timedelta(days=days_ago)
+        expected = (
+            working_days_between(deadline, today) if deadline < context.overdue_cutoff else None
+        )
+        assert context._working_days_overdue(deadline, State.RECTIFYING) == expected, days_ago
+        assert context._working_days_overdue(deadline, State.RECTIFIED) is None
 
 
 # --- scope and filters ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ the first test, so a package that changed them fails there, not in a puzzling su
 is a year the installed package does not know.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import chinese_calendar
 import pytest
@@ -50,6 +50,15 @@ def test_the_package_says_what_these_tests_count_on():
         assert package_only().is_working_day(day) is working, day
     with pytest.raises(NotImplementedError):
         chinese_calendar.is_workday(date(2027, 1, 4))
+
+
+def test_every_day_the_package_knows_is_read_as_the_package_says():
+    # The calendar reads the package's tables itself (its function is slow): same answer.
+    first, last = date(PACKAGED_YEARS.start, 1, 1), date(PACKAGED_YEARS.stop - 1, 12, 31)
+    day = first
+    while day <= last:
+        assert package_only().is_working_day(day) is chinese_calendar.is_workday(day), day
+        day += timedelta(days=1)
 
 
 # --- National Day 2026 ------------------------------------------------------------------
