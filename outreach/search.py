@@ -2,8 +2,8 @@
 
 A term of three characters or more is served by the trigram indexes (migration 0009) as
 it is. A two-character term has no whole trigram, so each field's ``icontains`` is also
-given ``field__bigrams``: the term's bigram is one of the field's (implied by the
-``icontains``, so the rows are the same), which the bigram indexes of migration 0017
+narrowed by ``field__bigrams``: the term's bigram is one of the field's (implied by
+the ``icontains``, so the rows are the same), which the bigram indexes of migration 0017
 answer. SQLite has neither index and keeps the plain ``icontains``.
 """
 
@@ -44,11 +44,17 @@ def register_bigram_lookups(model) -> None:
 def containing(queryset: QuerySet, **terms: str) -> Q:
     """Rows of ``queryset`` where any of the fields contains its term, ignoring case:
     ``containing(qs, name=term, uscc=term.upper())``. The same rows on every database."""
-    use_bigrams = connections[queryset.db].vendor == "postgresql"
     condition = Q()
     for field, term in terms.items():
-        part = Q(**{f"{field}__icontains": term})
-        if use_bigrams and len(term) == BIGRAM_TERM_LENGTH:
-            part &= Q(**{f"{field}__bigrams": term})
-        condition |= part
+        condition |= Q(**{f"{field}__icontains": term})
+    postgresql = connections[queryset.db].vendor == "postgresql"
+    if postgresql and all(len(term) == BIGRAM_TERM_LENGTH for term in terms.values()):
+        # "Any field holds its bigram" AND "any field contains its term": the same rows,
+        # as each field's icontains implies its bigram. Kept apart, the first is the
+        # bitmap scan's whole condition, not rechecked row by row (the function is not
+        # free: ~15 µs a row).
+        bigrams = Q()
+        for field, term in terms.items():
+            bigrams |= Q(**{f"{field}__bigrams": term})
+        condition = bigrams & condition
     return condition
