@@ -12,6 +12,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
 
+from core.widgets import FastSelect
+
 from .models import Branch, County
 from .scoping import scope_of
 from .selectors import visible_city_branches
@@ -40,9 +42,12 @@ class ScopedFilterSet(django_filters.FilterSet):
         # no empty choice) is kept.
         choices = django_filters.ChoiceFilter | django_filters.ModelChoiceFilter
         for filter_ in self.filters.values():
-            default = filter_.extra.get("empty_label", EMPTY_CHOICE) == EMPTY_CHOICE
-            if isinstance(filter_, choices) and default:
+            if not isinstance(filter_, choices):
+                continue
+            if filter_.extra.get("empty_label", EMPTY_CHOICE) == EMPTY_CHOICE:
                 filter_.extra["empty_label"] = _("All")
+            # A list's choices (two hundred people, say) are drawn on every page view.
+            filter_.extra.setdefault("widget", FastSelect)
         for name, filter_ in list(self.filters.items()):
             if not isinstance(filter_, django_filters.ModelChoiceFilter):
                 continue
