@@ -11,6 +11,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
+from django_filters.constants import EMPTY_VALUES
 
 from core.widgets import FastSelect
 
@@ -72,3 +73,13 @@ class ScopedFilterSet(django_filters.FilterSet):
     @property
     def shows_branch(self) -> bool:
         return "branch" in self.filters
+
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter has a value: without one, ``qs`` is the whole queryset given
+        (django-filter passes empty values by). Invalid values narrow (to nothing)."""
+        if not self.is_bound:
+            return False
+        if not self.is_valid():
+            return True
+        return any(value not in EMPTY_VALUES for value in self.form.cleaned_data.values())

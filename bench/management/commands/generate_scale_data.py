@@ -61,6 +61,11 @@ class Command(BaseCommand):
                 f"{data['copy_mismatches']} opinions differ from their activity or their issue "
                 "in branch or campaign."
             )
+        if data["branch_issue_count_mismatches"]:
+            raise CommandError(
+                f"{data['branch_issue_count_mismatches']} branches keep an issue count that "
+                "differs from their issues."
+            )
         self.stdout.write(self.style.SUCCESS("Reply summaries match the replies (0 differences)."))
         self.stdout.write(
             self.style.SUCCESS("Opinions match their activities and issues (0 differences).")
