@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import factory
 import pytest
 from django.db import connection
 from django.db.models import Q
@@ -177,3 +178,23 @@ def test_the_index_follows_every_kind_of_write(world, office):
     for enterprise in Enterprise.objects.all():
         for pair in bigrams(enterprise.name):
             assert enterprise.pk in by_bigram("name", pair)
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+@pytest.mark.parametrize("term", ["恒信", "恒信特钢"])
+def test_a_search_costs_the_same_queries_as_the_plain_list(
+    client, staff_a, branch_a, rows, term, django_assert_num_queries
+):
+    EnterpriseFactory.create_batch(rows, branch=branch_a, name=factory_name(term))
+    client.force_login(staff_a)
+    client.get(reverse("reports:home"))
+    # As the list (test_enterprise_views): session, user, membership, the filter's branches,
+    # counties, equipment classes and campaigns, count, page, unread count.
+    with django_assert_num_queries(10):
+        response = client.get(reverse("outreach:enterprise_list"), {"q": term})
+    assert response.context["paginator"].count == rows
+
+
+def factory_name(term):
+    """Numbered names holding ``term`` (a county allows one active enterprise per name)."""
+    return factory.Sequence(lambda n: f"泉州{term}机械{n}厂")
