@@ -11,6 +11,9 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_filters.conf import settings as filter_settings
+from django_filters.constants import EMPTY_VALUES
+
+from core.widgets import FastSelect
 
 from .models import Branch, County
 from .scoping import scope_of
@@ -40,9 +43,12 @@ class ScopedFilterSet(django_filters.FilterSet):
         # no empty choice) is kept.
         choices = django_filters.ChoiceFilter | django_filters.ModelChoiceFilter
         for filter_ in self.filters.values():
-            default = filter_.extra.get("empty_label", EMPTY_CHOICE) == EMPTY_CHOICE
-            if isinstance(filter_, choices) and default:
+            if not isinstance(filter_, choices):
+                continue
+            if filter_.extra.get("empty_label", EMPTY_CHOICE) == EMPTY_CHOICE:
                 filter_.extra["empty_label"] = _("All")
+            # A list's choices (two hundred people, say) are drawn on every page view.
+            filter_.extra.setdefault("widget", FastSelect)
         for name, filter_ in list(self.filters.items()):
             if not isinstance(filter_, django_filters.ModelChoiceFilter):
                 continue
@@ -67,3 +73,13 @@ class ScopedFilterSet(django_filters.FilterSet):
     @property
     def shows_branch(self) -> bool:
         return "branch" in self.filters
+
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter has a value: without one, ``qs`` is the whole queryset given
+        (django-filter passes empty values by). Invalid values narrow (to nothing)."""
+        if not self.is_bound:
+            return False
+        if not self.is_valid():
+            return True
+        return any(value not in EMPTY_VALUES for value in self.form.cleaned_data.values())

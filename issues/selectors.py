@@ -24,6 +24,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -36,6 +37,7 @@ from outreach.models import UNDISPOSED, UNREPLIED, FeedbackItem
 
 from . import extensions
 from .models import (
+    BranchIssueCount,
     DeadlineExtension,
     Escalation,
     Instruction,
@@ -154,6 +156,13 @@ def issues_in_list_order(user) -> QuerySet[Issue]:
 def issue_list(user) -> QuerySet[Issue]:
     """The issue list's rows: ``issues_in_list_order`` with what each row shows."""
     return _with_row_details(issues_in_list_order(user))
+
+
+def counted_issue_total(user) -> int:
+    """How many issues ``issues_in_list_order(user)`` holds, read from the counts the
+    database keeps per branch (``BranchIssueCount``) instead of counting the rows."""
+    counts = BranchIssueCount.objects.visible_to(user)
+    return counts.aggregate(n=Coalesce(Sum("counted"), 0))["n"]
 
 
 def issues_assigned_to(user) -> QuerySet[Issue]:

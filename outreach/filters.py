@@ -42,6 +42,7 @@ from .models import (
     reply_due_condition,
     reply_overdue_condition,
 )
+from .search import containing
 
 # --- feedback -------------------------------------------------------------------------
 
@@ -302,10 +303,13 @@ class EnterpriseFilter(ScopedFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            Q(name__icontains=value)
-            | Q(uscc__icontains=value.upper())
-            | Q(contact_name__icontains=value)
-            | Q(contact_phone__icontains=value)
+            containing(
+                queryset,
+                name=value,
+                uscc=value.upper(),
+                contact_name=value,
+                contact_phone=value,
+            )
         )
 
 

@@ -16,6 +16,7 @@ from core.uploads import RandomUploadPath
 from workdays.calendar import SHANGHAI
 
 from .names import enterprise_name_key
+from .search import register_bigram_lookups
 from .validators import validate_uscc
 
 
@@ -232,6 +233,10 @@ class Enterprise(Withdrawable, TimeStamped):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_key"}
         super().save(*args, **kwargs)
+
+
+# ``name__bigrams=…`` and the like, for two-character searches (outreach.search).
+register_bigram_lookups(Enterprise)
 
 
 class ActivityQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):

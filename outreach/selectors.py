@@ -19,6 +19,7 @@ from .models import (
     Enterprise,
     FeedbackItem,
 )
+from .search import containing
 
 
 def current_campaign(user) -> Campaign | None:
@@ -92,9 +93,7 @@ def enterprises_matching(user, query: str, *, limit: int = 20) -> QuerySet:
     ``county__name`` values, for the searchable pickers."""
     enterprises = Enterprise.objects.visible_to(user).active()
     if query:
-        enterprises = enterprises.filter(
-            Q(name__icontains=query) | Q(uscc__icontains=query.upper())
-        )
+        enterprises = enterprises.filter(containing(enterprises, name=query, uscc=query.upper()))
     own_first = Case(When(branch=scope_of(user).branch_id, then=0), default=1)
     return enterprises.order_by(own_first, "name", "id").values(
         "pk", "name", "uscc", "county__name"

@@ -13,4 +13,5 @@ from .clock import (  # noqa: F401
     TimeLimit,
     extended_condition,
 )
+from .counts import BranchIssueCount  # noqa: F401
 from .issue import *  # noqa: F403 (the issue, its figures' conditions and related rows)

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from branches.models import Branch
 from branches.scoping import BranchScopedQuerySet, scope_of
+from core.choices import choice_label
 from core.models import TimeStamped, Withdrawable
 from core.uploads import RandomUploadPath
 from outreach.models import (
@@ -256,6 +257,11 @@ class Issue(Withdrawable, TimeStamped):
     @property
     def state_color(self) -> str:
         return self.STATE_COLORS.get(self.state, "secondary")
+
+    def get_state_display(self) -> str:
+        """The state's label, translated once per language (core.choices): every row of
+        a list shows it."""
+        return choice_label(self.State, self.state)
 
     @property
     def awaiting_signature(self) -> bool:
@@ -722,3 +728,13 @@ class IssueEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.issue_id}"
+
+    # Each timeline line shows three labels: translated once per language (core.choices).
+    def get_kind_display(self) -> str:
+        return choice_label(self.Kind, self.kind)
+
+    def get_from_state_display(self) -> str:
+        return choice_label(Issue.State, self.from_state)
+
+    def get_to_state_display(self) -> str:
+        return choice_label(Issue.State, self.to_state)

@@ -15,10 +15,17 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from bench.generate import COPIES_MISMATCH_SQL, SCALE_1, SUMMARY_MISMATCH_SQL
-from issues.models import Escalation, Issue, IssueEvent, ProvincialDecision, Reply
+from issues.models import (
+    BranchIssueCount,
+    Escalation,
+    Issue,
+    IssueEvent,
+    ProvincialDecision,
+    Reply,
+)
 from outreach.models import UNREPLIED, Activity, Campaign, Enterprise, FeedbackItem
 from outreach.validators import validate_uscc
 from reports.metrics import campaign_report
@@ -173,6 +180,9 @@ def test_loads_a_consistent_province(tmp_path):
         cursor.execute(COPIES_MISMATCH_SQL)
         assert cursor.fetchone()[0] == 0
     assert data["copy_mismatches"] == 0
+    # ...and the branches' issue counts, recounted after the load with the triggers off.
+    assert data["branch_issue_count_mismatches"] == 0
+    assert BranchIssueCount.objects.aggregate(n=Sum("counted"))["n"] == data["counted_issues"]
     # ...and the triggers that keep them are back on.
     with connection.cursor() as cursor:
         cursor.execute(

@@ -15,6 +15,7 @@ from branches.scoping import scope_of
 from branches.services import liaison_set, membership_set
 from imports.models import ImportBatch
 from issues.models import (
+    BranchIssueCount,
     DeadlineExtension,
     Escalation,
     Instruction,
@@ -72,14 +73,19 @@ BRANCH_SCOPED = {
     ReplyDraft: "reply_draft",
     Receipt: "receipt",
     EnterpriseRating: "rating",
+    BranchIssueCount: "issue_count",
 }
 
 
 @pytest.fixture
 def world(world):
-    """The shared world, with the enterprise's rating of each branch's answer."""
+    """The shared world, with the enterprise's rating of each branch's answer and each
+    branch's issue count."""
     enterprise_rating(world.a)
     enterprise_rating(world.b)
+    # Written by the database for each branch's counted issue (issues/migrations/0018).
+    for side in (world.a, world.b):
+        side.issue_count = BranchIssueCount.objects.get(branch=side.branch)
     return world
 
 

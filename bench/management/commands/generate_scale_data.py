@@ -62,6 +62,11 @@ class Command(BaseCommand):
                 f"{data['copy_mismatches']} opinions differ from their activity or their issue "
                 "in branch or campaign."
             )
+        if data["branch_issue_count_mismatches"]:
+            raise CommandError(
+                f"{data['branch_issue_count_mismatches']} branches keep an issue count that "
+                "differs from their issues."
+            )
         summary_differences = differences(limit=3)
         if summary_differences:
             raise CommandError(
