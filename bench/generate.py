@@ -1456,14 +1456,14 @@ def generate(
         try:
             for key, table, columns in TABLES:
                 loader.copy(table, columns, gen.lines.pop(key))
+            # What the switched-off triggers would have written: the issues' copies of
+            # their escalations (the summary rows are counted after the triggers are on).
+            cursor.execute(ESCALATION_COPIES_SQL)
         finally:
             for table in TRIGGERED_TABLES:
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         rebuild_branch_issue_counts()
         _reset_sequences(cursor)
-        # What the switched-off triggers would have written: the issues' copies of their
-        # escalations, then the dashboard's summary rows, counted from the loaded rows.
-        cursor.execute(ESCALATION_COPIES_SQL)
         for statement in summaries_sql.rebuild(connection.vendor):
             cursor.execute(statement)
     gen.timings["load"] = time.monotonic() - load_started

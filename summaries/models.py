@@ -76,6 +76,9 @@ class ActivityMonth(Summary):
     forms_sent = models.IntegerField()
     forms_returned = models.IntegerField()
 
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "branch"], name="activitymonth_campaign")]
+
 
 class OpinionCounts(Summary):
     """The opinions' counts (not withdrawn): all, by kind, and the promise's states."""
@@ -121,6 +124,9 @@ class OpinionMonth(OpinionCounts):
     received_month = models.DateField()
     category = _key(FeedbackCategory)
 
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "branch"], name="opinionmonth_campaign")]
+
 
 class IssueTotals(Summary):
     """Issues counted (not withdrawn, not merged) per branch × campaign, with the counts
@@ -149,6 +155,9 @@ class IssueTotals(Summary):
     decided = models.IntegerField()
     awaiting = models.IntegerField()
 
+    class Meta:
+        indexes = [models.Index(fields=["campaign", "branch"], name="issuetotals_campaign")]
+
 
 class EnterpriseVisit(Summary):
     """Visits (activities of kind "visit", not withdrawn) per enterprise × branch ×
@@ -170,3 +179,6 @@ class BranchEnterprise(Summary):
     enterprise = _key(Enterprise)
     branch = _key(Branch)
     n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["branch"], name="branchenterprise_branch")]

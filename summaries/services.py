@@ -19,18 +19,29 @@ def _serialised(cursor) -> None:
 
 
 def rebuild() -> None:
-    """Count every summary again from the raw rows, in one transaction. On PostgreSQL the
-    summaries are locked against writers meanwhile (a write waits, it is not lost)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        _serialised(cursor)
-        if connection.vendor == "postgresql":
-            # The raw tables too: a write between two statements would be counted twice.
-            cursor.execute(
-                "LOCK TABLE outreach_activity, outreach_feedbackitem, "
-                "outreach_activity_enterprises IN SHARE MODE"
-            )
-        for statement in sql.rebuild(connection.vendor):
-            cursor.execute(statement)
+    """Count every summary again from the raw rows, in one transaction.
+
+    On PostgreSQL the transaction reads one snapshot (REPEATABLE READ): the old rows it
+    deletes and the raw rows it counts are the same moment's, and what other transactions
+    commit meanwhile keeps its own delta rows, neither deleted nor counted twice. Writers
+    never wait. The advisory lock (held for the session, taken before the snapshot) keeps
+    a compaction from folding rows in between."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # SQLite has one writer at a time; inside a caller's transaction, its snapshot.
+        with transaction.atomic(), connection.cursor() as cursor:
+            _serialised(cursor)
+            for statement in sql.rebuild(connection.vendor):
+                cursor.execute(statement)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
+        try:
+            with transaction.atomic():
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                for statement in sql.rebuild(connection.vendor):
+                    cursor.execute(statement)
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
 
 def compact() -> None:

@@ -170,7 +170,10 @@ def opinion_row(vendor: str, row: str, sign: int) -> list[str]:
     counts = {key: f"{sign} * ({flag})" for key, flag in opinion_flags(row, "a").items()}
     rest = f"FROM outreach_activity a WHERE a.id = {row}.activity_id AND {row}.withdrawn_at IS NULL"
     # The activity's branch, not the opinion's copy: equal at every commit, but while an
-    # activity moves the copy follows in another trigger.
+    # activity moves the copy follows in another trigger. The activity must still exist
+    # when its opinion is deleted (opinions PROTECT their activity; Django deletes an
+    # activity's enterprise links before it): raw SQL deleting an activity first, with
+    # deferred foreign keys, would lose the opinion's -1.
     return [
         _insert(OPINION_DAY, day, counts, rest),
         _insert(OPINION_MONTH, month_keys, counts, rest),
@@ -258,19 +261,19 @@ def visit_link(row: str, sign: int) -> list[str]:
 
 # --- when a trigger fires on an update ----------------------------------------------------
 
-#: An opinion's columns that change its keys or counts (not ``branch_id``: an opinion's
-#: branch changes only with its activity's, which the activity's trigger counts).
-OPINION_COLUMNS = (
-    "activity_id",
-    "kind",
-    "category_id",
-    "received_on",
-    "withdrawn_at",
-    "issue_id",
-    "closed_at",
-    "last_replied_on",
-    "unreachable_at",
-    "satisfaction",
+#: What of an opinion changes its keys or counts (not ``branch_id``: an opinion's branch
+#: changes only with its activity's, which the activity's trigger counts). Conditions,
+#: not raw columns: a later reply date or a move to another issue changes no count.
+OPINION_WATCHED = (
+    "{r}.activity_id",
+    "{r}.kind",
+    "{r}.category_id",
+    "{r}.received_on",
+    "({r}.withdrawn_at IS NULL)",
+    "({r}.issue_id IS NULL AND {r}.closed_at IS NULL)",
+    "({r}.last_replied_on IS NOT NULL OR {r}.unreachable_at IS NOT NULL)",
+    f"({{r}}.satisfaction IN {POSITIVE})",
+    f"({{r}}.satisfaction IN {RECORDED})",
 )
 ACTIVITY_COLUMNS = (
     "branch_id",
@@ -297,14 +300,17 @@ ISSUE_COLUMNS = (
     "ever_decided",
     "decision_awaited",
 )
-#: The activity's columns that move its opinions' and visits' rows.
-ACTIVITY_MOVES = ("branch_id", "campaign_id", "occurred_on", "kind", "withdrawn_at")
+#: The activity's columns that move its opinions' rows (an opinion counts whether or not
+#: its activity is withdrawn), and its visits' rows.
+OPINIONS_MOVE = ("branch_id", "campaign_id", "occurred_on", "kind")
+VISITS_MOVE = ("branch_id", "campaign_id", "kind", "withdrawn_at")
 
 
 def changed(vendor: str, columns) -> str:
-    if vendor == "postgresql":
-        return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
-    return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+    """Any of ``columns`` (names, or conditions over ``{r}``) differs between OLD and NEW."""
+    watched = [c if "{r}" in c else f"{{r}}.{c}" for c in columns]
+    differs = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    return " OR ".join(f"{c.format(r='OLD')} {differs} {c.format(r='NEW')}" for c in watched)
 
 
 # --- install and remove --------------------------------------------------------------------
@@ -327,12 +333,8 @@ def _sqlite_trigger(name, event, table, statements, when=None) -> str:
 def sqlite_install() -> list[str]:
     v = "sqlite"
     opinion_update = [*opinion_row(v, "OLD", -1), *opinion_row(v, "NEW", 1)]
-    activity_moves = [
-        *opinions_of_activity(v, "OLD", -1),
-        *opinions_of_activity(v, "NEW", 1),
-        *visits_of_activity("OLD", -1),
-        *visits_of_activity("NEW", 1),
-    ]
+    opinions_move = [*opinions_of_activity(v, "OLD", -1), *opinions_of_activity(v, "NEW", 1)]
+    visits_move = [*visits_of_activity("OLD", -1), *visits_of_activity("NEW", 1)]
     return [
         _sqlite_trigger(
             "summaries_opinion_insert", "INSERT", "outreach_feedbackitem", opinion_row(v, "NEW", 1)
@@ -345,7 +347,7 @@ def sqlite_install() -> list[str]:
             "UPDATE",
             "outreach_feedbackitem",
             opinion_update,
-            changed(v, OPINION_COLUMNS),
+            changed(v, OPINION_WATCHED),
         ),
         _sqlite_trigger(
             "summaries_activity_insert", "INSERT", "outreach_activity", activity_row(v, "NEW", 1)
@@ -364,8 +366,15 @@ def sqlite_install() -> list[str]:
             "summaries_activity_move",
             "UPDATE",
             "outreach_activity",
-            activity_moves,
-            changed(v, ACTIVITY_MOVES),
+            opinions_move,
+            changed(v, OPINIONS_MOVE),
+        ),
+        _sqlite_trigger(
+            "summaries_activity_visits_move",
+            "UPDATE",
+            "outreach_activity",
+            visits_move,
+            changed(v, VISITS_MOVE),
         ),
         _sqlite_trigger(
             "summaries_issue_insert", "INSERT", "issues_issue", [issue_row(v, "NEW", 1)]
@@ -406,7 +415,7 @@ def sqlite_uninstall() -> list[str]:
         f"summaries_{table}_{event}"
         for table in ("opinion", "activity", "visit_link", "issue")
         for event in ("insert", "delete", "update")
-    ] + ["summaries_activity_move"]
+    ] + ["summaries_activity_move", "summaries_activity_visits_move"]
     return [f"DROP TRIGGER IF EXISTS {name};" for name in names]
 
 
@@ -441,13 +450,12 @@ def postgresql_install() -> list[str]:
             _pg_block(old, activity_row(v, "OLD", -1)),
             _pg_block(new, activity_row(v, "NEW", 1)),
             _pg_block(
-                f"TG_OP = 'UPDATE' AND ({changed(v, ACTIVITY_MOVES)})",
-                [
-                    *opinions_of_activity(v, "OLD", -1),
-                    *opinions_of_activity(v, "NEW", 1),
-                    *visits_of_activity("OLD", -1),
-                    *visits_of_activity("NEW", 1),
-                ],
+                f"TG_OP = 'UPDATE' AND ({changed(v, OPINIONS_MOVE)})",
+                [*opinions_of_activity(v, "OLD", -1), *opinions_of_activity(v, "NEW", 1)],
+            ),
+            _pg_block(
+                f"TG_OP = 'UPDATE' AND ({changed(v, VISITS_MOVE)})",
+                [*visits_of_activity("OLD", -1), *visits_of_activity("NEW", 1)],
             ),
         ]
     )
@@ -468,7 +476,7 @@ def postgresql_install() -> list[str]:
             "outreach_feedbackitem",
             opinion,
             "UPDATE",
-            changed(v, OPINION_COLUMNS),
+            changed(v, OPINION_WATCHED),
         ),
         _pg_function("summaries_activity", "outreach_activity", activity, "INSERT OR DELETE"),
         _pg_function(

@@ -36,8 +36,14 @@ def awaited(issue: str) -> str:
 COLUMNS = {"ever_escalated": escalated, "ever_decided": decided, "decision_awaited": awaited}
 
 
-def refresh(issue: str, differs: str) -> str:
+def refresh(issue: str, differs: str | None) -> str:
+    """Write the issue's copies. On PostgreSQL always (``differs`` None): the update takes
+    the issue's row lock and its BEFORE trigger recomputes from a fresh snapshot, so two
+    concurrent writes to its escalations cannot leave a stale copy. On SQLite (one writer)
+    only when they differ."""
     values = ", ".join(f"{column} = {compute(issue)}" for column, compute in COLUMNS.items())
+    if differs is None:
+        return f"UPDATE issues_issue SET {values} WHERE id = {issue}"
     changed = " OR ".join(f"{column} {differs} {compute(issue)}" for column, compute in COLUMNS.items())
     return f"UPDATE issues_issue SET {values} WHERE id = {issue} AND ({changed})"
 
@@ -46,7 +52,7 @@ def of_decision(row: str) -> str:
     return f"(SELECT issue_id FROM issues_escalation WHERE id = {row}.escalation_id)"
 
 
-PG = "IS DISTINCT FROM"
+PG = None
 POSTGRES_FORWARD = f"""
 CREATE OR REPLACE FUNCTION issues_escalation_to_issue() RETURNS trigger AS $$
 BEGIN
@@ -150,7 +156,7 @@ def forward(apps, schema_editor):
         for statement in SQLITE_FORWARD:
             schema_editor.execute(statement)
     # The issues escalated before.
-    differs = PG if vendor == "postgresql" else SQ
+    differs = "IS DISTINCT FROM" if vendor == "postgresql" else SQ
     schema_editor.execute(
         refresh("issues_issue.id", differs).replace(
             "WHERE id = issues_issue.id AND",

@@ -381,3 +381,9 @@ def test_summary_rows_count_what_the_raw_rows_count(data, office, scope):
     assert [row.figures.counts for row in summary.branches] == [
         row.figures.counts for row in raw.branches
     ]
+    # All time reads the month rows, a period the day rows: the same charts.
+    assert summary.categories == raw.categories
+    assert summary.categories_by_branch == raw.categories_by_branch
+    if scope == "all time":
+        assert summary.over_time == raw.over_time
+        assert sum(summary.over_time["opinions"]) == summary.total["feedback_items"]
