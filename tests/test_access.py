@@ -99,6 +99,23 @@ ROUTES = {
     # Logging out is a POST (a link could be triggered by another site).
     "logout": ("get", {}, dict.fromkeys(PERSONAS, 405)),
     "set_language": ("post", {}, dict.fromkeys(PERSONAS, 302)),
+    # Everyone signed in changes their own password.
+    "password_change": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    "password_change_done": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    # The provincial office e-mails an account a reset link (a POST, in test_access_posts).
+    "password_reset_send": (
+        "get",
+        lambda world: {"pk": world.a.activity.staff.first().pk},
+        POST_ONLY,
+    ),
+    # The e-mailed link's pages are public (the token is the key): a wrong token says the
+    # link no longer works, for anyone, and names no account.
+    "password_reset_confirm": (
+        "get",
+        {"uidb64": "MQ", "token": "not-a-token"},
+        dict.fromkeys(PERSONAS, 200),
+    ),
+    "password_reset_complete": ("get", {}, dict.fromkeys(PERSONAS, 200)),
     # Spreadsheet import: branch staff and leads, into their own branch (the provincial
     # office imports with the management command). A kept file is its uploader's alone.
     "imports:upload": ("get", {}, WRITERS_ONLY),
@@ -363,6 +380,8 @@ ROUTES = {
 #: The routes open to anonymous visitors (checked against the table below).
 PUBLIC_ROUTES = {
     "login",
+    "password_reset_confirm",
+    "password_reset_complete",
     "set_language",
     "track:lookup",
     "track:receipt",

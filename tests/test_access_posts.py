@@ -304,6 +304,18 @@ ACTIONS: dict[str, Action] = {
     "jobs:job_restart": Action(
         _failed_job, {**dict.fromkeys(PERSONAS, 404), "anonymous": LOGIN, "staff_a": 302}
     ),
+    # The provincial office (and the system administrator) e-mail an account a reset link;
+    # it writes no row of the project's tables (the admin's log records it).
+    "password_reset_send": Action(
+        lambda world: ({"pk": world.a.activity.staff.first().pk}, {}),
+        {
+            **dict.fromkeys(PERSONAS, 403),
+            "anonymous": LOGIN,
+            "office": 302,
+            "admin_user": 302,
+        },
+        writers=frozenset(),
+    ),
     # Logging out changes no row of the project's tables.
     "logout": Action(lambda world: ({}, {}), dict.fromkeys(PERSONAS, LOGIN)),
 }
