@@ -21,6 +21,24 @@ def favicon_status(page) -> int:
     return response.status
 
 
+def contrast(fg: str, bg: str) -> float:
+    """WCAG contrast of ``rgb()``/``rgba()`` text over an opaque ``rgb()`` background."""
+
+    def channels(css):
+        return [float(x) for x in css[css.index("(") + 1 : -1].split(",")]
+
+    def luminance(rgb):
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    back = channels(bg)[:3]
+    front = channels(fg)
+    alpha = front[3] if len(front) == 4 else 1.0
+    mixed = [alpha * f + (1 - alpha) * b for f, b in zip(front[:3], back, strict=True)]
+    light, dark = sorted((luminance([c / 255 for c in mixed]), luminance([c / 255 for c in back])))
+    return (dark + 0.05) / (light + 0.05)
+
+
 def visible_buttons(page) -> list[str]:
     return page.locator("button, .btn, input:not([type=hidden]), select").evaluate_all(
         "els => els.filter(e => e.getClientRects().length && getComputedStyle(e).visibility"
@@ -57,6 +75,11 @@ def test_skip_link_is_the_first_tab_and_lands_on_main(
 def test_the_favicon_answers_on_staff_and_public_pages(log_in, live_server, staff_a):
     page = log_in(staff_a.username, PASSWORD)
     assert favicon_status(page) == 200
+    # The navigation's links (not the current page's) against the navbar: AA for normal text.
+    link = page.locator(".app-navbar .nav-link:not(.active)").first
+    colour = link.evaluate("e => getComputedStyle(e).color")
+    background = page.locator(".app-navbar").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert contrast(colour, background) >= 4.5, (colour, background)
     page.context.clear_cookies()
     for url in ("/accounts/login/", "/r/"):
         page.goto(live_server.url + url)
