@@ -78,6 +78,13 @@ def summaries_follow_every_write(request):
         return
     # Set up the database inside this fixture, so the check runs before it is rolled back.
     request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    if "transactional_db" in names:
+        # Django flushes a transactional test's tables in set order (varies with the hash
+        # seed): when it empties the summaries before the issues, the delete triggers leave
+        # -1 rows behind for the next test. Count again from the (empty) raw rows first.
+        from summaries.services import rebuild
+
+        rebuild()
     yield
     from summaries.recount import differences
 
