@@ -18,6 +18,10 @@ ALL_FACTORIES = [
 ]
 
 
+#: Written by the database only (a trigger keeps each branch's count): no factory makes one.
+KEPT_BY_THE_DATABASE = {"BranchIssueCount"}
+
+
 def test_every_project_model_has_a_factory():
     covered = {factory._meta.model for factory in ALL_FACTORIES}
     project_models = {
@@ -25,6 +29,7 @@ def test_every_project_model_has_a_factory():
         for app_label in ("branches", "outreach", "issues")
         for model in apps.get_app_config(app_label).get_models()
         if not model.__name__.startswith("Historical")
+        and model.__name__ not in KEPT_BY_THE_DATABASE
     }
     assert project_models - covered == set()
 
