@@ -261,8 +261,22 @@ def _chart_data(report: Report) -> dict:
     """Everything the charts draw, handed to static/js/dashboard.js as JSON."""
     total = report.total
     english = (get_language() or "").startswith("en")
-    funnel = ("feedback_items", "issues_found", "rectified", "answered")
+    # Opinions (heard, replied) and problems (found, rectified, answered) are not one
+    # unit: each stage says which of the funnel's two charts it is on.
+    funnel = (
+        ("feedback_items", "opinions"),
+        ("replied_feedback", "opinions"),
+        ("issues_found", "problems"),
+        ("rectified", "problems"),
+        ("answered", "problems"),
+    )
+    units = {
+        "opinions": str(_("Opinions (number heard)")),
+        "problems": str(_("Problems (number)")),
+    }
     return {
+        # The headings of the charts of opinions and of problems.
+        "units": units,
         # The province compares its branches; one branch shows its problems by state.
         "by_branch": len(report.branches) > 1,
         "over_time": {
@@ -276,8 +290,9 @@ def _chart_data(report: Report) -> dict:
             },
         },
         "funnel": {
-            "labels": [str(LABELS[key]) for key in funnel],
-            "counts": [total[key] for key in funnel],
+            "labels": [str(LABELS[key]) for key, _unit in funnel],
+            "counts": [total[key] for key, _unit in funnel],
+            "units": [unit for _key, unit in funnel],
         },
         "states": {
             "labels": [str(label) for label in Issue.State.labels],
@@ -301,10 +316,7 @@ def _chart_data(report: Report) -> dict:
                 }
                 for key, axis in BRANCH_SERIES
             ],
-            "axes": {
-                "opinions": str(_("Opinions (number heard)")),
-                "problems": str(_("Problems (number)")),
-            },
+            "axes": units,
         },
     }
 

@@ -33,14 +33,20 @@
   series("chart-over-time", data.over_time.periods, data.over_time.labels.activities, data.over_time.activities, palette[0]);
   series("chart-over-time-opinions", data.over_time.periods, data.over_time.labels.opinions, data.over_time.opinions, palette[2]);
 
-  draw("chart-funnel", {
-    type: "bar",
-    data: {
-      labels: data.funnel.labels,
-      datasets: [{ data: data.funnel.counts, backgroundColor: [palette[0], palette[2], palette[3], palette[1]] }],
-    },
-    options: { ...common, indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: countAxis() } },
-  });
+  // From opinions to answers: the opinions' stages on one chart, the problems' on another.
+  function stages(id, unit, colors) {
+    const picked = data.funnel.units.map((one, index) => (one === unit ? index : -1)).filter((index) => index >= 0);
+    return draw(id, {
+      type: "bar",
+      data: {
+        labels: picked.map((index) => data.funnel.labels[index]),
+        datasets: [{ data: picked.map((index) => data.funnel.counts[index]), backgroundColor: colors }],
+      },
+      options: { ...common, indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: countAxis() } },
+    });
+  }
+  stages("chart-funnel", "opinions", [palette[0], palette[8]]);
+  stages("chart-funnel-problems", "problems", [palette[2], palette[3], palette[1]]);
 
   draw("chart-categories", {
     type: "bar",

@@ -17,6 +17,7 @@ CHARTS = (
     "chart-over-time",
     "chart-over-time-opinions",
     "chart-funnel",
+    "chart-funnel-problems",
     "chart-categories",
     "chart-branches",
     "chart-branches-problems",
@@ -81,6 +82,12 @@ def test_count_axes_are_whole_and_over_time_has_two_axes(demo, log_in, live_serv
     # The branches: opinions on one chart, the problems found and answered on the other.
     assert charts["chart-branches"]["series"] == ["听取意见建议"]
     assert charts["chart-branches-problems"]["series"] == ["查找问题", "已答复"]
+    # From opinions to answers: the opinions' stages, then the problems'.
+    funnel = page.evaluate(
+        "(ids) => ids.map((id) => Chart.getChart(document.getElementById(id)).data.labels)",
+        ["chart-funnel", "chart-funnel-problems"],
+    )
+    assert funnel == [["听取意见建议", "已答复意见"], ["查找问题", "已整改", "已答复"]]
 
     # The same numbers as a table, one click away, and the canvas says where.
     canvas = page.get_by_test_id("chart-over-time")
@@ -120,6 +127,6 @@ def test_count_axes_are_whole_and_over_time_has_two_axes(demo, log_in, live_serv
     page.goto(
         f"{live_server.url}/dashboard/?campaign=&branch={quanzhou}&date_from={day}&date_to={day}"
     )
-    charts = read_charts(page, CHARTS[:4])
+    charts = read_charts(page, CHARTS[:5])
     assert max(charts["chart-over-time"]["scales"]["y"]["ticks"]) == 1
     assert_whole_numbers(charts)

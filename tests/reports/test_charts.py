@@ -58,7 +58,7 @@ def test_each_chart_table_lists_the_numbers_of_the_chart_json(client, data, offi
     assert rows == expected_rows(periods, activities, opinions)
     head, rows = table_of(body, "chart-funnel")
     assert rows == expected_rows(funnel["labels"], funnel["counts"])
-    assert [row[1] for row in rows] == ["8", "4", "2", "1"]
+    assert [row[1] for row in rows] == [str(n) for n in funnel["counts"]]
     head, rows = table_of(body, "chart-categories")
     assert rows == expected_rows(categories["labels"], categories["counts"])
     # The province compares its branches: one column per series.
@@ -85,6 +85,7 @@ def test_each_canvas_points_to_its_table(client, data, office):
         **{chart: chart for chart in CHARTS},
         "chart-over-time-opinions": "chart-over-time",
         "chart-branches-problems": "chart-branches",
+        "chart-funnel-problems": "chart-funnel",
     }
     for canvas_id, chart in canvases.items():
         canvas = re.search(rf'<canvas id="{canvas_id}"[^>]*>', body)[0]
@@ -109,10 +110,13 @@ def test_different_units_are_different_charts_headed_by_their_unit(client, data,
         ("chart-over-time-opinions", "意见建议（条）"),
         ("chart-branches", "意见建议（条）"),
         ("chart-branches-problems", "问题（个）"),
+        ("chart-funnel", "意见建议（条）"),
+        ("chart-funnel-problems", "问题（个）"),
     ):
         assert re.search(rf'data-testid="{canvas}-unit">{unit}</h3>', body), canvas
     # Opinions on one chart, the problems found and answered on the other.
     assert [s["axis"] for s in charts["branches"]["series"]] == ["opinions", "problems", "problems"]
+    assert charts["funnel"]["units"] == ["opinions", "opinions", "problems", "problems", "problems"]
 
 
 # --- a survey is a round of forms ------------------------------------------------------
