@@ -143,6 +143,7 @@ def dashboard(request):
         return render(request, "reports/dashboard.html", {"form": form}, status=400)
     selection = form.selection()
     report = campaign_report(user, selection, form.branches)
+    charts = _chart_data(report)
     sort = request.GET.get("sort", "")
     total_links = {key: figure_url(key, selection) for key in COUNT_KEYS}
     context = {
@@ -158,7 +159,8 @@ def dashboard(request):
         "voice_rows": _voice_rows(report),
         "total_cells": _cells(report.total, total_links),
         "sort": sort,
-        "charts": _chart_data(report),
+        "charts": charts,
+        "chart_tables": _chart_tables(charts),
         "promise": [
             {
                 "key": key,
@@ -259,17 +261,38 @@ def _chart_data(report: Report) -> dict:
     """Everything the charts draw, handed to static/js/dashboard.js as JSON."""
     total = report.total
     english = (get_language() or "").startswith("en")
-    funnel = ("feedback_items", "issues_found", "rectified", "answered")
+    # Opinions (heard, replied) and problems (found, rectified, answered) are not one
+    # unit: each stage says which of the funnel's two charts it is on.
+    funnel = (
+        ("feedback_items", "opinions"),
+        ("replied_feedback", "opinions"),
+        ("issues_found", "problems"),
+        ("rectified", "problems"),
+        ("answered", "problems"),
+    )
+    units = {
+        "opinions": str(_("Opinions (number heard)")),
+        "problems": str(_("Problems (number)")),
+    }
     return {
+        # The headings of the charts of opinions and of problems.
+        "units": units,
         # The province compares its branches; one branch shows its problems by state.
         "by_branch": len(report.branches) > 1,
         "over_time": {
             **report.over_time,
             "labels": {"activities": str(_("Activities")), "opinions": str(_("Opinions"))},
+            # Activities and opinions are different units: each has its own chart, headed
+            # by its unit.
+            "axes": {
+                "activities": str(_("Activities (number held)")),
+                "opinions": str(_("Opinions (number heard)")),
+            },
         },
         "funnel": {
-            "labels": [str(LABELS[key]) for key in funnel],
-            "counts": [total[key] for key in funnel],
+            "labels": [str(LABELS[key]) for key, _unit in funnel],
+            "counts": [total[key] for key, _unit in funnel],
+            "units": [unit for _key, unit in funnel],
         },
         "states": {
             "labels": [str(label) for label in Issue.State.labels],
@@ -284,12 +307,66 @@ def _chart_data(report: Report) -> dict:
         },
         "branches": {
             "labels": [row.branch.short_name for row in report.branches],
+            # Opinions and problems are not one unit: each series says which chart it is on.
             "series": [
-                {"label": str(LABELS[key]), "counts": [row.figures[key] for row in report.branches]}
-                for key in ("feedback_items", "issues_found", "answered")
+                {
+                    "label": str(LABELS[key]),
+                    "counts": [row.figures[key] for row in report.branches],
+                    "axis": axis,
+                }
+                for key, axis in BRANCH_SERIES
             ],
+            "axes": units,
         },
     }
+
+
+#: The branch chart's series and the axis each is read on.
+BRANCH_SERIES = (
+    ("feedback_items", "opinions"),
+    ("issues_found", "problems"),
+    ("answered", "problems"),
+)
+
+
+def _chart_tables(charts: dict) -> dict[str, dict]:
+    """Each chart's numbers as a table (its text alternative), from the same data the
+    chart draws: ``{"head": [...], "rows": [(label, [numbers...]), ...]}`` per chart."""
+    over_time = charts["over_time"]
+    period = _("Week") if over_time["bucket"] == "week" else _("Month")
+
+    def table(head, labels, *columns):
+        rows = zip(labels, zip(*columns, strict=True), strict=True)
+        return {"head": [str(h) for h in head], "rows": list(rows)}
+
+    tables = {
+        "over_time": table(
+            (period, over_time["labels"]["activities"], over_time["labels"]["opinions"]),
+            over_time["periods"],
+            over_time["activities"],
+            over_time["opinions"],
+        ),
+        "funnel": table(
+            (_("Stage"), _("Number")), charts["funnel"]["labels"], charts["funnel"]["counts"]
+        ),
+        "categories": table(
+            (_("Category"), _("Opinions")),
+            charts["categories"]["labels"],
+            charts["categories"]["counts"],
+        ),
+    }
+    if charts["by_branch"]:
+        series = charts["branches"]["series"]
+        tables["branches"] = table(
+            (_("Branch"), *(s["label"] for s in series)),
+            charts["branches"]["labels"],
+            *(s["counts"] for s in series),
+        )
+    else:
+        tables["branches"] = table(
+            (_("State"), _("Problems")), charts["states"]["labels"], charts["states"]["counts"]
+        )
+    return tables
 
 
 @require_safe

@@ -68,7 +68,8 @@ class ChineseWriter(Writer):
         return "活动开展以来，"
 
     def surveys(self, t: Figures) -> str:
-        text = f"开展问卷征求意见{t['surveys']}次"
+        # A survey is a round of forms: counted in rounds (轮), its forms in copies (份).
+        text = f"开展征求意见表调查{t['surveys']}轮"
         if t["forms_sent"]:
             text += f"，发放征求意见表{t['forms_sent']}份、收回{t['forms_returned']}份"
         return text

@@ -246,7 +246,7 @@ def test_a_backwards_period_is_refused_with_a_message(client, data, office):
 def test_the_charts_carry_the_counts(client, data, office):
     client.force_login(office)
     charts = client.get(DASHBOARD, {"campaign": data.c1.pk}).context["charts"]
-    assert charts["funnel"]["counts"] == [8, 4, 2, 1]
+    assert charts["funnel"]["counts"] == [8, 5, 4, 2, 1]
     assert sum(charts["over_time"]["opinions"]) == 8
     assert sum(charts["over_time"]["activities"]) == 6
     assert charts["over_time"]["bucket"] == "week"
