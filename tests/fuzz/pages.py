@@ -40,12 +40,17 @@ SEGMENT_ROWS = {
     "receipts": "receipt",
     "ratings": "rating",
     "jobs": "job",
+    "users": "user",
 }
 #: Path converters of a row's id, filled from ``SEGMENT_ROWS``.
 ID_CONVERTERS = {"int", "uuid"}
 #: Rows the world makes only when a route needs one (``world.a.rating`` would change the
 #: figures other tests count): kind -> function of ``world.a`` or ``world.b``.
-LAZY_ROWS = {"rating": enterprise_rating}
+LAZY_ROWS = {
+    "rating": enterprise_rating,
+    # An account: the branch's staff member who logged its activity.
+    "user": lambda rows: rows.activity.created_by,
+}
 #: A word parameter of a path -> the words it takes.
 WORDS = {
     "kind": [str(kind) for kind in Activity.Kind.values],
@@ -56,6 +61,9 @@ WORDS = {
     "number": ["1", "99"],
     # A challenge's key (the box's picture): one no challenge has.
     "key": ["0" * 40],
+    # A password-reset link: an account id and a token that open nothing.
+    "uidb64": ["MQ", "not-a-uid"],
+    "token": ["set-password", "0-0"],
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
