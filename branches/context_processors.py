@@ -12,4 +12,5 @@ def membership(request):
         "membership": membership_of(user),
         "scope": scope_of(user),
         "can_manage_users": rules.can_manage_users(user),
+        "can_log_outreach": rules.can_log_outreach(user),
     }

@@ -110,6 +110,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent after the session ended goes to the login page and back; forms sent by
+    # script get their redirect as JSON (static/js/kept_forms.js).
+    "core.kept_forms.KeptFormMiddleware",
     "workdays.middleware.CalendarPerRequestMiddleware",
     # The online opinion box's POST: refused per address and by size before any form is read.
     "receipts.middleware.BoxGuardMiddleware",
@@ -213,6 +216,9 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 # core.middleware.SessionIdleTimeoutMiddleware pushes the expiry forward while in use.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_MINUTES", 120) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# "Keep me signed in on this device" at login: that browser's session lasts this many days
+# from its last use (branches/login.py); 0 takes the choice away.
+REMEMBER_DEVICE_DAYS = env_int("DJANGO_REMEMBER_DEVICE_DAYS", 30)
 
 # HTTPS settings: on unless debugging; DJANGO_SECURE=false serves plain HTTP locally.
 SECURE = env_bool("DJANGO_SECURE", not DEBUG)

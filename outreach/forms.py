@@ -108,6 +108,7 @@ def _counties_grouped(counties, branch) -> list:
 PICKER_TEXTS = {
     "data-no-results": _("Nothing found"),
     "data-remove-label": _("Remove"),
+    "data-load-failed": _("The search failed: check the connection, then type again."),
 }
 
 
@@ -175,6 +176,9 @@ class ActivityForm(forms.ModelForm):
                     "data-picker": "",
                     "data-autocomplete-url": reverse("outreach:enterprise_autocomplete"),
                     "placeholder": _("Type part of a name or credit code"),
+                    # Not registered yet: a dialog registers it (with the duplicate guard).
+                    "data-create-url": reverse("outreach:enterprise_create") + "?dialog=1",
+                    "data-create-label": _("Register “%(name)s” as a new enterprise…"),
                     **PICKER_TEXTS,
                 }
             )
@@ -304,17 +308,17 @@ FEEDBACK_MAX_ROWS = 100
 
 
 class FeedbackEntryChoices:
-    """What every row of one activity's entry form offers, read once for all rows."""
+    """What every row of an entry form offers, read once for all rows: the enterprises of
+    ``activity``, or of a new activity's form (``offered``, pairs of id and name)."""
 
-    def __init__(self, activity: Activity):
+    def __init__(self, activity: Activity | None = None, *, offered=None):
         self.activity = activity
         # Any enterprise of the province's registry in use is accepted (the service checks
         # again); the activity's own are the ones offered.
         self.enterprises = Enterprise.objects.active()
-        self.enterprise_choices = [
-            ("", _("Anonymous (back-to-back)")),
-            *activity.enterprises.active().order_by("name").values_list("pk", "name"),
-        ]
+        if offered is None:
+            offered = activity.enterprises.active().order_by("name").values_list("pk", "name")
+        self.enterprise_choices = [("", _("Anonymous (back-to-back)")), *offered]
         self.categories = FeedbackCategory.objects.filter(is_active=True)
         self.category_choices = [
             ("", "---------"),
@@ -334,8 +338,9 @@ class FeedbackRowForm(forms.ModelForm):
         }
         help_texts = {"enterprise": ""}
 
-    def __init__(self, *args, choices: FeedbackEntryChoices, **kwargs):
+    def __init__(self, *args, choices: FeedbackEntryChoices, typed_only=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.counts_typed_text_only = typed_only
         enterprise = self.fields["enterprise"]
         enterprise.queryset = choices.enterprises
         enterprise.widget.choices = choices.enterprise_choices
@@ -356,6 +361,15 @@ class FeedbackRowForm(forms.ModelForm):
             Field("contact", wrapper_class="mb-0"),
         )
 
+    def has_changed(self) -> bool:
+        if not self.counts_typed_text_only:
+            return super().has_changed()
+        # Under a new activity the choices start filled in (the enterprise met, the last
+        # category): a row is written when something was typed in it.
+        return any(
+            str(self.data.get(self.add_prefix(name), "")).strip() for name in ("content", "contact")
+        )
+
     def focus(self, name: str = "content") -> None:
         """Put the cursor in this row's ``name`` field when the page opens."""
         self.fields[name].widget.attrs["autofocus"] = True
@@ -368,13 +382,16 @@ class FeedbackRowForm(forms.ModelForm):
 class BaseFeedbackFormSet(forms.BaseFormSet):
     """The rows of one entry: blank rows are ignored, at least one must be filled."""
 
+    #: Whether a row must be filled (the entry page); under a new activity none need be.
+    requires_one = True
+
     def filled_forms(self) -> list[FeedbackRowForm]:
         return [form for form in self.forms if form.has_changed()]
 
     def clean(self):
         if any(self.errors):
             return
-        if not self.filled_forms():
+        if self.requires_one and not self.filled_forms():
             raise ValidationError(_("Write down at least one opinion."), code="empty")
 
     def focus_first(self) -> None:
@@ -396,3 +413,10 @@ FeedbackFormSet = forms.formset_factory(
     absolute_max=FEEDBACK_MAX_ROWS,
     validate_max=True,
 )
+
+
+class OptionalFeedbackFormSet(FeedbackFormSet):
+    """The opinion rows under a new activity's form: saved with it, and none is fine."""
+
+    requires_one = False
+    extra = 1

@@ -27,6 +27,18 @@ def current_campaign(user) -> Campaign | None:
     return Campaign.objects.visible_to(user).first()
 
 
+def opinion_defaults(user) -> dict:
+    """The category and kind of the user's last opinion, still in use: new rows start with
+    them (a visit's opinions are often of one kind)."""
+    last = (
+        FeedbackItem.objects.filter(created_by=user, category__is_active=True)
+        .order_by("-id")
+        .values("category_id", "kind")
+        .first()
+    )
+    return {"category": last["category_id"], "kind": last["kind"]} if last else {}
+
+
 def recent_activities(user, *, limit: int = 5) -> QuerySet[Activity]:
     """The latest activities in scope, each with its opinions not withdrawn counted."""
     return (
@@ -98,6 +110,16 @@ def enterprises_matching(user, query: str, *, limit: int = 20) -> QuerySet:
     return enterprises.order_by(own_first, "name", "id").values(
         "pk", "name", "uscc", "county__name"
     )[:limit]
+
+
+def enterprise_choice(user, pk: int) -> list[dict]:
+    """The enterprise ``pk`` in use, as the pickers' values (empty when not visible)."""
+    return list(
+        Enterprise.objects.visible_to(user)
+        .active()
+        .filter(pk=pk)
+        .values("pk", "name", "uscc", "county__name")
+    )
 
 
 def enterprise_lookalikes(enterprise: Enterprise, *, limit: int = 10) -> list[Enterprise]:

@@ -152,6 +152,13 @@ ROUTES = {
     # Lists: everyone logged in (each sees their own scope; no role, an empty list).
     "outreach:enterprise_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "outreach:enterprise_autocomplete": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    # One enterprise as a picker's choice (where the registration dialog lands): the
+    # registry is the province's, so every member; no role sees no enterprise (404).
+    "outreach:enterprise_choice": (
+        "get",
+        lambda world: {"pk": world.a.enterprise.pk},
+        {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
+    ),
     "outreach:activity_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     # Recording outreach: branch staff and leads only.
     "outreach:enterprise_create": ("get", {}, WRITERS_ONLY),

@@ -28,6 +28,7 @@ APPS = {"outreach", "issues", "imports", "workdays", "receipts", "track", "jobs"
 READ_ONLY = {
     "outreach:enterprise_list",
     "outreach:enterprise_autocomplete",
+    "outreach:enterprise_choice",
     "outreach:enterprise_detail",
     "outreach:activity_list",
     "outreach:activity_kind_choice",

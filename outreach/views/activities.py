@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
@@ -23,7 +25,14 @@ from core.submissions import once_per_submission
 
 from .. import selectors, services
 from ..filters import ActivityFilter
-from ..forms import ActivityForm, WithdrawForm
+from ..forms import (
+    FEEDBACK_MAX_ROWS,
+    FEEDBACK_PREFIX,
+    ActivityForm,
+    FeedbackEntryChoices,
+    OptionalFeedbackFormSet,
+    WithdrawForm,
+)
 from ..models import Activity
 from .withdrawal import withdraw_from_post
 
@@ -127,9 +136,34 @@ class ActivityFormView(OutreachWriterMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(activity=self.activity, kind_label=Activity.Kind(self.kind).label)
+        if self.activity is None:
+            context.setdefault("opinions", self.opinion_rows(context["form"]))
+            context["max_rows"] = FEEDBACK_MAX_ROWS
         return context
 
-    def form_valid(self, form):
+    def opinion_rows(self, form):
+        """The opinions heard, under a new activity's form and saved with it; each row
+        offers the enterprises chosen above (static/js/visit_form.js keeps them in step)."""
+        offered = form.fields["enterprises"].widget.choices if "enterprises" in form.fields else []
+        kwargs = {
+            "choices": FeedbackEntryChoices(offered=offered),
+            "initial": selectors.opinion_defaults(self.request.user),
+            "typed_only": True,
+        }
+        data = self.request.POST if self.request.method == "POST" else None
+        return OptionalFeedbackFormSet(data, prefix=FEEDBACK_PREFIX, form_kwargs=kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        # A form without the rows (drawn before they were added to it) logs the activity.
+        with_rows = self.activity is None and f"{FEEDBACK_PREFIX}-TOTAL_FORMS" in request.POST
+        opinions = self.opinion_rows(form) if with_rows else None
+        if form.is_valid() and (opinions is None or opinions.is_valid()):
+            return self.form_valid(form, opinions)
+        context = {"form": form} if opinions is None else {"form": form, "opinions": opinions}
+        return self.render_to_response(self.get_context_data(**context))
+
+    def form_valid(self, form, opinions=None):
         data = form.cleaned_data
         fields = {
             "campaign": data["campaign"],
@@ -143,25 +177,68 @@ class ActivityFormView(OutreachWriterMixin, FormView):
             "forms_returned": data.get("forms_returned"),
             "minutes": data["minutes"],
         }
-        try:
-            if self.activity is None:
-                activity = services.activity_create(
-                    actor=self.request.user, branch=self.branch, kind=self.kind, **fields
-                )
-                messages.success(self.request, _("Activity logged."))
-            else:
+        if self.activity is not None:
+            try:
                 activity = services.activity_update(
                     actor=self.request.user, activity=self.activity, **fields
                 )
-                messages.success(self.request, _("Activity updated."))
+            except ValidationError as error:
+                return self._refused(form, opinions, error)
+            messages.success(self.request, _("Activity updated."))
+            return redirect("outreach:activity_detail", pk=activity.pk)
+        rows = opinions.filled_forms() if opinions is not None else []
+        try:
+            with transaction.atomic():
+                activity = services.activity_create(
+                    actor=self.request.user, branch=self.branch, kind=self.kind, **fields
+                )
+                services.feedback_create_many(
+                    actor=self.request.user,
+                    opinions=[_new_opinion(activity, row.cleaned_data) for row in rows],
+                )
         except ValidationError as error:
-            by_field = (
-                error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+            by_row = getattr(error, "by_opinion", None)
+            if by_row is None:
+                return self._refused(form, opinions, error)
+            for index, row_error in by_row.items():
+                _add_errors(rows[index], row_error)
+            return self.render_to_response(self.get_context_data(form=form, opinions=opinions))
+        if rows:
+            messages.success(
+                self.request,
+                ngettext(
+                    "Activity logged with %(count)d opinion.",
+                    "Activity logged with %(count)d opinions.",
+                    len(rows),
+                )
+                % {"count": len(rows)},
             )
-            for field, field_errors in by_field.items():
-                form.add_error(field if field in form.fields else None, field_errors)
-            return self.form_invalid(form)
+        else:
+            messages.success(self.request, _("Activity logged."))
         return redirect("outreach:activity_detail", pk=activity.pk)
+
+    def _refused(self, form, opinions, error: ValidationError):
+        _add_errors(form, error)
+        context = {"form": form} if opinions is None else {"form": form, "opinions": opinions}
+        return self.render_to_response(self.get_context_data(**context))
+
+
+def _new_opinion(activity: Activity, data: dict) -> services.NewOpinion:
+    return services.NewOpinion(
+        activity=activity,
+        category=data["category"],
+        content=data["content"],
+        kind=data["kind"],
+        enterprise=data["enterprise"],
+        contact=data["contact"],
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """The service's errors on the form's fields (or on the form, for the others)."""
+    by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for field, field_errors in by_field.items():
+        form.add_error(field if field in form.fields else None, field_errors)
 
 
 class ActivityDetailView(ScopedQuerysetMixin, DetailView):

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -111,6 +111,23 @@ class EnterpriseFormView(LoginRequiredMixin, FormView):
             return self.enterprise.branch
         return membership_of(self.request.user).branch
 
+    @property
+    def in_dialog(self) -> bool:
+        """Registering from a visit form's picker: the form alone, answered with the new
+        record's choice (static/js/enterprise_dialog.js)."""
+        return self.enterprise is None and self.request.GET.get("dialog") == "1"
+
+    def get_template_names(self):
+        if self.in_dialog:
+            return ["outreach/partials/enterprise_dialog.html"]
+        return super().get_template_names()
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.in_dialog:
+            initial["name"] = self.request.GET.get("name", "")[:200]
+        return initial
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["branch"] = self.branch
@@ -141,6 +158,8 @@ class EnterpriseFormView(LoginRequiredMixin, FormView):
                 enterprise = registry.enterprise_create(
                     actor=self.request.user, branch=self.branch, **fields
                 )
+                if self.in_dialog:
+                    return redirect("outreach:enterprise_choice", pk=enterprise.pk)
                 messages.success(self.request, _("Enterprise registered."))
             else:
                 enterprise = registry.enterprise_update(
@@ -262,7 +281,22 @@ def enterprise_autocomplete(request):
     """Enterprises of the province's registry matching ``q``, for the searchable pickers
     (the user's own branch's first)."""
     rows = selectors.enterprises_matching(request.user, request.GET.get("q", "").strip())
-    return JsonResponse({"results": [{"id": row["pk"], "text": _picker_text(row)} for row in rows]})
+    return JsonResponse({"results": [_picker_choice(row) for row in rows]})
+
+
+@login_required
+def enterprise_choice(request, pk):
+    """One enterprise as a picker's choice ``{id, text}``: where the registration dialog
+    lands, so a repeat of its form (core.submissions) chooses the same record."""
+    rows = selectors.enterprise_choice(request.user, pk)
+    if not rows:
+        raise Http404
+    return JsonResponse(_picker_choice(rows[0]))
+
+
+def _picker_choice(row) -> dict:
+    # The name alone too: an opinion row under the visit form names the enterprise by it.
+    return {"id": row["pk"], "text": _picker_text(row), "name": row["name"]}
 
 
 def _picker_text(row) -> str:

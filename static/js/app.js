@@ -6,22 +6,34 @@ document.addEventListener("htmx:configRequest", (event) => {
 });
 
 // Searchable pickers: <select data-picker> becomes a Tom Select; with
-// data-autocomplete-url it searches the server as the user types ({results: [{id, text}]}).
+// data-autocomplete-url it searches the server as the user types ({results: [{id, text}]}),
+// and with data-create-url it offers to register what was typed (enterprise_dialog.js).
+// A choice clears the search text; backspace never removes a choice (the x button does).
 function initPickers(root) {
   if (typeof TomSelect === "undefined") return;
   root.querySelectorAll("select[data-picker]").forEach((select) => {
     if (select.tomselect) return;
     const texts = select.dataset;
+    let searchFailed = false;
     const options = {
-      plugins: select.multiple ? { remove_button: { title: texts.removeLabel || "×" } } : [],
+      plugins: {
+        no_backspace_delete: {},
+        ...(select.multiple ? { remove_button: { title: texts.removeLabel || "×" } } : {}),
+      },
       maxOptions: 50,
       create: false,
       hideSelected: true,
+      closeAfterSelect: true,
+      onItemAdd() {
+        this.setTextboxValue("");
+        this.refreshOptions(false);
+      },
       render: {
         no_results: () => {
           const div = document.createElement("div");
-          div.className = "no-results";
-          div.textContent = texts.noResults || "—";
+          div.className = searchFailed ? "no-results text-danger" : "no-results";
+          div.setAttribute("role", "status");
+          div.textContent = (searchFailed ? texts.loadFailed : texts.noResults) || "—";
           return div;
         },
       },
@@ -34,9 +46,31 @@ function initPickers(root) {
         searchField: ["text"],
         load(query, callback) {
           fetch(`${url}?q=${encodeURIComponent(query)}`, { credentials: "same-origin" })
-            .then((response) => response.json())
-            .then((data) => callback(data.results))
-            .catch(() => callback());
+            .then((response) => {
+              if (!response.ok) throw new Error(String(response.status));
+              return response.json();
+            })
+            .then((data) => {
+              searchFailed = false;
+              callback(data.results);
+            })
+            .catch(() => {
+              // Said, not shown as "nothing found"; the same text is searched again next time.
+              searchFailed = true;
+              delete this.loadedSearches[query];
+              callback();
+            });
+        },
+      });
+    }
+    if (select.dataset.createUrl && window.enterpriseDialog) {
+      Object.assign(options, {
+        create: (input, callback) => window.enterpriseDialog.open(select, input, callback),
+        createFilter: (input) => input.trim().length >= 2,
+        render: {
+          ...options.render,
+          option_create: (data, escape) =>
+            `<div class="create">${escape((texts.createLabel || "+ %(name)s").replace("%(name)s", data.input))}</div>`,
         },
       });
     }
