@@ -1,4 +1,5 @@
-"""Account routes under ``accounts/``, beside the login and logout of ``config.urls``.
+"""Account routes under ``accounts/``: signing in (with "keep me signed in on this
+device"), beside the logout of ``config.urls``, and the passwords.
 
 Unnamespaced: Django's password views name each other (``password_change_done``,
 ``password_reset_complete``). Everyone changes their own password; a forgotten one is
@@ -9,9 +10,10 @@ form, which could tell a stranger whether an address has an account.
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import login, views
 
 urlpatterns = [
+    path("login/", login.LoginView.as_view(), name="login"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",

@@ -5,8 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from branches import login
-
 admin.site.site_header = _("Outreach feedback tracker administration")
 admin.site.site_title = _("Outreach feedback tracker")
 admin.site.index_title = _("Administration")
@@ -24,7 +22,6 @@ urlpatterns = [
     path("r/captcha/", include("receipts.captcha_urls")),
     path("r/", include("receipts.public_urls")),
     path("", include("reports.urls")),
-    path("accounts/login/", login.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("branches.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

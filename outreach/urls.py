@@ -31,9 +31,7 @@ urlpatterns = [
         name="enterprise_withdraw",
     ),
     path("enterprises/<int:pk>/merge/", enterprises.enterprise_merge, name="enterprise_merge"),
-    path(
-        "enterprises/<int:pk>/choice/", enterprises.enterprise_choice, name="enterprise_choice"
-    ),
+    path("enterprises/<int:pk>/choice/", enterprises.enterprise_choice, name="enterprise_choice"),
     # Activities
     path("activities/", activities.ActivityListView.as_view(), name="activity_list"),
     path("activities/new/", activities.activity_kind_choice, name="activity_kind_choice"),
