@@ -53,11 +53,6 @@ urlpatterns = [
         feedback.feedback_entry,
         name="feedback_entry",
     ),
-    path(
-        "activities/<int:activity_pk>/feedback/row/",
-        feedback.feedback_entry_row,
-        name="feedback_entry_row",
-    ),
     # Attachments
     path(
         "activities/<int:activity_pk>/attachments/",

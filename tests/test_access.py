@@ -202,12 +202,6 @@ ROUTES = {
         lambda world: {"activity_pk": world.a.activity.pk},
         EDITED_BY_A,
     ),
-    # The htmx "add a row" needs the current row count: without it, a bad request.
-    "outreach:feedback_entry_row": (
-        "get",
-        lambda world: {"activity_pk": world.a.activity.pk},
-        {**EDITED_BY_A, "staff_a": 400, "lead_a": 400},
-    ),
     "outreach:feedback_withdraw": ("get", lambda world: {"pk": world.a.feedback.pk}, POST_ONLY),
     # Uploading is a POST; a GET is refused before the activity is even looked up.
     "outreach:attachment_add": (

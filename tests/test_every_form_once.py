@@ -34,7 +34,6 @@ READ_ONLY = {
     "outreach:activity_kind_choice",
     "outreach:activity_detail",
     "outreach:feedback_list",
-    "outreach:feedback_entry_row",
     "outreach:attachment_download",
     "issues:issue_list",
     "jobs:job_list",

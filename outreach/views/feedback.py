@@ -7,11 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_filters.views import FilterView
 
 from branches import rules
@@ -26,7 +25,6 @@ from ..forms import (
     FEEDBACK_PREFIX,
     FeedbackEntryChoices,
     FeedbackFormSet,
-    FeedbackRowForm,
 )
 from ..models import Activity, Enterprise, FeedbackItem
 from .withdrawal import withdraw_from_post
@@ -113,31 +111,6 @@ def _save_rows(actor, activity: Activity, formset) -> bool:
         if refused:
             transaction.set_rollback(True)
     return not refused
-
-
-@login_required
-@require_GET
-def feedback_entry_row(request, activity_pk: int):
-    """One more empty row for the entry form (htmx), and the form count raised by one."""
-    activity = _activity_for_entry(request, activity_pk)
-    try:
-        index = int(request.GET.get(f"{FEEDBACK_PREFIX}-TOTAL_FORMS", ""))
-    except ValueError:
-        return HttpResponseBadRequest(_("The number of rows is missing."))
-    if activity.is_withdrawn or not 0 <= index < FEEDBACK_MAX_ROWS:
-        return HttpResponseBadRequest(_("No more rows can be added."))
-    form = FeedbackRowForm(
-        prefix=f"{FEEDBACK_PREFIX}-{index}",
-        choices=FeedbackEntryChoices(activity),
-        use_required_attribute=False,
-        empty_permitted=True,
-    )
-    form.focus()
-    return render(
-        request,
-        "outreach/partials/feedback_row.html",
-        {"form": form, "number": index + 1, "total_forms": index + 1},
-    )
 
 
 # --- list and export ------------------------------------------------------------------

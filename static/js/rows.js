@@ -22,7 +22,8 @@
     container.querySelector("[data-row-list]").append(row);
     total.value = String(index + 1);
     row.dispatchEvent(new CustomEvent("rows:added", { bubbles: true }));
-    if (focus) row.querySelector("textarea, input:not([type=hidden]), select")?.focus();
+    // The cursor goes where the opinion is written (the other fields have their defaults).
+    if (focus) (row.querySelector("textarea") || row.querySelector("input:not([type=hidden]), select"))?.focus();
     return row;
   }
 

@@ -97,7 +97,7 @@ def test_a_double_click_on_save_opinions_records_them_once(
     fees = FeedbackCategory.objects.get(name="收费")
     page = log_in(staff_a.username, PASSWORD)
     page.goto(f"{live_server.url}/outreach/activities/{activity.pk}/feedback/new/")
-    page.get_by_test_id("add-row").click()  # a fourth row, drawn by htmx
+    page.get_by_test_id("add-row").click()  # a fourth row, drawn in the browser
     expect(page.locator("#id_feedback-3-content")).to_be_visible()
     for index, content in ((0, "检验收费标准不够透明"), (3, "领取发票需往返市区")):
         page.locator(f"#id_feedback-{index}-category").select_option(label=fees.name)
