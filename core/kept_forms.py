@@ -38,7 +38,7 @@ class KeptFormMiddleware:
         if response.status_code not in (301, 302, 303, 307, 308):
             return response
         location = response["Location"]
-        to_login = _is_login(location) and not request.user.is_authenticated
+        to_login = not request.user.is_authenticated and _sent_to_login(request, location)
         if to_login:
             location = _login_back_to_form(request, location)
             messages.warning(
@@ -55,8 +55,14 @@ class KeptFormMiddleware:
         return response
 
 
-def _is_login(location: str) -> bool:
-    return urlsplit(location).path == urlsplit(resolve_url(settings.LOGIN_URL)).path
+def _sent_to_login(request, location: str) -> bool:
+    """Whether the view refused the POST for want of a login: redirect_to_login() names
+    the refused address as ``next`` (a language switch on the login page goes there too,
+    with another ``next``)."""
+    parts = urlsplit(location)
+    if parts.path != urlsplit(resolve_url(settings.LOGIN_URL)).path:
+        return False
+    return QueryDict(parts.query).get(REDIRECT_FIELD_NAME) == request.get_full_path()
 
 
 def _login_back_to_form(request, location: str) -> str:

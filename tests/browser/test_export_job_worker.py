@@ -25,7 +25,9 @@ from issues.models import Issue
 from jobs.models import Job
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# One worker process of the suite runs these (make test: --dist loadgroup): each empties
+# the test's Redis database, which must not happen under another one's feet.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis")]
 
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[2]

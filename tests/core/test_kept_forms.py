@@ -68,3 +68,14 @@ def test_the_form_keeps_typed_text_per_user_and_page(client, world, staff_a):
     page = client.get(FORM).content.decode()
     assert f'data-keep="{staff_a.pk}:{FORM}"' in page
     assert "data-keep-bound" not in page
+
+
+def test_switching_language_on_the_login_page_says_nothing_of_a_session(client):
+    login = reverse("login") + "?next=/"
+    response = client.post(
+        reverse("set_language"),
+        {"language": "en", "next": login},
+        HTTP_REFERER=f"http://testserver{login}",
+    )
+    assert response.url == login
+    assert "session" not in client.get(response.url).content.decode().lower()
