@@ -20,15 +20,15 @@ def submission_key() -> str:
 
 
 @register.simple_tag(takes_context=True)
-def kept_form(context, *forms) -> str:
+def kept_form(context, *forms, name: str = "") -> str:
     """The attributes that make a ``<form>`` keep what is typed in this browser until it is
     saved, and send it so a dropped connection is said (``static/js/kept_forms.js``):
     ``<form method="post" {% kept_form form formset %}>``. The copy belongs to the user and
     the page; a form drawn from a submission (with its errors) is marked bound, and is then
-    the newest copy."""
+    the newest copy. ``name`` tells apart several such forms on one page."""
     request = context["request"]
     attributes = {
-        "data-keep": f"{request.user.pk}:{request.path}",
+        "data-keep": f"{request.user.pk}:{request.get_full_path()}" + (f"#{name}" if name else ""),
         "data-keep-restored": _("What you typed on this device at %(time)s is back in the form."),
         "data-keep-discard": _("Discard it"),
         "data-keep-offline": _(
