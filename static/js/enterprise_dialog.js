@@ -52,7 +52,7 @@
     submitter && (submitter.disabled = true);
     let response;
     try {
-      response = await fetch(form.action, { method: "POST", body: new FormData(form, submitter), credentials: "same-origin" });
+      response = await fetch(new URL(form.getAttribute("action"), window.location.href).href, { method: "POST", body: new FormData(form, submitter), credentials: "same-origin" });
     } catch (error) {
       submitter && (submitter.disabled = false);
       problem(dialog, dialog.dataset.sendFailed);

@@ -113,6 +113,13 @@
     form.setAttribute("aria-busy", busy ? "true" : "false");
   }
 
+  // Where the form goes: read from the attributes, since a field named "action" hides
+  // form.action (the reply forms' buttons are name="action").
+  function target(form, submitter) {
+    const address = submitter?.getAttribute("formaction") || form.getAttribute("action") || "";
+    return new URL(address, window.location.href).href;
+  }
+
   async function send(form, submitter) {
     const body = new FormData(form, submitter);
     const stop = new AbortController();
@@ -121,7 +128,7 @@
     form.querySelector(".kept-notice")?.remove(); // a new attempt: the last one's news is old
     let response;
     try {
-      response = await fetch(form.action || window.location.href, {
+      response = await fetch(target(form, submitter), {
         method: "POST",
         body,
         credentials: "same-origin",
