@@ -86,6 +86,7 @@ ISSUE_COLUMNS = (
     "title",
     "description",
     "branch__short_name",
+    "branch__short_name_en",
     "category__name",
     "category__name_en",
     "measures",
@@ -234,6 +235,7 @@ class _RowContext:
             title,
             description,
             branch,
+            branch_en,
             category,
             category_en,
             measures,
@@ -253,7 +255,7 @@ class _RowContext:
         enterprises, replies, satisfaction, ratings = self._opinion_cells(opinions)
         return [
             number,
-            branch,
+            (branch_en if self.english and branch_en else branch),
             f"{title}\n{description}" if description else title,
             enterprises,
             opinions[0][0] if opinions else timezone.localdate(created_at),
