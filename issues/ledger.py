@@ -28,9 +28,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from core.languages import english_active
 from core.templatetags.people import name_from_parts
 from outreach import voice
 from outreach.models import REPLIED, FeedbackItem
@@ -202,7 +203,7 @@ class _RowContext:
     """What every row needs, worked out once per export (labels in the user's language)."""
 
     def __init__(self):
-        self.english = (get_language() or "").startswith("en")
+        self.english = english_active()
         self.yes, self.no = _("Yes"), _("No")
         self.anonymous = _("Anonymous")
         # Labels as text once (lazy labels would be translated again for every row).
