@@ -4,9 +4,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.languages import english_active, in_reader_language
 
 
 class Branch(models.Model):
@@ -19,6 +20,12 @@ class Branch(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_en = models.CharField(_("English name"), max_length=100, blank=True)
     short_name = models.CharField(_("short name"), max_length=20)
+    short_name_en = models.CharField(
+        _("English short name"),
+        max_length=40,
+        blank=True,
+        help_text=_("Shown in tables and lists of the English pages, e.g. Quanzhou."),
+    )
     code = models.SlugField(_("code"), max_length=30, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CITY)
     parent = models.ForeignKey(
@@ -69,9 +76,17 @@ class Branch(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        """The full name in the reader's language (泉州分院 / Quanzhou Branch)."""
+        return in_reader_language(self.name, self.name_en)
+
+    @property
+    def display_short_name(self) -> str:
+        """The short name in the reader's language (泉州 / Quanzhou): the label of tables,
+        badges and lists. An English page without an English short name shows the English
+        full name rather than the Chinese short one."""
+        if english_active():
+            return self.short_name_en or self.name_en or self.short_name or self.name
+        return self.short_name or self.name
 
     @property
     def is_province(self) -> bool:
@@ -94,9 +109,12 @@ class County(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (鲤城区 / Licheng District)."""
+        return in_reader_language(self.name, self.name_en)
 
 
 class Membership(models.Model):

@@ -2,14 +2,61 @@
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.ids import parse_id
+
+#: Django's four permissions of every model, named in the reader's language. The database
+#: keeps their names in English ("Can add opinion"), written once at migrate time.
+DEFAULT_PERMISSION_NAMES = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def _model_name(model) -> str:
+    """The model's name in the reader's language; a history table (django-simple-history's
+    "historical ...", named in English whatever the language) as the history of its model."""
+    original = getattr(model, "instance_type", None)
+    if original is not None:
+        return gettext("history of %(model)s") % {"model": original._meta.verbose_name}
+    return str(model._meta.verbose_name)
+
+
+def permission_name(permission) -> str:
+    """A permission's name in the reader's language: 可以添加意见 for ``add_feedbackitem``.
+    A model's own permissions (``Meta.permissions``) are named by its lazy translations;
+    a permission of a model gone, or one no translation knows, keeps its stored name."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    action, _sep, model_name = permission.codename.partition("_")
+    if action in DEFAULT_PERMISSION_NAMES and model_name == model._meta.model_name:
+        return str(DEFAULT_PERMISSION_NAMES[action]) % {"model": _model_name(model)}
+    return str(dict(model._meta.permissions).get(permission.codename, permission.name))
+
+
+def permission_label(permission) -> str:
+    """``app | model | permission``, as Django labels permissions, in the reader's language
+    (the content type's app and model are translated already; the stored name is not)."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return str(permission)
+    return " | ".join(
+        [str(model._meta.app_config.verbose_name), _model_name(model), permission_name(permission)]
+    )
 
 
 class NoDeleteMixin:
@@ -22,6 +69,28 @@ class NoDeleteMixin:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+class EnglishNamesOnlyMixin:
+    """Reference rows the provincial office may change for their English names alone (the
+    names the English pages show); every other field, a system administrator's.
+
+    Works for model admins and inlines: ``english_name_fields`` lists the fields left open.
+    """
+
+    english_name_fields: tuple[str, ...] = ("name_en",)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        meta = self.model._meta
+        fields = [f for f in (*meta.fields, *meta.many_to_many) if f.editable and not f.primary_key]
+        return readonly + [
+            f.name
+            for f in fields
+            if f.name not in self.english_name_fields and f.name not in readonly
+        ]
 
 
 class ScopedAdminMixin:
@@ -92,6 +161,20 @@ class CalendarSafeChangeList(ChangeList):
             return super().get_filters(request)
         except (OverflowError, ValueError) as error:
             raise IncorrectLookupParameters(error) from error
+
+
+def _boolean_icon(field_val):
+    """Django's yes/no/unknown icon, its text in the reader's language: Django writes the
+    value itself (alt="False"), which a screen reader reads out in English."""
+    name = {True: "yes", False: "no", None: "unknown"}[field_val]
+    text = {True: _("Yes"), False: _("No"), None: _("Unknown")}[field_val]
+    return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), text)
+
+
+def translate_boolean_icons() -> None:
+    """Give the admin the icon above: Django's lists, read-only fields and displays import
+    ``admin_list._boolean_icon`` when they draw one, so the module's name is the one place."""
+    admin_list._boolean_icon = _boolean_icon
 
 
 def guard_date_hierarchies(site: admin.AdminSite) -> None:

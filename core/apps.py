@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         # django.contrib.admin comes first in INSTALLED_APPS: every admin module is loaded.
         from django.contrib import admin
 
-        from .admin import guard_date_hierarchies
+        from .admin import guard_date_hierarchies, translate_boolean_icons
 
         guard_date_hierarchies(admin.site)
+        translate_boolean_icons()

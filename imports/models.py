@@ -59,18 +59,18 @@ class ImportBatch(models.Model):
     enterprises_reused = models.PositiveIntegerField(_("enterprises already registered"), default=0)
     activities_created = models.PositiveIntegerField(_("activities created"), default=0)
     activities_reused = models.PositiveIntegerField(_("activities already logged"), default=0)
-    feedback_created = models.PositiveIntegerField(_("feedback items created"), default=0)
-    feedback_reused = models.PositiveIntegerField(_("feedback items already recorded"), default=0)
+    feedback_created = models.PositiveIntegerField(_("opinions created"), default=0)
+    feedback_reused = models.PositiveIntegerField(_("opinions already recorded"), default=0)
     # A big file (more rows than IMPORT_INLINE_MAX_ROWS) is checked and imported by jobs
     # (``imports.jobs``), and what its check found is kept here, since checking it again
     # at every look at its page would take as long as the check.
     by_jobs = models.BooleanField(_("checked and imported by jobs"), default=False)
     rows = models.PositiveIntegerField(_("rows (about)"), default=0)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
-    problem_count = models.PositiveIntegerField(_("problems found"), default=0)
+    problem_count = models.PositiveIntegerField(_("errors found"), default=0)
     #: The first ``KEPT_PROBLEMS`` problems: [sheet, row, column, message], the message in
     #: the uploader's language.
-    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problems = models.JSONField(_("errors"), default=list, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 

@@ -220,7 +220,7 @@ FEEDBACK = SheetSpec(
             "category",
             "类别",
             ("category",),
-            gettext_lazy("A feedback category as named in the app, e.g. 服务效率."),
+            gettext_lazy("An opinion category as named in the app, e.g. 服务效率."),
             required=True,
             width=16,
         ),

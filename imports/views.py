@@ -36,7 +36,7 @@ PREVIEW_ROWS = 100
 COUNT_ROWS = (
     ("enterprises", gettext_lazy("Enterprises")),
     ("activities", gettext_lazy("Activities")),
-    ("feedback", gettext_lazy("Feedback items")),
+    ("feedback", gettext_lazy("Opinions")),
 )
 
 
@@ -146,7 +146,7 @@ class BatchView(OutreachWriterMixin, TemplateView):
             request,
             _(
                 "Imported: {enterprises} enterprises, {activities} activities and "
-                "{feedback} feedback items created."
+                "{feedback} opinions created."
             ).format(
                 enterprises=counts["enterprises_created"],
                 activities=counts["activities_created"],

@@ -28,9 +28,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from core.languages import english_active
 from core.templatetags.people import name_from_parts
 from outreach import voice
 from outreach.models import REPLIED, FeedbackItem
@@ -86,6 +87,7 @@ ISSUE_COLUMNS = (
     "title",
     "description",
     "branch__short_name",
+    "branch__short_name_en",
     "category__name",
     "category__name_en",
     "measures",
@@ -201,7 +203,7 @@ class _RowContext:
     """What every row needs, worked out once per export (labels in the user's language)."""
 
     def __init__(self):
-        self.english = (get_language() or "").startswith("en")
+        self.english = english_active()
         self.yes, self.no = _("Yes"), _("No")
         self.anonymous = _("Anonymous")
         # Labels as text once (lazy labels would be translated again for every row).
@@ -234,6 +236,7 @@ class _RowContext:
             title,
             description,
             branch,
+            branch_en,
             category,
             category_en,
             measures,
@@ -253,7 +256,7 @@ class _RowContext:
         enterprises, replies, satisfaction, ratings = self._opinion_cells(opinions)
         return [
             number,
-            branch,
+            (branch_en if self.english and branch_en else branch),
             f"{title}\n{description}" if description else title,
             enterprises,
             opinions[0][0] if opinions else timezone.localdate(created_at),

@@ -660,7 +660,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "sign_for",
-            gettext_lazy("Sign for it (签收)"),
+            gettext_lazy("Sign for it"),
             SIGNING_STATES,
             None,
             BRANCH_WORKERS,
@@ -672,7 +672,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "return",
-            gettext_lazy("Return it (退单)"),
+            gettext_lazy("Return it"),
             SIGNING_STATES,
             None,
             BRANCH_WORKERS,
@@ -698,7 +698,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "request_extension",
-            gettext_lazy("Ask for an extension (延期)"),
+            gettext_lazy("Ask for an extension"),
             SIGNING_STATES,
             None,
             BRANCH_WORKERS,

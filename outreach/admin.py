@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import CoreModelAdmin, NoDeleteMixin, ReadOnlyInline
+from core.admin import CoreModelAdmin, EnglishNamesOnlyMixin, NoDeleteMixin, ReadOnlyInline
 
 from .models import (
     Activity,
@@ -22,21 +22,24 @@ from .services import activity_move_check
 
 @admin.register(Campaign)
 class CampaignAdmin(NoDeleteMixin, admin.ModelAdmin):
-    list_display = ["name", "code", "starts_on", "ends_on"]
-    search_fields = ["name", "code"]
+    list_display = ["name", "name_en", "code", "starts_on", "ends_on"]
+    search_fields = ["name", "name_en", "code"]
     date_hierarchy = "starts_on"
 
 
 @admin.register(EquipmentClass)
-class EquipmentClassAdmin(NoDeleteMixin, admin.ModelAdmin):
+class EquipmentClassAdmin(EnglishNamesOnlyMixin, NoDeleteMixin, admin.ModelAdmin):
+    """The classes the law names: the office keeps their English names only."""
+
     list_display = ["name", "name_en", "code", "sort_order"]
+    list_editable = ["name_en"]
     search_fields = ["name", "name_en"]
 
 
 @admin.register(FeedbackCategory)
 class FeedbackCategoryAdmin(NoDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "sort_order", "is_active"]
-    list_editable = ["sort_order", "is_active"]
+    list_editable = ["name_en", "sort_order", "is_active"]
     search_fields = ["name", "name_en"]
 
 

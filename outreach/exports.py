@@ -78,7 +78,7 @@ def export_row(item: FeedbackItem, labels: dict[int, str]) -> list[object]:
     return [
         item.pk,
         item.received_on,
-        item.branch.short_name,
+        item.branch.display_short_name,
         item.activity.title,
         item.activity.get_kind_display(),
         item.enterprise.name if item.enterprise_id else _("Anonymous"),

@@ -101,7 +101,7 @@ def _counties_grouped(counties, branch) -> list:
     for county in counties:
         groups.setdefault(county.branch, []).append((county.pk, str(county)))
     ordered = sorted(groups, key=lambda b: (b.pk != branch.pk, b.sort_order, b.pk))
-    return [("", "---------"), *((b.short_name or b.name, groups[b]) for b in ordered)]
+    return [("", "---------"), *((b.display_short_name, groups[b]) for b in ordered)]
 
 
 #: What the searchable pickers say, in the user's language (read by static/js/app.js).

@@ -5,12 +5,12 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.models import Branch, County
 from branches.scoping import BranchScopedQuerySet, scope_of
+from core.languages import in_reader_language
 from core.models import TimeStamped, Withdrawable
 from core.uploads import RandomUploadPath
 from workdays.calendar import SHANGHAI
@@ -26,16 +26,29 @@ class ActiveQuerySetMixin:
         return self.filter(withdrawn_at__isnull=True)
 
 
+class TranslatedNameMixin:
+    """Reference data named in Chinese with an English name beside it: ``str()`` and
+    ``display_name`` give the name in the reader's language."""
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return in_reader_language(self.name, self.name_en)
+
+
 class CampaignQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Campaigns are province-wide: every member of the institute sees them all."""
         return self.none() if scope_of(user).is_empty else self
 
 
-class Campaign(models.Model):
+class Campaign(TranslatedNameMixin, models.Model):
     """A time-boxed outreach drive run by the whole province (e.g. 第二批教育实践活动)."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
     code = models.SlugField(_("code"), max_length=50, unique=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -54,18 +67,6 @@ class Campaign(models.Model):
                 name="campaign_ends_after_start",
             )
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class TranslatedNameMixin:
-    """Reference data named in Chinese with an English name beside it."""
-
-    def __str__(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
 
 
 class EquipmentClass(TranslatedNameMixin, models.Model):
@@ -91,8 +92,8 @@ class FeedbackCategory(TranslatedNameMixin, models.Model):
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
-        verbose_name = _("feedback category")
-        verbose_name_plural = _("feedback categories")
+        verbose_name = _("opinion category")
+        verbose_name_plural = _("opinion categories")
         ordering = ["sort_order", "id"]
 
 
@@ -537,8 +538,8 @@ class FeedbackItem(Withdrawable, TimeStamped):
     history = HistoricalRecords(excluded_fields=["updated_at", "last_replied_on", "satisfaction"])
 
     class Meta(Withdrawable.Meta):
-        verbose_name = _("feedback item")
-        verbose_name_plural = _("feedback items")
+        verbose_name = _("opinion")
+        verbose_name_plural = _("opinions")
         ordering = ["-received_on", "-id"]
         constraints = [
             *Withdrawable.Meta.constraints,

@@ -101,14 +101,14 @@ def enterprise_list(user) -> QuerySet[Enterprise]:
 
 def enterprises_matching(user, query: str, *, limit: int = 20) -> QuerySet:
     """Enterprises of the registry whose name or USCC contains ``query`` (all when it is
-    empty), the user's own branch's first, as ``pk``, ``name``, ``uscc`` and
-    ``county__name`` values, for the searchable pickers."""
+    empty), the user's own branch's first, as ``pk``, ``name``, ``uscc``,
+    ``county__name`` and ``county__name_en`` values, for the searchable pickers."""
     enterprises = Enterprise.objects.visible_to(user).active()
     if query:
         enterprises = enterprises.filter(containing(enterprises, name=query, uscc=query.upper()))
     own_first = Case(When(branch=scope_of(user).branch_id, then=0), default=1)
     return enterprises.order_by(own_first, "name", "id").values(
-        "pk", "name", "uscc", "county__name"
+        "pk", "name", "uscc", "county__name", "county__name_en"
     )[:limit]
 
 

@@ -129,7 +129,7 @@ LABELS = {
     "replied_feedback": _("Opinions replied"),
     "satisfied_feedback": _("Satisfied or basically satisfied"),
     "satisfaction_recorded": _("Replies that recorded satisfaction"),
-    "issues_found": _("Problems found"),
+    "issues_found": _("Issues found"),
     "fixed_on_the_spot": _("Fixed on the spot"),
     "fixed_on_the_spot_reopened": _("Reopened since"),
     "escalated": _("Escalated to the province"),

@@ -105,12 +105,12 @@ class SelectionForm(forms.Form):
         super().__init__(data)
         self.fields["campaign"].choices = [
             ("", _("All campaigns")),
-            *[(pk, c.name) for pk, c in self.campaigns.items()],
+            *[(pk, c.display_name) for pk, c in self.campaigns.items()],
         ]
         if scope_of(user).all_branches:
             self.fields["branch"].choices = [
                 ("", _("Whole province")),
-                *[(b.pk, b.name) for b in self.branches],
+                *[(b.pk, b.display_name) for b in self.branches],
             ]
         else:
             # A branch sees itself only: there is nothing to choose.

@@ -10,12 +10,12 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from branches import rules as branch_rules
 from branches.scoping import membership_of, scope_of
+from core.languages import in_reader_language
 from issues import selectors as issue_selectors
 from issues.clock import Clock
 from issues.models import Issue, TimeLimit
@@ -260,7 +260,6 @@ def _voice_rows(report: Report) -> list[dict]:
 def _chart_data(report: Report) -> dict:
     """Everything the charts draw, handed to static/js/dashboard.js as JSON."""
     total = report.total
-    english = (get_language() or "").startswith("en")
     # Opinions (heard, replied) and problems (found, rectified, answered) are not one
     # unit: each stage says which of the funnel's two charts it is on.
     funnel = (
@@ -272,7 +271,7 @@ def _chart_data(report: Report) -> dict:
     )
     units = {
         "opinions": str(_("Opinions (number heard)")),
-        "problems": str(_("Problems (number)")),
+        "problems": str(_("Issues (number)")),
     }
     return {
         # The headings of the charts of opinions and of problems.
@@ -300,13 +299,13 @@ def _chart_data(report: Report) -> dict:
         },
         "categories": {
             "labels": [
-                (category["name_en"] if english else "") or category["name"]
+                in_reader_language(category["name"], category["name_en"])
                 for category in report.categories
             ],
             "counts": [category["count"] for category in report.categories],
         },
         "branches": {
-            "labels": [row.branch.short_name for row in report.branches],
+            "labels": [row.branch.display_short_name for row in report.branches],
             # Opinions and problems are not one unit: each series says which chart it is on.
             "series": [
                 {

@@ -15,6 +15,7 @@ to zero are dropped by the next compaction.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
 from branches.scoping import BranchScopedQuerySet
@@ -36,7 +37,8 @@ class SummaryQuerySet(BranchScopedQuerySet):
 
 
 class Summary(models.Model):
-    """A delta row; never shown to anyone, so its text is only for the shell."""
+    """A delta row; never shown to anyone, so its text is only for the shell (its model's
+    name shows in the admin's lists of permissions, so it is translated)."""
 
     objects = SummaryQuerySet.as_manager()
 
@@ -59,6 +61,8 @@ class ActivityDay(Summary):
     forms_returned = models.IntegerField()
 
     class Meta:
+        verbose_name = _("activities per day (summary)")
+        verbose_name_plural = _("activities per day (summary)")
         indexes = [
             models.Index(fields=["campaign", "branch"], name="activityday_campaign"),
             models.Index(fields=["occurred_on"], name="activityday_day"),
@@ -77,6 +81,8 @@ class ActivityMonth(Summary):
     forms_returned = models.IntegerField()
 
     class Meta:
+        verbose_name = _("activities per month (summary)")
+        verbose_name_plural = _("activities per month (summary)")
         indexes = [models.Index(fields=["campaign", "branch"], name="activitymonth_campaign")]
 
 
@@ -109,6 +115,8 @@ class OpinionDay(OpinionCounts):
     category = _key(FeedbackCategory)
 
     class Meta:
+        verbose_name = _("opinions per day (summary)")
+        verbose_name_plural = _("opinions per day (summary)")
         indexes = [
             models.Index(fields=["campaign", "branch"], name="opinionday_campaign"),
             models.Index(fields=["occurred_on"], name="opinionday_day"),
@@ -125,6 +133,8 @@ class OpinionMonth(OpinionCounts):
     category = _key(FeedbackCategory)
 
     class Meta:
+        verbose_name = _("opinions per month (summary)")
+        verbose_name_plural = _("opinions per month (summary)")
         indexes = [models.Index(fields=["campaign", "branch"], name="opinionmonth_campaign")]
 
 
@@ -156,6 +166,8 @@ class IssueTotals(Summary):
     awaiting = models.IntegerField()
 
     class Meta:
+        verbose_name = _("issue totals (summary)")
+        verbose_name_plural = _("issue totals (summary)")
         indexes = [models.Index(fields=["campaign", "branch"], name="issuetotals_campaign")]
 
 
@@ -169,6 +181,8 @@ class EnterpriseVisit(Summary):
     n = models.IntegerField()
 
     class Meta:
+        verbose_name = _("visits per enterprise (summary)")
+        verbose_name_plural = _("visits per enterprise (summary)")
         indexes = [models.Index(fields=["campaign", "branch"], name="visit_campaign")]
 
 
@@ -181,4 +195,6 @@ class BranchEnterprise(Summary):
     n = models.IntegerField()
 
     class Meta:
+        verbose_name = _("visits per enterprise and branch (summary)")
+        verbose_name_plural = _("visits per enterprise and branch (summary)")
         indexes = [models.Index(fields=["branch"], name="branchenterprise_branch")]

@@ -107,6 +107,7 @@ class ProvinceFactory(DjangoModelFactory):
     name = "福建省特种设备检验研究院"
     name_en = "Fujian Special Equipment Inspection and Research Institute"
     short_name = "省院"
+    short_name_en = "Provincial institute"
     code = "province"
     parent = None
     sort_order = 0
@@ -123,6 +124,7 @@ class BranchFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}测试分院")
     name_en = factory.Sequence(lambda n: f"Test branch {n}")
     short_name = factory.Sequence(lambda n: f"分院{n}")
+    short_name_en = factory.Sequence(lambda n: f"Test {n}")
     code = factory.Sequence(lambda n: f"city-{n}")
     region_code = factory.Sequence(lambda n: f"{3501 + n % 90:04d}")
     sort_order = factory.Sequence(lambda n: n + 1)
@@ -136,7 +138,7 @@ class CountyFactory(DjangoModelFactory):
     # Codes no real division has (9xxxxx), so they never meet a fixture's real one.
     code = factory.Sequence(lambda n: f"{900000 + n % 100000:06d}")
     name = factory.LazyAttribute(lambda o: f"{o.district}区")
-    name_en = ""
+    name_en = factory.LazyAttribute(lambda o: f"District {o.code}")
 
     class Params:
         district = zh("district")
@@ -189,6 +191,7 @@ class CampaignFactory(DjangoModelFactory):
         model = Campaign
 
     name = factory.Sequence(lambda n: f"第{n + 1}批教育实践活动")
+    name_en = factory.Sequence(lambda n: f"Education campaign {n + 1}")
     code = factory.Sequence(lambda n: f"campaign-{n + 1}")
     starts_on = factory.LazyFunction(lambda: today() - timedelta(days=60))
     ends_on = None

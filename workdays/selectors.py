@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from chinese_calendar import constants as packaged
-from django.utils.translation import get_language
+
+from core.languages import english_active
 
 from .calendar import PACKAGED_YEARS
 from .models import CalendarDay, ScheduledYear
@@ -48,7 +49,7 @@ def _holiday_name(english: str) -> str:
         holiday = packaged.Holiday(english)
     except ValueError:  # pragma: no cover - every name of the tables is a Holiday
         return english
-    return english if (get_language() or "").startswith("en") else holiday.chinese
+    return english if english_active() else holiday.chinese
 
 
 def packaged_days(year: int) -> list[PackagedDay]:

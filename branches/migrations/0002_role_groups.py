@@ -38,6 +38,11 @@ ROLE_PERMISSIONS = {
         **READ_ALL,
         "outreach.campaign": (VIEW, ADD, CHANGE),
         "outreach.feedbackcategory": (VIEW, ADD, CHANGE),
+        # Their English names only (branches/admin.py, outreach/admin.py); migration
+        # branches 0006 gives these to the databases made before.
+        "branches.branch": (VIEW, CHANGE),
+        "branches.county": (VIEW, CHANGE),
+        "outreach.equipmentclass": (VIEW, CHANGE),
         "issues.provincialmeeting": (VIEW, ADD, CHANGE),
         "issues.provincialdecision": (VIEW, ADD, CHANGE),
         "issues.issueevent": (VIEW, ADD),

@@ -93,6 +93,7 @@ def ensure_organisation(password_hash: str) -> Organisation:
             name=C.PROVINCE["name"],
             name_en=C.PROVINCE["name_en"],
             short_name=C.PROVINCE["short_name"],
+            short_name_en=C.PROVINCE["short_name_en"],
             sort_order=0,
         )
     contexts = []
@@ -103,6 +104,7 @@ def ensure_organisation(password_hash: str) -> Organisation:
                 "name": C.BRANCH_NAME.format(short=spec["short"]),
                 "name_en": C.BRANCH_NAME_EN.format(pinyin=C.PINYIN[spec["code"]]),
                 "short_name": spec["short"],
+                "short_name_en": C.PINYIN[spec["code"]],
                 "kind": Branch.Kind.CITY,
                 "parent": province,
                 "region_code": spec["region"],

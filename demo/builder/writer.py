@@ -60,6 +60,7 @@ def create_campaign() -> Campaign:
     """The demo campaign, created before the plan so nothing is planned for a second one."""
     return Campaign.objects.create(
         name=C.CAMPAIGN_NAME,
+        name_en=C.CAMPAIGN_NAME_EN,
         code=C.CAMPAIGN_CODE,
         starts_on=FIRST_DAY,
         ends_on=CAMPAIGN_ENDS,

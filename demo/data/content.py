@@ -7,6 +7,7 @@ combines them with a seeded random generator, so the result is the same on every
 
 CAMPAIGN_CODE = "mass-line-2"
 CAMPAIGN_NAME = "第二批党的群众路线教育实践活动"
+CAMPAIGN_NAME_EN = "Second round of the Party's Mass Line Education and Practice Campaign"
 CAMPAIGN_DESCRIPTION = (
     "根据省局党组和党的群众路线教育实践活动领导小组的部署和要求，省特检院全省分院坚持"
     "“问题导向”，扎实开展第二批党的群众路线教育实践活动。全省7个设区市分院对照教育实践"
@@ -24,6 +25,7 @@ PROVINCE = {
     "name": "福建省特种设备检验研究院",
     "name_en": "Fujian Special Equipment Inspection and Research Institute",
     "short_name": "省院",
+    "short_name_en": "Provincial institute",
 }
 
 # The seven city branches in the report's order. Counties are the real county-level

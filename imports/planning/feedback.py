@@ -97,7 +97,7 @@ class FeedbackSheet:
             self.check.error(
                 row,
                 "category",
-                _("“{value}” is not a feedback category in use. Use one of: {options}.").format(
+                _("“{value}” is not an opinion category in use. Use one of: {options}.").format(
                     value=text, options=join_names(self.vocabulary.category_names)
                 ),
             )

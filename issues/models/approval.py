@@ -32,7 +32,7 @@ class ReplyDraft(models.Model):
 
     feedback_item = models.ForeignKey(
         FeedbackItem,
-        verbose_name=_("feedback item"),
+        verbose_name=_("opinion"),
         on_delete=models.PROTECT,
         related_name="reply_drafts",
     )

@@ -93,12 +93,7 @@ class ReturnReason(TranslatedNameMixin, models.Model):
         ordering = ["sort_order", "id"]
 
     def __str__(self) -> str:
-        return TranslatedNameMixin.__str__(self)
-
-    @property
-    def display_name(self) -> str:
-        """The name in the reader's language (the mixin's choice)."""
-        return TranslatedNameMixin.__str__(self)
+        return self.display_name
 
 
 class IssueReturnQuerySet(BranchScopedQuerySet):

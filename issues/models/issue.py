@@ -566,7 +566,7 @@ class Reply(TimeStamped):
 
     feedback_item = models.ForeignKey(
         FeedbackItem,
-        verbose_name=_("feedback item"),
+        verbose_name=_("opinion"),
         on_delete=models.PROTECT,
         related_name="replies",
     )
@@ -677,7 +677,7 @@ class IssueEvent(models.Model):
         CREATED = "created", _("Created")
         TRANSITION = "transition", _("State changed")
         COMMENT = "comment", _("Comment")
-        FEEDBACK_LINKED = "feedback_linked", _("Feedback linked")
+        FEEDBACK_LINKED = "feedback_linked", _("Opinions linked")
         ESCALATED = "escalated", _("Escalated")
         DECISION = "decision", _("Provincial decision")
         INSTRUCTION = "instruction", _("Leader instruction")

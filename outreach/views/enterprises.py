@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 from branches import rules
 from branches.mixins import ScopedFilterMixin, ScopedQuerysetMixin
 from branches.scoping import membership_of
+from core.languages import english_active, in_reader_language
 from core.submissions import once_per_submission
 
 from .. import registry, selectors
@@ -300,6 +301,10 @@ def _picker_choice(row) -> dict:
 
 
 def _picker_text(row) -> str:
-    """Name, county and code: two companies of one name are told apart by the rest."""
-    county = f"（{row['county__name']}）" if row["county__name"] else ""
+    """Name, county (in the reader's language) and code: two companies of one name are
+    told apart by the rest."""
+    county = ""
+    if row["county__name"]:
+        name = in_reader_language(row["county__name"], row["county__name_en"])
+        county = f" ({name})" if english_active() else f"（{name}）"
     return f"{row['name']}{county} {row['uscc']}".strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from branches.models import Branch
+from outreach.models import Campaign
 
 from ..metrics import Figures
 from ..selection import Selection
@@ -41,11 +42,15 @@ class ChineseWriter(Writer):
     def file_branch_name(self, branch: Branch) -> str:
         return branch.short_name
 
+    def campaign_name(self, campaign: Campaign) -> str:
+        return campaign.name
+
     def branch_count(self, count: int) -> str:
         return f"{count}个分院"
 
     def title(self, selection: Selection) -> str:
-        title = f"{selection.campaign.name}工作简报" if selection.campaign else "工作简报"
+        campaign = selection.campaign
+        title = f"{self.campaign_name(campaign)}工作简报" if campaign else "工作简报"
         period = self.span(selection.date_from, selection.date_to)
         if period:
             title += f"（{period}）"
@@ -61,8 +66,8 @@ class ChineseWriter(Writer):
             if campaign.ends_on is None:
                 dates = f"{self.day(campaign.starts_on)}起"
             if period:
-                return f"{campaign.name}（{dates}）中，{period}期间，"
-            return f"{campaign.name}（{dates}）开展以来，"
+                return f"{self.campaign_name(campaign)}（{dates}）中，{period}期间，"
+            return f"{self.campaign_name(campaign)}（{dates}）开展以来，"
         if period:
             return f"{period}，"
         return "活动开展以来，"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from branches.models import Branch
+from outreach.models import Campaign
 
 from ..metrics import Figures
 from ..selection import Selection
@@ -71,10 +72,10 @@ class EnglishWriter(Writer):
     HEADINGS = {
         "summary": "1. Overview",
         "branches": "2. The branches",
-        "escalated": "3. Problems escalated to the provincial institute",
+        "escalated": "3. Issues escalated to the provincial institute",
     }
-    TABLE_HEADERS = ["No.", "Branch", "Problem", "Provincial decision", "Meeting", "Owner", "Due"]
-    NO_ESCALATIONS = "No problem was escalated to the provincial institute in this period."
+    TABLE_HEADERS = ["No.", "Branch", "Issue", "Provincial decision", "Meeting", "Owner", "Due"]
+    NO_ESCALATIONS = "No issue was escalated to the provincial institute in this period."
     PENDING = "Awaiting a provincial decision"
     SPAN_BETWEEN = "from {start} to {end}"
     SPAN_SINCE = "since {start}"
@@ -91,7 +92,10 @@ class EnglishWriter(Writer):
         return branch.name_en or branch.name
 
     def file_branch_name(self, branch: Branch) -> str:
-        return branch.name_en or branch.short_name
+        return branch.short_name_en or branch.name_en or branch.short_name
+
+    def campaign_name(self, campaign: Campaign) -> str:
+        return campaign.name_en or campaign.name
 
     def branch_count(self, count: int) -> str:
         return _n(count, "branch", "branches")
@@ -99,7 +103,7 @@ class EnglishWriter(Writer):
     def title(self, selection: Selection) -> str:
         title = "Briefing"
         if selection.campaign:
-            title += f": {selection.campaign.name}"
+            title += f": {self.campaign_name(selection.campaign)}"
         period = self.span(selection.date_from, selection.date_to)
         if period:
             title += f" ({period})"
@@ -116,8 +120,8 @@ class EnglishWriter(Writer):
             else:
                 dates = f"from {self.day(campaign.starts_on)}"
             if period:
-                return f"In the campaign “{campaign.name}” ({dates}), {period},"
-            return f"Since the campaign “{campaign.name}” ({dates}) began,"
+                return f"In the campaign “{self.campaign_name(campaign)}” ({dates}), {period},"
+            return f"Since the campaign “{self.campaign_name(campaign)}” ({dates}) began,"
         if period:
             return f"{period[0].upper()}{period[1:]},"
         return "Since the campaign began,"
@@ -165,7 +169,7 @@ class EnglishWriter(Writer):
         sentences = [f"{opening} {who} {_clauses(did)}."]
         if t["issues_found"]:
             subject = "They" if who.endswith(" branches") else "It"
-            found = f"{subject} found {_n(t['issues_found'], 'concrete problem')}"
+            found = f"{subject} found {_n(t['issues_found'], 'concrete issue')}"
             if t["fixed_on_the_spot"]:
                 found += (
                     ", fixing as they went, and solved "
@@ -177,12 +181,12 @@ class EnglishWriter(Writer):
     def progress_summary(self, t: Figures) -> str:
         sentences = []
         if t["rectified"]:
-            done = f"{_n(t['rectified'], 'problem')} {_have(t['rectified'])} been rectified"
+            done = f"{_n(t['rectified'], 'issue')} {_have(t['rectified'])} been rectified"
             if t["answered"]:
                 done += f", {t['answered']} of them closed with an answer"
             sentences.append(done + ".")
         elif t["issues_found"]:
-            sentences.append("No problem has been rectified yet.")
+            sentences.append("No issue has been rectified yet.")
         if t["feedback_items"]:
             reply = t.reply_rate
             if reply.numerator:
@@ -211,23 +215,23 @@ class EnglishWriter(Writer):
     def escalated_summary(self, who: str, *, escalated: int, decided: int, waiting: int) -> str:
         if not decided:
             return (
-                f"{_n(escalated, 'concrete problem')} escalated to the provincial institute "
+                f"{_n(escalated, 'concrete issue')} escalated to the provincial institute "
                 f"{'awaits' if escalated == 1 else 'all await'} a decision."
             )
         text = (
             "The provincial institute's director meeting studied "
-            f"{_n(decided, 'concrete problem')} that needed a decision at the provincial level"
+            f"{_n(decided, 'concrete issue')} that needed a decision at the provincial level"
         )
         if waiting:
             text += (
-                f"; {_n(waiting, 'escalated problem')} still "
+                f"; {_n(waiting, 'escalated issue')} still "
                 f"{'awaits' if waiting == 1 else 'await'} a decision"
             )
         return text + "."
 
     def overdue_summary(self, overdue: int) -> str:
         return (
-            f"{_n(overdue, 'problem')} {'is' if overdue == 1 else 'are'} "
+            f"{_n(overdue, 'issue')} {'is' if overdue == 1 else 'are'} "
             "past the deadline and not yet rectified."
         )
 
@@ -247,7 +251,7 @@ class EnglishWriter(Writer):
         return f"{_clauses(did)}."
 
     def branch_issues(self, f: Figures) -> str:
-        issues = [f"found {_n(f['issues_found'], 'problem')}"]
+        issues = [f"found {_n(f['issues_found'], 'issue')}"]
         if f["fixed_on_the_spot"]:
             issues.append(f"fixed {f['fixed_on_the_spot']} on the spot")
         if f["escalated"]:
@@ -264,7 +268,7 @@ class EnglishWriter(Writer):
         return "No opinion has been answered yet."
 
     def branch_overdue(self, overdue: int) -> str:
-        return f"{_n(overdue, 'problem')} {'is' if overdue == 1 else 'are'} past the deadline."
+        return f"{_n(overdue, 'issue')} {'is' if overdue == 1 else 'are'} past the deadline."
 
     def paragraph(self, name: str, parts: list[str]) -> str:
         # The first part (what the branch did) is never empty: it ends with a full stop.

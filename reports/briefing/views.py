@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from branches.scoping import scope_of
+from core.languages import english_active
 
 from ..selection import Selection, SelectionForm
 from .data import load_briefing_data
@@ -40,12 +41,15 @@ def briefing(request):
     selection = form.selection()
     data = load_briefing_data(request.user, selection, branches=form.branches)
     zh, en = build_briefing(data, ZH), build_briefing(data, EN)
+    # Both texts are the document; the reader's language comes first (and its Word file
+    # is the primary button).
     context = {
         "form": form,
         "selection": selection,
         "zh": zh,
         "en": en,
-        "briefings": [zh, en],
+        "briefings": [en, zh] if english_active() else [zh, en],
+        "english_first": english_active(),
         "download_zh": _download_query(selection, ZH),
         "download_en": _download_query(selection, EN),
     }

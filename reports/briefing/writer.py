@@ -15,6 +15,7 @@ from datetime import date
 from branches.models import Branch
 from core.templatetags.people import person_name
 from issues.models import Issue
+from outreach.models import Campaign
 
 from ..metrics import BranchFigures, Figures, Report
 from ..selection import Selection
@@ -231,7 +232,7 @@ class Writer(ABC):
         """简报-<campaign or dates>[-<branch>] / Briefing-..., safe as a file name."""
         parts = [self.FILE_PREFIX]
         if selection.campaign:
-            parts.append(selection.campaign.name)
+            parts.append(self.campaign_name(selection.campaign))
         if selection.date_from or selection.date_to:
             start = selection.date_from.isoformat() if selection.date_from else ""
             end = selection.date_to.isoformat() if selection.date_to else ""
@@ -255,6 +256,10 @@ class Writer(ABC):
 
     @abstractmethod
     def file_branch_name(self, branch: Branch) -> str:
+        raise NotImplementedError
+
+    @abstractmethod
+    def campaign_name(self, campaign: Campaign) -> str:
         raise NotImplementedError
 
     @abstractmethod

@@ -236,6 +236,7 @@ def test_an_escalated_issue_against_the_clock(
 
     # 5. The office switches reply approval on for branch A in its settings.
     page = log_in(office.username, PASSWORD)
+    page.get_by_test_id("nav-more").click()
     page.get_by_role("link", name="时限设置").click()
     page.get_by_test_id("settings-tabs").get_by_role("link", name="答复审核").click()
     page.wait_for_url("**/issues/settings/reply-approval/")

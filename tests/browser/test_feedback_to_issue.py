@@ -115,7 +115,8 @@ def test_office_records_a_meeting_that_decides_an_escalation(
     )
 
     page = log_in(office.username, PASSWORD)
-    page.get_by_role("link", name="上报省院").first.click()
+    page.get_by_test_id("nav-more").click()
+    page.get_by_test_id("nav-escalations").click()
     rows = page.get_by_test_id("escalation")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("气瓶充装站检验排期过长")

@@ -25,7 +25,7 @@ def test_branch_staff_sees_own_branch_and_switches_to_english(log_in, world, sta
     screenshot("home-staff-zh")
 
     switch_to_english(page)
-    expect(page.get_by_text("Open issues")).to_be_visible()
+    expect(page.get_by_test_id("stat-open-issues")).to_contain_text("Open issues")
     expect(page.get_by_test_id("stat-feedback")).to_contain_text("Opinions heard")
     screenshot("home-staff-en")
 

@@ -6,6 +6,7 @@ import io
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -427,6 +428,16 @@ def test_office_exports_a_chosen_branch(client, office, world, issues):
     client.force_login(office)
     ws = workbook_of(export(client, "issue_ledger", {"branch": world.b.branch.pk}))
     assert titles(ws) == [world.b.issue.title]
+
+
+def test_the_english_ledger_names_branches_and_categories_in_english(client, office, world):
+    """The ledger in English names its reference data as the English pages do."""
+    client.force_login(office)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    ws = workbook_of(export(client, "issue_ledger", {"branch": world.a.branch.pk}))
+    [row] = records(ws)
+    assert row["Branch"] == "Quanzhou"
+    assert row["Issue category"] == world.a.issue.category.name_en
 
 
 @pytest.mark.parametrize(

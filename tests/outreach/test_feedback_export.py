@@ -89,6 +89,8 @@ def test_headers_are_english_when_the_interface_is(client, staff_a, world, opini
     row = dict(zip(header, next(ws.iter_rows(min_row=2, values_only=True)), strict=True))
     assert row["Enterprise"] == "Anonymous"
     assert row["Reply"] == "Not replied"
+    # The reference data too, as the English pages name it.
+    assert row["Branch"] == world.a.branch.short_name_en == "Quanzhou"
 
 
 def test_branch_filter_cannot_widen_the_export(client, staff_a, world, opinions):

@@ -118,7 +118,7 @@ def test_quanzhou_paragraph(office, campaign, quanzhou):
         "forums, and heard 35 opinions and suggestions, mostly about "
     )
     assert (
-        "It found 14 problems, fixed 9 on the spot, and escalated 4 to the provincial institute"
+        "It found 14 issues, fixed 9 on the spot, and escalated 4 to the provincial institute"
         in english.text
     )
 
@@ -138,9 +138,9 @@ def test_english_summary_says_the_same_facts(office, campaign):
         "7 branches visited 233 enterprises, held 19 enterprise forums and 52 internal forums,",
         "and heard 510 opinions and suggestions.",
         "heard 510 opinions and suggestions",
-        "They found 116 concrete problems",
+        "They found 116 concrete issues",
         "solved 73 of them on the spot",
-        "37 concrete problems that needed a decision at the provincial level",
+        "37 concrete issues that needed a decision at the provincial level",
     ):
         assert phrase in summary, phrase
     assert re.search(r"\d+ of the 510 opinions have been answered \(reply rate [\d.]+%\)", summary)
@@ -169,8 +169,8 @@ def test_pending_escalation_says_awaiting(office, campaign, quanzhou):
         in zh.summary
     )
     assert (
-        "studied 37 concrete problems that needed a decision at the provincial level; "
-        "1 escalated problem still awaits a decision." in en.summary
+        "studied 37 concrete issues that needed a decision at the provincial level; "
+        "1 escalated issue still awaits a decision." in en.summary
     )
 
 
@@ -182,7 +182,7 @@ def test_an_issue_decided_then_escalated_again_is_waiting(office, campaign):
     zh, en = briefings(office, campaign)
     assert "37个具体问题进行研究和落实；目前尚有1个上报问题待省院研究。" in zh.summary
     assert "均已作出决定" not in zh.summary
-    assert "1 escalated problem still awaits a decision" in en.summary
+    assert "1 escalated issue still awaits a decision" in en.summary
     [item] = [i for i in zh.escalated if i.issue == decided]
     assert item.decisions and item.waiting
     # The others were decided once and wait for nothing.
@@ -205,7 +205,7 @@ def test_escalated_not_yet_studied_all_wait(office):
     assert "泉州分院上报省院研究解决的2个具体问题目前均待省院研究。" in zh.summary
     assert "院长办公会" not in zh.summary
     assert (
-        "2 concrete problems escalated to the provincial institute all await a decision."
+        "2 concrete issues escalated to the provincial institute all await a decision."
         in en.summary
     )
 
