@@ -99,6 +99,10 @@ def enterprise_list(user) -> QuerySet[Enterprise]:
     )
 
 
+#: What the searchable pickers show of an enterprise (outreach.views.enterprises).
+PICKER_VALUES = ("pk", "name", "uscc", "county__name", "county__name_en")
+
+
 def enterprises_matching(user, query: str, *, limit: int = 20) -> QuerySet:
     """Enterprises of the registry whose name or USCC contains ``query`` (all when it is
     empty), the user's own branch's first, as ``pk``, ``name``, ``uscc``,
@@ -107,9 +111,7 @@ def enterprises_matching(user, query: str, *, limit: int = 20) -> QuerySet:
     if query:
         enterprises = enterprises.filter(containing(enterprises, name=query, uscc=query.upper()))
     own_first = Case(When(branch=scope_of(user).branch_id, then=0), default=1)
-    return enterprises.order_by(own_first, "name", "id").values(
-        "pk", "name", "uscc", "county__name", "county__name_en"
-    )[:limit]
+    return enterprises.order_by(own_first, "name", "id").values(*PICKER_VALUES)[:limit]
 
 
 def enterprise_choice(user, pk: int) -> list[dict]:
@@ -118,7 +120,7 @@ def enterprise_choice(user, pk: int) -> list[dict]:
         Enterprise.objects.visible_to(user)
         .active()
         .filter(pk=pk)
-        .values("pk", "name", "uscc", "county__name")
+        .values(*PICKER_VALUES)
     )
 
 
