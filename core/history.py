@@ -63,15 +63,18 @@ def last_change(record):
     return record.history.filter(history_type="~").select_related("history_user").first()
 
 
-def trail(record, *, latest=None, entered_by=None) -> Trail:
-    """``record``'s trail. Entered: its ``created_by`` and ``created_at`` (``entered_by``
-    for a model that names its author otherwise); changed: ``latest``, the newest change
-    row when the caller has it, else read here."""
-    if latest is None:
+#: ``trail(latest=...)`` not given: the newest change is read.
+UNREAD = object()
+
+
+def trail(record, *, latest=UNREAD) -> Trail:
+    """``record``'s trail. Entered: its ``created_by`` and ``created_at``; changed:
+    ``latest``, the newest change row (None: never changed) when the caller has read
+    the rows already, else read here."""
+    if latest is UNREAD:
         latest = last_change(record)
-    author = entered_by if entered_by is not None else getattr(record, "created_by", None)
     return Trail(
-        entered_by=author,
+        entered_by=getattr(record, "created_by", None),
         entered_at=getattr(record, "created_at", None),
         changed_by=latest.history_user if latest is not None else None,
         changed_at=latest.history_date if latest is not None else None,
