@@ -97,6 +97,7 @@ def entries(
     fields: Sequence[str],
     *,
     extra: Callable[[object, object], list[FieldChange]] | None = None,
+    entered_by=None,
 ) -> list[HistoryEntry]:
     """The history of one record from its rows, newest first.
 
@@ -104,7 +105,8 @@ def entries(
     ``model``'s fields); ``extra(row, previous)`` adds changes the fields do not hold. A
     row that changed none of them, and did not withdraw the record, is left out (a
     change of something the page does not show). The related records a change names
-    are read once per related model.
+    are read once per related model. ``entered_by`` names who entered the record where
+    its entering row does not (a row written outside a request, by a loader).
     """
     rows = sorted(rows, key=_order)
     shown = [model._meta.get_field(name) for name in fields]
@@ -112,6 +114,8 @@ def entries(
     previous = None
     for row in rows:
         if row.history_type == "+":
+            if row.history_user is None and entered_by is not None:
+                row.history_user = entered_by
             raw.append((CREATED, row, [], ""))
         if previous is None or row.history_type == "+":
             # A record loaded without its entering row starts from its oldest change.

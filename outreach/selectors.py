@@ -233,7 +233,9 @@ def feedback_history(item: FeedbackItem) -> tuple[list[HistoryEntry], Trail]:
     """The history of an opinion (read through ``visible_to``), newest first, and who
     entered and last changed it: one query, and one per kind of record a change names."""
     rows = list(item.history.select_related("history_user"))
-    entries = history.entries(FeedbackItem, rows, FEEDBACK_HISTORY_FIELDS)
+    entries = history.entries(
+        FeedbackItem, rows, FEEDBACK_HISTORY_FIELDS, entered_by=item.created_by
+    )
     return entries, history.trail(item, latest=history.newest_change(rows))
 
 
@@ -267,5 +269,7 @@ def activity_history(activity: Activity) -> tuple[list[HistoryEntry], Trail]:
             changes.append(FieldChange(name, labels[name], removed, added, links=True))
         return changes
 
-    entries = history.entries(Activity, rows, ACTIVITY_HISTORY_FIELDS, extra=link_changes)
+    entries = history.entries(
+        Activity, rows, ACTIVITY_HISTORY_FIELDS, extra=link_changes, entered_by=activity.created_by
+    )
     return entries, history.trail(activity, latest=history.newest_change(rows))

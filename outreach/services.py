@@ -388,7 +388,7 @@ def feedback_update(
         raise ValidationError(
             _(
                 "Someone changed this opinion after you opened it, so your correction was "
-                "not saved. Here it is as it stands now: make your correction again."
+                "not saved: check it as it stands now and make your correction again."
             ),
             code="stale",
         )
