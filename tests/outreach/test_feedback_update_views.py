@@ -184,6 +184,7 @@ def test_others_may_not_post_a_correction(client, personas, item, persona, statu
 def test_the_ways_in_are_shown_to_the_branch_only(client, staff_a, office, world, item):
     pages = [
         reverse("outreach:activity_detail", args=[world.a.activity.pk]),
+        reverse("outreach:enterprise_detail", args=[world.a.enterprise.pk]),
         reverse("outreach:feedback_list"),
         page_url(item),
     ]
