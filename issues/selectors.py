@@ -29,6 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from branches import rules as branch_rules
 from branches.models import Membership
@@ -201,6 +202,21 @@ def opinions_awaiting_action(user) -> QuerySet[FeedbackItem]:
         .filter(UNDISPOSED | UNREPLIED)
         .select_related("enterprise", "category", "issue", "activity")
         .order_by("received_on", "id")
+    )
+
+
+def opinions_awaiting_counts(user) -> dict[str, int]:
+    """How many of ``opinions_awaiting_action`` there are (``waiting``), and of them how
+    many lack a disposition (``undisposed``) and a reply (``unreplied``): one query."""
+    return (
+        FeedbackItem.objects.visible_to(user)
+        .active()
+        .filter(branch_id=_branch_id(user))
+        .aggregate(
+            waiting=Count("id", filter=UNDISPOSED | UNREPLIED),
+            undisposed=Count("id", filter=UNDISPOSED),
+            unreplied=Count("id", filter=UNREPLIED),
+        )
     )
 
 
@@ -506,6 +522,19 @@ def opinions_for_page(user) -> QuerySet[FeedbackItem]:
         )
         .annotate(**extensions.opinion_flags())
     )
+
+
+def opinion_enterprise_kept(item: FeedbackItem) -> str:
+    """``outreach.extensions.ENTERPRISE_KEPT``: once a reply, an attempt or a reply awaiting
+    approval was recorded for the opinion's enterprise, the enterprise stays."""
+    replied = Reply.objects.filter(feedback_item=item.pk)
+    drafted = ReplyDraft.objects.filter(feedback_item=item.pk)
+    if replied.exists() or drafted.exists():
+        return gettext(
+            "A reply, or an attempt to reach the enterprise, was recorded for this opinion: "
+            "its enterprise can no longer change."
+        )
+    return ""
 
 
 def opinion_replies(item: FeedbackItem) -> list[Reply]:

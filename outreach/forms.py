@@ -5,7 +5,10 @@ from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import County, Membership
@@ -420,3 +423,87 @@ class OptionalFeedbackFormSet(FeedbackFormSet):
 
     requires_one = False
     extra = 1
+
+
+# --- correcting an opinion ------------------------------------------------------------
+
+
+class FeedbackEditForm(forms.Form):
+    """Correct one opinion (``services.feedback_update``): the enterprise among those met
+    at its activity (or anonymous), category, kind, words and contact. A field the
+    workflow keeps (``services.feedback_kept_fields``) is shown disabled, with why.
+
+    ``version`` is the opinion's ``updated_at`` when the form was drawn: the service
+    refuses the correction when the opinion changed since.
+    """
+
+    enterprise = forms.ModelChoiceField(
+        label=capfirst(FeedbackItem._meta.get_field("enterprise").verbose_name),
+        queryset=Enterprise.objects.none(),
+        required=False,
+        empty_label=_("Anonymous (back-to-back)"),
+    )
+    category = forms.ModelChoiceField(
+        label=capfirst(FeedbackItem._meta.get_field("category").verbose_name),
+        queryset=FeedbackCategory.objects.none(),
+    )
+    kind = forms.ChoiceField(
+        label=capfirst(FeedbackItem._meta.get_field("kind").verbose_name),
+        choices=FeedbackItem.Kind.choices,
+    )
+    content = forms.CharField(
+        label=capfirst(FeedbackItem._meta.get_field("content").verbose_name),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    contact = forms.CharField(
+        label=capfirst(FeedbackItem._meta.get_field("contact").verbose_name),
+        max_length=FeedbackItem._meta.get_field("contact").max_length,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    version = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, item: FeedbackItem, kept: dict[str, str], **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "enterprise": item.enterprise_id,
+                "category": item.category_id,
+                "kind": item.kind,
+                "content": item.content,
+                "contact": item.contact,
+                "version": item.updated_at.isoformat(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        # The enterprises met at the activity, and the opinion's own whatever became of it.
+        met = Q(activities=item.activity_id, withdrawn_at__isnull=True)
+        enterprises = Enterprise.objects.filter(met | Q(pk=item.enterprise_id)).distinct()
+        self.fields["enterprise"].queryset = enterprises.order_by("name", "id")
+        categories = FeedbackCategory.objects.filter(Q(is_active=True) | Q(pk=item.category_id))
+        self.fields["category"].queryset = categories
+        self.fields["contact"].widget.attrs["placeholder"] = _("Name or phone, if given")
+        for name, reason in kept.items():
+            self.fields[name].disabled = True
+            self.fields[name].help_text = reason
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("enterprise", css_class="col-12 col-md-5"),
+                Column("category", css_class="col-7 col-md-4"),
+                Column("kind", css_class="col-5 col-md-3"),
+            ),
+            Field("content"),
+            Field("contact"),
+            Field("version"),
+        )
+
+    def clean_version(self):
+        version = parse_datetime(self.cleaned_data["version"])
+        if version is None:
+            raise ValidationError(
+                _("This form is out of date: open the opinion again."), code="version"
+            )
+        return version

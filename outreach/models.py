@@ -244,6 +244,27 @@ class ActivityQuerySet(ActiveQuerySetMixin, BranchScopedQuerySet):
     branch_path = "branch"
 
 
+class ActivityHistoryLinks(models.Model):
+    """What an activity's history row keeps besides its columns: the enterprises met and
+    staff present the change added or removed, which have no column of their own.
+
+    ``services.activity_update`` says so on the activity (``_history_links``) and the
+    row takes it when written (``keep_links_in_history``); a row written otherwise (the
+    admin, a merge) has none."""
+
+    links_changed = models.JSONField(
+        _("enterprises and staff changed"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+
+def keep_links_in_history(sender, instance, history_instance, **kwargs) -> None:
+    """``pre_create_historical_record`` of activities: the links the save changed."""
+    history_instance.links_changed = instance.__dict__.pop("_history_links", None)
+
+
 class Activity(Withdrawable, TimeStamped):
     """One outreach event of a branch: a visit, a forum, a survey round, a hotline log..."""
 
@@ -298,7 +319,7 @@ class Activity(Withdrawable, TimeStamped):
     )
 
     objects = ActivityQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], bases=[ActivityHistoryLinks])
 
     class Meta(Withdrawable.Meta):
         verbose_name = _("activity")

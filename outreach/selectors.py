@@ -6,9 +6,14 @@ through it (the sections of one activity's page).
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, Q, QuerySet, When
+from django.utils.text import capfirst
 
 from branches.scoping import scope_of
+from core import history
+from core.history import FieldChange, HistoryEntry, Trail
+from core.templatetags.people import person_name
 
 from .models import (
     ONLINE_BOX,
@@ -116,12 +121,7 @@ def enterprises_matching(user, query: str, *, limit: int = 20) -> QuerySet:
 
 def enterprise_choice(user, pk: int) -> list[dict]:
     """The enterprise ``pk`` in use, as the pickers' values (empty when not visible)."""
-    return list(
-        Enterprise.objects.visible_to(user)
-        .active()
-        .filter(pk=pk)
-        .values(*PICKER_VALUES)
-    )
+    return list(Enterprise.objects.visible_to(user).active().filter(pk=pk).values(*PICKER_VALUES))
 
 
 def enterprise_lookalikes(enterprise: Enterprise, *, limit: int = 10) -> list[Enterprise]:
@@ -229,3 +229,66 @@ def feedback_list(user) -> QuerySet[FeedbackItem]:
         .select_related("enterprise", "category", "activity", "issue", "branch")
         .order_by("-received_on", "-id")
     )
+
+
+# --- history ------------------------------------------------------------------------------
+
+#: What an opinion's history shows of each change.
+FEEDBACK_HISTORY_FIELDS = ("enterprise", "category", "kind", "content", "contact", "received_on")
+#: What an activity's history shows of each change, besides the enterprises and staff.
+ACTIVITY_HISTORY_FIELDS = (
+    "title",
+    "occurred_on",
+    "campaign",
+    "place",
+    "attendee_count",
+    "forms_sent",
+    "forms_returned",
+    "minutes",
+)
+
+
+def feedback_history(item: FeedbackItem) -> tuple[list[HistoryEntry], Trail]:
+    """The history of an opinion (read through ``visible_to``), newest first, and who
+    entered and last changed it: one query, and one per kind of record a change names."""
+    rows = list(item.history.select_related("history_user"))
+    entries = history.entries(
+        FeedbackItem, rows, FEEDBACK_HISTORY_FIELDS, entered_by=item.created_by
+    )
+    return entries, history.trail(item, latest=history.newest_change(rows))
+
+
+def activity_history(activity: Activity) -> tuple[list[HistoryEntry], Trail]:
+    """The history of an activity (read through ``visible_to``), newest first, with the
+    enterprises met and staff present each edit added or removed, and its trail."""
+    rows = list(activity.history.select_related("history_user"))
+    links = [row.links_changed for row in rows if row.links_changed]
+    ids = {
+        name: {pk for change in links for side in change.get(name, {}).values() for pk in side}
+        for name in ("enterprises", "staff")
+    }
+    enterprises = Enterprise._base_manager.in_bulk(ids["enterprises"]) if ids["enterprises"] else {}
+    people = get_user_model()._base_manager.in_bulk(ids["staff"]) if ids["staff"] else {}
+    named = {
+        "enterprises": lambda pk: enterprises[pk].name if pk in enterprises else f"#{pk}",
+        "staff": lambda pk: person_name(people[pk]) if pk in people else f"#{pk}",
+    }
+    labels = {
+        "enterprises": capfirst(Activity._meta.get_field("enterprises").verbose_name),
+        "staff": capfirst(Activity._meta.get_field("staff").verbose_name),
+    }
+
+    def link_changes(row, previous) -> list[FieldChange]:
+        changes = []
+        for name, change in (row.links_changed or {}).items():
+            removed, added = (
+                "、".join(named[name](pk) for pk in change.get(side, [])) or "—"
+                for side in ("removed", "added")
+            )
+            changes.append(FieldChange(name, labels[name], removed, added, links=True))
+        return changes
+
+    entries = history.entries(
+        Activity, rows, ACTIVITY_HISTORY_FIELDS, extra=link_changes, entered_by=activity.created_by
+    )
+    return entries, history.trail(activity, latest=history.newest_change(rows))

@@ -21,7 +21,7 @@ from branches import rules
 from branches.models import Branch
 from core import files
 
-from . import registry
+from . import extensions, registry
 from .models import (
     Activity,
     ActivityAttachment,
@@ -223,10 +223,27 @@ def activity_update(
     activity.minutes = minutes or ""
     for field, value in numbers.items():
         setattr(activity, field, value)
+    staff = list(staff)
+    # The links have no column of the history row: what this edit added and removed is
+    # kept on it (``Activity.history``'s ``links_changed``), with who made it.
+    activity._history_links = _links_changed(activity, enterprises=enterprises, staff=staff)
+    activity._history_user = actor
     activity.save()
     activity.enterprises.set(enterprises)
     activity.staff.set(staff)
     return activity
+
+
+def _links_changed(activity: Activity, **wanted) -> dict | None:
+    """{"enterprises": {"added": [ids], "removed": [ids]}, ...} for the links ``wanted``
+    changes (ids sorted); None when it changes none."""
+    changes = {}
+    for name, records in wanted.items():
+        before = set(getattr(activity, name).values_list("pk", flat=True))
+        after = {record.pk for record in records}
+        if before != after:
+            changes[name] = {"added": sorted(after - before), "removed": sorted(before - after)}
+    return changes or None
 
 
 # --- feedback -------------------------------------------------------------------------
@@ -312,6 +329,111 @@ def _new_feedback_item(actor, opinion: NewOpinion) -> FeedbackItem:
     )
 
 
+# --- correcting an opinion ------------------------------------------------------------
+
+#: What the branch may correct of an opinion (``feedback_update``); the rest (activity,
+#: date heard, disposition, replies) belongs to the workflow.
+FEEDBACK_EDITABLE = ("enterprise", "category", "kind", "content", "contact")
+
+
+def feedback_kept_fields(item: FeedbackItem) -> dict[str, str]:
+    """The correctable fields of ``item`` that can no longer change, each with why.
+
+    - The online box's opinions keep the sender's words, name and contact: the branch
+      classifies them (category, kind), it does not rewrite them.
+    - Once the enterprise was answered, its words stay what was answered.
+    - The enterprise stays once a reply, an attempt or a reply awaiting approval was
+      recorded for it, or a live receipt given to it lists the opinion (the apps above
+      say so through ``extensions.ENTERPRISE_KEPT``).
+    """
+    if item.activity.kind == Activity.Kind.ONLINE_BOX:
+        reason = _(
+            "An opinion from the online box keeps the sender's own words, name and contact: "
+            "only its category and kind can be corrected."
+        )
+        return dict.fromkeys(("enterprise", "content", "contact"), reason)
+    kept = {}
+    if item.is_answered:
+        kept["content"] = _(
+            "The enterprise has been answered on these words: they can no longer change."
+        )
+    reason = extensions.why_enterprise_kept(item)
+    if reason:
+        kept["enterprise"] = reason
+    return kept
+
+
+@transaction.atomic
+def feedback_update(
+    *,
+    actor,
+    feedback_item: FeedbackItem,
+    seen_updated_at,
+    enterprise: Enterprise | None,
+    category: FeedbackCategory,
+    kind: str,
+    content: str,
+    contact: str = "",
+) -> list[str]:
+    """Correct an opinion entered by mistake; returns the names of the fields changed
+    (none: nothing written). The change is kept in the opinion's history with its author.
+
+    ``seen_updated_at`` is the ``updated_at`` the form was drawn from: when the opinion
+    changed since (another correction, a disposition, a withdrawal), nothing is written.
+    """
+    item = FeedbackItem.objects.select_for_update().get(pk=feedback_item.pk)
+    ensure_can_log(actor, item.branch)
+    _refuse_if_withdrawn(item)
+    if item.updated_at != seen_updated_at:
+        raise ValidationError(
+            _(
+                "Someone changed this opinion after you opened it, so your correction was "
+                "not saved: check it as it stands now and make your correction again."
+            ),
+            code="stale",
+        )
+    wanted = {
+        "enterprise": enterprise,
+        "category": category,
+        "kind": kind,
+        "content": (content or "").strip(),
+        "contact": (contact or "").strip(),
+    }
+    changed = [name for name in FEEDBACK_EDITABLE if _differs(item, name, wanted[name])]
+    errors = {}
+    kept = feedback_kept_fields(item) if changed else {}
+    for name in changed:
+        if name in kept:
+            errors[name] = kept[name]
+    if not wanted["content"]:
+        errors["content"] = _("Write down what the enterprise said.")
+    if kind not in FeedbackItem.Kind.values:
+        errors["kind"] = _("Choose what kind of opinion this is.")
+    if "category" in changed and not category.is_active:
+        errors["category"] = _("This category is no longer in use: choose another.")
+    if "enterprise" in changed and "enterprise" not in errors and enterprise is not None:
+        met = item.activity.enterprises.active().filter(pk=enterprise.pk).exists()
+        if not met:
+            errors["enterprise"] = _(
+                "Choose one of the enterprises met at this activity, or anonymous."
+            )
+    if errors:
+        raise ValidationError(errors)
+    if not changed:
+        return []
+    for name in changed:
+        setattr(item, name, wanted[name])
+    item._history_user = actor
+    item.save(update_fields=[*changed, "updated_at"])
+    return changed
+
+
+def _differs(item: FeedbackItem, name: str, value) -> bool:
+    if name in ("enterprise", "category"):
+        return getattr(item, f"{name}_id") != (value.pk if value is not None else None)
+    return getattr(item, name) != value
+
+
 # --- withdrawal -----------------------------------------------------------------------
 
 
@@ -359,6 +481,7 @@ def record_withdraw(*, actor, record, reason: str):
     record.withdrawn_reason = reason
     # The history's reason column holds 100 characters; the full reason is on the row.
     record._change_reason = reason[:100]
+    record._history_user = actor
     record.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"])
     return record
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("activities/<int:pk>/withdraw/", activities.activity_withdraw, name="activity_withdraw"),
     # Feedback
     path("feedback/", feedback.FeedbackListView.as_view(), name="feedback_list"),
+    path("feedback/<int:pk>/edit/", feedback.feedback_update, name="feedback_update"),
     path("feedback/<int:pk>/withdraw/", feedback.feedback_withdraw, name="feedback_withdraw"),
     path(
         "activities/<int:activity_pk>/feedback/new/",

@@ -13,6 +13,7 @@ class ReceiptsConfig(AppConfig):
         _follow_enterprise_merges()
         _plug_into_the_workflow()
         _plug_into_the_opinion_list()
+        _keep_enterprises_on_receipts()
 
 
 def _add_once(hooks: list, hook) -> None:
@@ -58,3 +59,12 @@ def _plug_into_the_opinion_list() -> None:
 
     for name, condition in FEEDBACK_FILTERS.items():
         register_feedback_condition(name, condition)
+
+
+def _keep_enterprises_on_receipts() -> None:
+    """An opinion on a live receipt keeps its enterprise while the receipt lives."""
+    from outreach import extensions
+
+    from .selectors import receipt_keeps_enterprise
+
+    _add_once(extensions.ENTERPRISE_KEPT, receipt_keeps_enterprise)

@@ -275,3 +275,17 @@ def counted_receipts(user):
     return Receipt.objects.visible_to(user).filter(
         RECEIPT_LIVE, activity__withdrawn_at__isnull=True
     )
+
+
+def receipt_keeps_enterprise(item: FeedbackItem) -> str:
+    """``outreach.extensions.ENTERPRISE_KEPT``: a live receipt lists the opinion under the
+    enterprise (or the anonymous giver) it was given to; moving the opinion to another
+    would show it on the wrong one's page."""
+    if Receipt.objects.filter(RECEIPT_LIVE, feedback_items=item.pk).exists():
+        return str(
+            _(
+                "A receipt given at this activity lists this opinion: revoke it on the "
+                "activity's receipts page before changing who gave the opinion."
+            )
+        )
+    return ""

@@ -202,6 +202,8 @@ ROUTES = {
         lambda world: {"activity_pk": world.a.activity.pk},
         EDITED_BY_A,
     ),
+    # Correcting an opinion: its branch's staff and lead; the province reads, never writes.
+    "outreach:feedback_update": ("get", lambda world: {"pk": world.a.feedback.pk}, EDITED_BY_A),
     "outreach:feedback_withdraw": ("get", lambda world: {"pk": world.a.feedback.pk}, POST_ONLY),
     # Uploading is a POST; a GET is refused before the activity is even looked up.
     "outreach:attachment_add": (

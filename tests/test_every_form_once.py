@@ -131,6 +131,7 @@ def test_every_form_on_the_branch_pages_carries_a_key(client, world, staff_a, le
         reverse("outreach:activity_detail", args=[activity.pk]),
         reverse("outreach:feedback_entry", args=[world.a.activity.pk]),
         reverse("outreach:feedback_list"),
+        reverse("outreach:feedback_update", args=[world.a.feedback.pk]),
         reverse("issues:feedback_detail", args=[world.a.feedback.pk]),
         reverse("imports:upload"),
         reverse("receipts:activity_receipts", args=[world.a.activity.pk]),

@@ -29,6 +29,7 @@ from issues.models import (
     SupervisionNotice,
 )
 from outreach.models import FeedbackItem
+from outreach.services import feedback_update
 from receipts.models import EnterpriseRating
 from tests.factories import (
     ActivityAttachmentFactory,
@@ -99,8 +100,9 @@ def activity_with(world, rows: int):
 # session, user, membership; the activity (branch, campaign, created_by, withdrawn_by
 # joined); its enterprises (county joined); its staff; attachments (uploaded_by joined);
 # opinions (enterprise, category, issue joined; "replied" read from last_replied_on);
-# the bell's unread count. The same for every reader.
-ACTIVITY_DETAIL = {"staff_a": 9, "office": 9, "leader": 9}
+# its history (who made each row joined; the records a change names, none here); the
+# bell's unread count. The same for every reader.
+ACTIVITY_DETAIL = {"staff_a": 10, "office": 10, "leader": 10}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -149,8 +151,9 @@ def enterprise_with(world, rows: int):
 # session, user, membership; the enterprise (branch, county, created_by, merged_into
 # joined); the records merged into it; its equipment classes; the bell's unread count; its
 # opinions (category, activity, issue joined); their replies; the people who replied; its
-# activities (opinions counted). The same for every reader.
-ENTERPRISE_DETAIL = {"staff_a": 11, "office": 11, "leader": 11}
+# activities (opinions counted); its last change (who made it joined). The same for every
+# reader.
+ENTERPRISE_DETAIL = {"staff_a": 12, "office": 12, "leader": 12}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -317,14 +320,15 @@ def queues_of(world, staff, lead, office, leader, rows: int) -> None:
 # responsible and counts joined or annotated (staff: responsible, replies, opinions still
 # lacking a disposition or a reply (enterprise, category, issue joined), instructions;
 # the lead also verify; the office: escalations; the leader: their own instructions);
-# the bell's unread count. The clock's queues: issues to sign for (staff and lead), returns
+# the bell's unread count; the opinions' queue counted (waiting, undisposed, unreplied: one
+# query for the three). The clock's queues: issues to sign for (staff and lead), returns
 # to rule on (the office), extension requests to decide (lead and office), supervision
 # notices (the lead's to answer, the office's open ones); for staff, leads
 # and the office, the office's calendar days, read once (deadlines count working days).
 # Replies sent back to their author (staff and lead: opinion and enterprise, reviewer
 # joined); the lead also the replies waiting for their approval, and the enterprises'
 # ratings awaiting follow-up (opinion, enterprise, category and issue joined).
-MY_WORK = {"staff_a": 11, "lead_a": 16, "office": 9, "leader": 5}
+MY_WORK = {"staff_a": 12, "lead_a": 17, "office": 9, "leader": 5}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -395,25 +399,25 @@ def issue_with(world, rows: int, *, state: str, office):
 # joined); [staff and lead of the branch: the open issues it may be merged into, one
 # query for both "may it merge?" and the merge form's select]; evidence (uploaded_by
 # joined); issues merged into it; the timeline (actor joined); the clock's returns,
-# extension requests and supervision notices (each with its people joined); the bell's
-# unread count.
+# extension requests and supervision notices (each with its people joined); its last
+# change (who made it joined); the bell's unread count.
 # The transition forms add their pickers: "plan" the branch's people (collected, for its
 # staff and lead), "decide" the meetings and the decision owners (escalated, for the
-# office). With every section full, up to 17, over the page target of 12; a section the
+# office). With every section full, up to 18, over the page target of 12; a section the
 # issue has no rows in (the issue query says so) costs nothing: see the test below.
 ISSUE_DETAIL = {
-    (State.COLLECTED, "staff_a"): 17,
-    (State.COLLECTED, "lead_a"): 17,
-    (State.COLLECTED, "office"): 15,
-    (State.COLLECTED, "leader"): 15,
-    (State.ESCALATED, "staff_a"): 16,
-    (State.ESCALATED, "lead_a"): 16,
-    (State.ESCALATED, "office"): 17,
-    (State.ESCALATED, "leader"): 15,
-    (State.RECTIFYING, "staff_a"): 16,
-    (State.RECTIFYING, "lead_a"): 16,
-    (State.RECTIFYING, "office"): 15,
-    (State.RECTIFYING, "leader"): 15,
+    (State.COLLECTED, "staff_a"): 18,
+    (State.COLLECTED, "lead_a"): 18,
+    (State.COLLECTED, "office"): 16,
+    (State.COLLECTED, "leader"): 16,
+    (State.ESCALATED, "staff_a"): 17,
+    (State.ESCALATED, "lead_a"): 17,
+    (State.ESCALATED, "office"): 18,
+    (State.ESCALATED, "leader"): 16,
+    (State.RECTIFYING, "staff_a"): 17,
+    (State.RECTIFYING, "lead_a"): 17,
+    (State.RECTIFYING, "office"): 16,
+    (State.RECTIFYING, "leader"): 16,
 }
 
 
@@ -448,8 +452,8 @@ def plain_issue_with(world, rows: int):
 
 
 # session, user, membership, the issue, opinions, replies, [merge candidates], timeline,
-# unread count, [the plan form's people]: the empty sections are skipped.
-PLAIN_ISSUE_DETAIL = {"staff_a": 10, "lead_a": 10, "office": 8, "leader": 8}
+# last change, unread count, [the plan form's people]: the empty sections are skipped.
+PLAIN_ISSUE_DETAIL = {"staff_a": 11, "lead_a": 11, "office": 9, "leader": 9}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -485,9 +489,10 @@ def opinion_with(world, rows: int):
 
 # session, user, membership; the opinion (branch, enterprise, activity, campaign, category,
 # issue, the people who recorded, closed and withdrew it joined); its replies (who replied
-# joined); its replies waiting for approval or sent back (author and reviewer joined); the
-# bell's unread count. The same for every reader.
-OPINION_DETAIL = {"staff_a": 7, "lead_a": 7, "office": 7, "leader": 7}
+# joined); its replies waiting for approval or sent back (author and reviewer joined); its
+# history (who made each row joined; the records a change names, none here); the bell's
+# unread count. The same for every reader.
+OPINION_DETAIL = {"staff_a": 8, "lead_a": 8, "office": 8, "leader": 8}
 
 
 @pytest.mark.parametrize("rows", ROWS)
@@ -499,6 +504,59 @@ def test_opinion_detail(client, world, personas, persona, rows, django_assert_nu
         response = client.get(reverse("issues:feedback_detail", kwargs={"pk": item.pk}))
     assert response.status_code == 200
     assert len(response.context["replies"]) == rows + 1
+
+
+def opinion_corrected(world, rows: int, staff):
+    """An opinion of A's activity, which met ``rows`` more enterprises, corrected ``rows``
+    times (its enterprise, category and words each time)."""
+    a = world.a
+    enterprises = EnterpriseFactory.create_batch(rows, branch=a.branch)
+    a.activity.enterprises.add(*enterprises)
+    categories = [FeedbackCategoryFactory(name=f"类别{n}") for n in range(rows)]
+    item = FeedbackItemFactory(activity=a.activity, enterprise=a.enterprise, created_by=staff)
+    for n, (enterprise, category) in enumerate(zip(enterprises, categories, strict=True)):
+        item.refresh_from_db()
+        feedback_update(
+            actor=staff,
+            feedback_item=item,
+            seen_updated_at=item.updated_at,
+            enterprise=enterprise,
+            category=category,
+            kind=item.kind,
+            content=f"第{n}次更正",
+            contact=item.contact,
+        )
+    return item
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_opinion_detail_with_its_history(client, world, staff_a, rows, django_assert_num_queries):
+    """The page as counted above, plus the enterprises and the categories its changes
+    name: one query each, however many changes."""
+    item = opinion_corrected(world, rows, staff_a)
+    warm_up(client, staff_a)
+    with django_assert_num_queries(OPINION_DETAIL["staff_a"] + 2):
+        response = client.get(reverse("issues:feedback_detail", kwargs={"pk": item.pk}))
+    assert len(response.context["history"]) == rows + 1
+    assert response.context["trail"].changed_by == staff_a
+
+
+# session, user, membership; the opinion (activity, branch, enterprise, category joined);
+# what keeps its fields: its replies, its replies awaiting approval, its live receipts; the
+# form's enterprises (those met at the activity, and its own) and categories; the bell's
+# unread count.
+FEEDBACK_EDIT = 10
+
+
+@pytest.mark.parametrize("rows", ROWS)
+def test_feedback_edit_page(client, world, staff_a, rows, django_assert_num_queries):
+    item = opinion_corrected(world, rows, staff_a)
+    warm_up(client, staff_a)
+    with django_assert_num_queries(FEEDBACK_EDIT):
+        response = client.get(reverse("outreach:feedback_update", kwargs={"pk": item.pk}))
+    assert response.status_code == 200
+    # The enterprises met at the activity (the world's and ``rows`` more), and anonymous.
+    assert len(response.context["form"].fields["enterprise"].choices) == rows + 2
 
 
 # --- issues: a provincial meeting ----------------------------------------------------------

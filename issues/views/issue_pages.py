@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from branches import rules as branch_rules
 from branches.mixins import ScopedFilterMixin
 from branches.scoping import membership_of
+from core import history
 from core.chips import filter_chips
 from workdays.calendar import WorkingCalendar
 
@@ -85,7 +86,9 @@ def my_work(request):
         WorkingCalendar.load()
     sections = []
 
-    def section(key, title, empty, queryset, kind="issues", hide_empty=False, template=""):
+    def section(
+        key, title, empty, queryset, kind="issues", hide_empty=False, template="", counts=None
+    ):
         items = list(queryset[: MY_WORK_LIMIT + 1])
         if hide_empty and not items:
             return
@@ -98,6 +101,8 @@ def my_work(request):
                 "template": template,
                 "items": items[:MY_WORK_LIMIT],
                 "more": len(items) > MY_WORK_LIMIT,
+                # The whole queue's counts, when the section shows only its first rows.
+                "counts": counts,
             }
         )
 
@@ -128,6 +133,7 @@ def my_work(request):
             _("Every opinion of the branch is disposed of and answered."),
             selectors.opinions_awaiting_action(user),
             kind="opinions",
+            counts=selectors.opinions_awaiting_counts(user),
         )
         # Replies waiting for approval: shown when there are some, or (to a lead) when
         # the office asks the branch for approval, so the lead knows the queue exists.
@@ -285,6 +291,7 @@ def render_issue_page(request, issue: Issue, *, bound: dict | None = None, statu
 
     context = {
         "issue": issue,
+        "trail": history.trail(issue),
         "actions": actions,
         "items": items,
         "unreplied_count": sum(1 for item in items if not item.is_answered),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from branches import rules as branch_rules
 from core.submissions import once_per_submission
+from outreach import selectors as outreach_selectors
 from outreach.models import FeedbackItem
 
 from .. import extensions, rules, selectors, services
@@ -92,8 +93,13 @@ def render_opinion_page(
         reply_form = OpinionReplyForm(seen_reply_id=newest)
     if may_close and unreachable_form is None:
         unreachable_form = UnreachableForm()
+    history, trail = outreach_selectors.feedback_history(item)
     context = {
         "item": item,
+        "history": history,
+        "trail": trail,
+        # The staff and lead of its branch correct an opinion entered by mistake.
+        "may_edit": is_active and branch_rules.can_log_outreach_in(user, item.branch),
         "replies": replies,
         "drafts": drafts,
         "attempt_days": attempt_days,

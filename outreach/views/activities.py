@@ -257,8 +257,11 @@ class ActivityDetailView(ScopedQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activity = self.object
+        history, trail = selectors.activity_history(activity)
         context.update(
             selectors.activity_page_rows(activity),
+            history=history,
+            trail=trail,
             from_box=activity.kind == Activity.Kind.ONLINE_BOX,
             can_write=(
                 activity.withdrawn_at is None

@@ -21,6 +21,7 @@ from django_filters.views import FilterView
 from branches import rules
 from branches.mixins import ScopedFilterMixin, ScopedQuerysetMixin
 from branches.scoping import membership_of
+from core import history
 from core.languages import english_active, in_reader_language
 from core.submissions import once_per_submission
 
@@ -66,6 +67,7 @@ class EnterpriseDetailView(ScopedQuerysetMixin, DetailView):
         enterprise, user = self.object, self.request.user
         in_use = not enterprise.is_withdrawn
         context["equipment_classes"] = list(enterprise.equipment_classes.all())
+        context["trail"] = history.trail(enterprise)
         context["activities"] = selectors.enterprise_activities(user, enterprise)
         context["feedback_items"] = selectors.enterprise_opinions(user, enterprise)
         context["can_write"] = in_use and rules.can_edit_enterprise(user, enterprise.branch)

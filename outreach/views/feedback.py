@@ -1,4 +1,5 @@
-"""Feedback: enter the opinions heard at an activity, list and export them, withdraw one."""
+"""Feedback: enter the opinions heard at an activity, list and export them, correct or
+withdraw one."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..filters import FeedbackItemFilter
 from ..forms import (
     FEEDBACK_MAX_ROWS,
     FEEDBACK_PREFIX,
+    FeedbackEditForm,
     FeedbackEntryChoices,
     FeedbackFormSet,
 )
@@ -130,6 +132,8 @@ class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
         context["shows_branch"] = self.filterset.shows_branch
         # Ticks to turn opinions into issues: for the staff and lead of the branch.
         context["can_dispose"] = rules.can_dispose_feedback(self.request.user)
+        # A link to correct each opinion: for the staff and lead, who list only their own.
+        context["can_correct"] = rules.can_log_outreach(self.request.user)
         context["active_filters"] = self._active_filters()
         return context
 
@@ -142,6 +146,82 @@ class FeedbackListView(LoginRequiredMixin, ScopedFilterMixin, FilterView):
             return enterprise.values_list("name", flat=True).first()
 
         return filter_chips(self.request, self.filterset, describe={"enterprise": enterprise_name})
+
+
+# --- correct ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def feedback_update(request, pk: int):
+    """Correct an opinion entered by mistake (the staff and lead of its branch); the change
+    is kept in its history, shown on its page, where a correction leads back to."""
+    item = get_object_or_404(
+        FeedbackItem.objects.visible_to(request.user).select_related(
+            "activity", "branch", "enterprise", "category"
+        ),
+        pk=pk,
+    )
+    if not rules.can_log_outreach_in(request.user, item.branch):
+        raise PermissionDenied
+    if item.is_withdrawn:
+        messages.error(request, _("This opinion was withdrawn: it can no longer be corrected."))
+        return redirect("issues:feedback_detail", pk=item.pk)
+    kept = services.feedback_kept_fields(item)
+    if request.method != "POST":
+        form = FeedbackEditForm(item=item, kept=kept)
+        return _edit_page(request, item, form)
+    form = FeedbackEditForm(request.POST, item=item, kept=kept)
+    if not form.is_valid():
+        return _edit_page(request, item, form)
+    data = form.cleaned_data
+    try:
+        changed = services.feedback_update(
+            actor=request.user,
+            feedback_item=item,
+            seen_updated_at=data["version"],
+            enterprise=data["enterprise"],
+            category=data["category"],
+            kind=data["kind"],
+            content=data["content"],
+            contact=data["contact"],
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) == "stale":
+            return _stale_edit(request, item, error)
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+        return _edit_page(request, item, form)
+    if changed:
+        messages.success(request, _("Opinion corrected: the change is kept in its history."))
+    else:
+        messages.info(request, _("Nothing was changed."))
+    return redirect("issues:feedback_detail", pk=item.pk)
+
+
+def _stale_edit(request, item: FeedbackItem, error: ValidationError):
+    """Someone changed the opinion meanwhile: the form again with what the user typed,
+    the opinion as it is now beside it, and the new version, so a second save is a
+    decision made on what is there now."""
+    item = FeedbackItem.objects.select_related("activity", "branch", "enterprise", "category").get(
+        pk=item.pk
+    )
+    if item.is_withdrawn:
+        messages.error(request, _("This opinion was withdrawn: it can no longer be corrected."))
+        return redirect("issues:feedback_detail", pk=item.pk)
+    data = request.POST.copy()
+    data["version"] = item.updated_at.isoformat()
+    form = FeedbackEditForm(data, item=item, kept=services.feedback_kept_fields(item))
+    form.is_valid()
+    form.add_error(None, error)
+    return _edit_page(request, item, form, stale=True)
+
+
+def _edit_page(request, item: FeedbackItem, form, *, stale: bool = False):
+    return render(
+        request, "outreach/feedback_form.html", {"item": item, "form": form, "stale": stale}
+    )
 
 
 # --- withdraw -------------------------------------------------------------------------

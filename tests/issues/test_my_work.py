@@ -9,8 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from issues.models import Issue
-from outreach.models import FeedbackItem
-from tests.factories import EscalationFactory, InstructionFactory, ReplyFactory
+from outreach.models import UNDISPOSED, UNREPLIED, FeedbackItem
+from tests.factories import (
+    EscalationFactory,
+    FeedbackItemFactory,
+    InstructionFactory,
+    ReplyFactory,
+)
 from tests.issues.screens import issue_in
 
 pytestmark = pytest.mark.django_db
@@ -170,5 +175,36 @@ def test_my_work_costs_the_same_with_more_work(client, personas, world, persona,
         response = client.get(MINE)
     assert any(len(section["items"]) >= 14 for section in response.context["sections"])
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
-    # (16: the lead's queue of enterprise ratings awaiting follow-up is one more.)
-    assert len(few) <= 16
+    # (17: the lead's queue of enterprise ratings awaiting follow-up is one more, and the
+    # opinions' queue counts what waits for a disposition and a reply in one more.)
+    assert len(few) <= 17
+
+
+def test_the_opinions_queue_counts_both_waits_and_leads_to_where_each_is_done(
+    client, world, staff_a
+):
+    undisposed = FeedbackItemFactory(activity=world.a.activity)
+    ReplyFactory(feedback_item=undisposed, replied_by=staff_a)  # replied, not disposed of
+    unreplied = FeedbackItemFactory(activity=world.a.activity, closed=True)
+    FeedbackItemFactory(activity=world.b.activity)  # B's: not A's work
+    mine = FeedbackItem.objects.active().filter(branch=world.a.branch)
+    client.force_login(staff_a)
+    response = client.get(MINE)
+    section = next(s for s in response.context["sections"] if s["key"] == "opinions")
+    assert section["counts"] == {
+        "waiting": mine.filter(UNDISPOSED | UNREPLIED).count(),
+        "undisposed": mine.filter(UNDISPOSED).count(),
+        "unreplied": mine.filter(UNREPLIED).count(),
+    }
+    body = response.content.decode()
+    queues = body[body.index('data-testid="opinion-queues"') :]
+    undisposed_count = section["counts"]["undisposed"]
+    assert f"{undisposed_count} 条待处置" in queues
+    assert f"{section['counts']['unreplied']} 条待答复" in queues
+    assert f"{reverse('outreach:feedback_list')}?disposition=open" in queues
+    assert f"{reverse('outreach:feedback_list')}?replied=no" in queues
+    detail = reverse("issues:feedback_detail", args=[undisposed.pk])
+    assert f'href="{detail}#disposition" data-testid="needs-disposition"' in body
+    detail = reverse("issues:feedback_detail", args=[unreplied.pk])
+    assert f'href="{detail}#replies" data-testid="needs-reply"' in body
+    assert f'href="{reverse("issues:feedback_detail", args=[undisposed.pk])}#replies"' not in body
