@@ -1,5 +1,6 @@
 """Admin building blocks shared by the apps' admin modules."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
@@ -22,6 +23,23 @@ class NoDeleteMixin:
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+class LabelledRowForm(forms.ModelForm):
+    """A list's editable row: Django's ``list_editable`` puts bare inputs in the table's
+    cells, with no label; each is named by its column and its row for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} · {self.instance}"
+
+
+class LabelledListEditableMixin:
+    """A ``list_editable`` admin list whose inputs have names (``LabelledRowForm``)."""
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, **{"form": LabelledRowForm, **kwargs})
 
 
 class ScopedAdminMixin:

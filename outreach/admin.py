@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import CoreModelAdmin, NoDeleteMixin, ReadOnlyInline
+from core.admin import CoreModelAdmin, LabelledListEditableMixin, NoDeleteMixin, ReadOnlyInline
 
 from .models import (
     Activity,
@@ -34,7 +34,7 @@ class EquipmentClassAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(FeedbackCategory)
-class FeedbackCategoryAdmin(NoDeleteMixin, admin.ModelAdmin):
+class FeedbackCategoryAdmin(LabelledListEditableMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     search_fields = ["name", "name_en"]
