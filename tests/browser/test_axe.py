@@ -49,6 +49,7 @@ NOT_PAGES = {
     "reports:stats_api": "JSON for scripts",
     "reports:dashboard_attention": "htmx fragment: checked inside the dashboard",
     "outreach:enterprise_autocomplete": "JSON for the enterprise picker",
+    "outreach:enterprise_choice": "JSON: one enterprise for the picker",
     "outreach:attachment_download": "a file",
     "issues:evidence_download": "a file",
     "imports:template": "a spreadsheet",
@@ -217,6 +218,23 @@ def enterprise_picker_open(axe: Axe, world) -> None:
     axe.check("outreach:activity_create, enterprise picker open")
 
 
+def enterprise_dialog_open(axe: Axe, world) -> None:
+    """The visit form's dialog that registers an enterprise the picker did not find:
+    as it opens, and sent back with its errors (no county)."""
+    page = axe.page
+    page.goto(axe.base_url + reverse("outreach:activity_create", kwargs={"kind": "visit"}))
+    picker = page.locator("#id_enterprises-ts-control")
+    picker.click()
+    picker.press_sequentially("新华锅炉厂")
+    page.locator(".ts-dropdown .create").click()
+    dialog = page.locator("#enterprise-dialog")
+    expect(dialog.locator("#id_name")).to_have_value("新华锅炉厂")
+    axe.check("outreach:activity_create, registration dialog open")
+    dialog.get_by_test_id("dialog-register").click()
+    expect(dialog.locator(".is-invalid").first).to_be_visible()
+    axe.check("outreach:activity_create, registration dialog with errors")
+
+
 def staff_picker_open(axe: Axe, world) -> None:
     page = axe.page
     page.goto(axe.base_url + reverse("outreach:activity_create", kwargs={"kind": "visit"}))
@@ -246,6 +264,7 @@ STATES = {
     "staff_a": (
         *SIGNED_IN,
         enterprise_picker_open,
+        enterprise_dialog_open,
         sent_back("outreach:activity_create", {"kind": "visit"}),
     ),
     "lead_a": (*SIGNED_IN, staff_picker_open, sent_back("outreach:enterprise_create")),
