@@ -21,6 +21,7 @@ when its impact is critical or serious (moderate and minor ones are counted in t
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -236,6 +237,20 @@ def enterprise_dialog_open(axe: Axe, world) -> None:
     axe.check("outreach:activity_create, registration dialog with errors")
 
 
+def visit_form_sent_back(axe: Axe, world) -> None:
+    """The visit form with its errors: the enterprise picker's input (the field a screen
+    reader meets) is named by the field's label and described by its error."""
+    sent_back("outreach:activity_create", {"kind": "visit"})(axe, world)
+    page = axe.page
+    picker = page.locator("#id_enterprises-ts-control")
+    label = page.locator("label[for=id_enterprises-ts-control]").inner_text().strip(" *\n")
+    expect(picker).to_have_accessible_name(re.compile(re.escape(label)))
+    expect(picker).to_have_attribute("aria-invalid", "true")
+    error = page.locator("#id_enterprises_error").inner_text().strip()
+    expect(picker).to_have_accessible_description(error)
+    expect(page.locator("#id_enterprises")).to_have_attribute("aria-hidden", "true")
+
+
 def staff_picker_open(axe: Axe, world) -> None:
     page = axe.page
     page.goto(axe.base_url + reverse("outreach:activity_create", kwargs={"kind": "visit"}))
@@ -266,7 +281,7 @@ STATES = {
         *SIGNED_IN,
         enterprise_picker_open,
         enterprise_dialog_open,
-        sent_back("outreach:activity_create", {"kind": "visit"}),
+        visit_form_sent_back,
     ),
     "lead_a": (*SIGNED_IN, staff_picker_open, sent_back("outreach:enterprise_create")),
     "office": (
