@@ -1,5 +1,6 @@
 """Admin building blocks shared by the apps' admin modules."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags import admin_list
@@ -91,6 +92,23 @@ class EnglishNamesOnlyMixin:
             for f in fields
             if f.name not in self.english_name_fields and f.name not in readonly
         ]
+
+
+class LabelledRowForm(forms.ModelForm):
+    """A list's editable row: Django's ``list_editable`` puts bare inputs in the table's
+    cells, with no label; each is named by its column and its row for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label} · {self.instance}"
+
+
+class LabelledListEditableMixin:
+    """A ``list_editable`` admin list whose inputs have names (``LabelledRowForm``)."""
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, **{"form": LabelledRowForm, **kwargs})
 
 
 class ScopedAdminMixin:

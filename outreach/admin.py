@@ -5,7 +5,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import CoreModelAdmin, EnglishNamesOnlyMixin, NoDeleteMixin, ReadOnlyInline
+from core.admin import (
+    CoreModelAdmin,
+    EnglishNamesOnlyMixin,
+    LabelledListEditableMixin,
+    NoDeleteMixin,
+    ReadOnlyInline,
+)
 
 from .models import (
     Activity,
@@ -37,7 +43,7 @@ class EquipmentClassAdmin(EnglishNamesOnlyMixin, NoDeleteMixin, admin.ModelAdmin
 
 
 @admin.register(FeedbackCategory)
-class FeedbackCategoryAdmin(NoDeleteMixin, admin.ModelAdmin):
+class FeedbackCategoryAdmin(LabelledListEditableMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ["name", "name_en", "sort_order", "is_active"]
     list_editable = ["name_en", "sort_order", "is_active"]
     search_fields = ["name", "name_en"]

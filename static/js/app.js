@@ -74,8 +74,65 @@ function initPickers(root) {
         },
       });
     }
-    new TomSelect(select, options);
+    namePicker(new TomSelect(select, options));
   });
+}
+
+// The picker's own input is the field a screen reader meets: it takes the <select>'s label,
+// error and invalid state. The <select> stays in the form (Tom Select has taken it out of
+// the tab order) but is hidden from assistive technology, so no nameless twin is announced.
+function namePicker(picker) {
+  const select = picker.input;
+  const input = picker.control_input;
+  const named = (input.getAttribute("aria-labelledby") || "")
+    .split(" ")
+    .some((id) => id && document.getElementById(id)?.textContent.trim());
+  if (!named) {
+    const label = select.labels?.[0] || document.querySelector(`label[for="${CSS.escape(input.id)}"]`);
+    if (label) {
+      label.id ||= `${input.id}-label`;
+      input.setAttribute("aria-labelledby", label.id);
+    } else if (select.getAttribute("aria-label")) {
+      input.setAttribute("aria-label", select.getAttribute("aria-label"));
+    }
+  }
+  for (const name of ["aria-describedby", "aria-invalid"]) {
+    if (select.hasAttribute(name)) input.setAttribute(name, select.getAttribute(name));
+  }
+  if (select.required) input.setAttribute("aria-required", "true");
+  select.setAttribute("aria-hidden", "true");
 }
 document.addEventListener("DOMContentLoaded", () => initPickers(document));
 document.addEventListener("htmx:load", (event) => initPickers(event.detail.elt));
+
+// A table wider than its box scrolls sideways inside it, never the page. While it does, the
+// box takes keyboard focus (the arrow keys scroll it), its hint shows ([data-scroll-hint]),
+// and classes tell the CSS which edges hide columns: the fade, the sticky column's shadow.
+function markScroller(box) {
+  const more = box.scrollWidth - box.clientWidth;
+  const scrolls = more > 1;
+  if (scrolls) box.tabIndex = 0;
+  else box.removeAttribute("tabindex");
+  box.classList.toggle("scrolls-more-start", scrolls && box.scrollLeft > 1);
+  box.classList.toggle("scrolls-more-end", scrolls && box.scrollLeft < more - 1);
+  if (box.id) {
+    document.querySelectorAll(`[data-scroll-hint="${box.id}"]`).forEach((hint) => {
+      hint.hidden = !scrolls;
+    });
+  }
+  if (!box.dataset.scrollWatched) {
+    box.dataset.scrollWatched = "true";
+    box.addEventListener("scroll", () => markScroller(box), { passive: true });
+  }
+}
+function markScrollers(root) {
+  root.querySelectorAll(".table-responsive").forEach(markScroller);
+}
+let scrollersFrame = 0;
+window.addEventListener("resize", () => {
+  cancelAnimationFrame(scrollersFrame);
+  scrollersFrame = requestAnimationFrame(() => markScrollers(document));
+});
+window.addEventListener("load", () => markScrollers(document));
+document.addEventListener("DOMContentLoaded", () => markScrollers(document));
+document.addEventListener("htmx:load", (event) => markScrollers(event.detail.elt));
