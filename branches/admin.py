@@ -6,7 +6,13 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import EnglishNamesOnlyMixin, HistoryAdmin, NoDeleteMixin, permission_label
+from core.admin import (
+    EnglishNamesOnlyMixin,
+    HistoryAdmin,
+    LabelledListEditableMixin,
+    NoDeleteMixin,
+    permission_label,
+)
 
 from .models import Branch, County, Liaison, Membership
 from .services import membership_set
@@ -40,7 +46,9 @@ class BranchAdmin(EnglishNamesOnlyMixin, NoDeleteMixin, HistoryAdmin):
 
 
 @admin.register(County)
-class CountyAdmin(EnglishNamesOnlyMixin, NoDeleteMixin, admin.ModelAdmin):
+class CountyAdmin(
+    LabelledListEditableMixin, EnglishNamesOnlyMixin, NoDeleteMixin, admin.ModelAdmin
+):
     list_display = ["name", "name_en", "code", "branch"]
     list_editable = ["name_en"]
     list_filter = ["branch"]

@@ -34,7 +34,9 @@ class CampaignAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(EquipmentClass)
-class EquipmentClassAdmin(EnglishNamesOnlyMixin, NoDeleteMixin, admin.ModelAdmin):
+class EquipmentClassAdmin(
+    LabelledListEditableMixin, EnglishNamesOnlyMixin, NoDeleteMixin, admin.ModelAdmin
+):
     """The classes the law names: the office keeps their English names only."""
 
     list_display = ["name", "name_en", "code", "sort_order"]
