@@ -12,18 +12,26 @@ home and lists are checked as the provincial office (who manages accounts there)
 the lists only it opens, the system administrator.
 
 Beside the pages as they load, the states a person opens: the phone's navigation menu, the
-user menu, an opened searchable picker, forms sent back with their errors.
+user menu, opened searchable pickers and the registration dialog, forms sent back with
+their errors, the dashboard and the escalations on a phone.
+
+Every page of every role, and every state, is checked in Chinese and in English: about
+100 CPU-seconds (Chromium, the live server and the test), so a minute and a half to two on
+the two-core CI machine when nothing else runs. On a busy machine ``AXE_LANGUAGES_IN_TURN=1``
+takes about a third less: each page of each role in one language, the languages in turn,
+and every page and state still in both (``take_turns``).
 
 axe-core is vendored (tests/browser/axe/, see VERSION): nothing is downloaded at run time.
 It runs the WCAG 2.0/2.1 A and AA rules and the best practices; a violation fails the test
-when its impact is critical or serious (moderate and minor ones are counted in the output).
+when its impact is critical or serious (moderate and minor ones are named in the output).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,7 +121,10 @@ class Axe:
     def __init__(self, browser, base_url: str, persona: str, user, language: str):
         self.base_url = base_url
         self.where = f"{persona}, {language}"
-        self.context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+        # Reduced motion: no page is read halfway through a fade (Bootstrap drops them).
+        self.context = browser.new_context(
+            viewport=DESKTOP, locale="zh-CN", reduced_motion="reduce"
+        )
         # Before any script of the page: a page's CSP would refuse a <script> added later.
         self.context.add_init_script(path=str(AXE))
         cookies = [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}]
@@ -125,8 +136,8 @@ class Axe:
                 {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}
             )
         self.context.add_cookies(cookies)
+        self.context.set_default_timeout(60_000)
         self.page = self.context.new_page()
-        self.page.set_default_timeout(60_000)
         self.checked = 0
         self.failures: list[str] = []
         #: Findings below serious: "rule (impact)" -> the pages they were found on.
@@ -134,21 +145,45 @@ class Axe:
 
     def open(self, label: str, url: str) -> None:
         """Open ``url`` and check it as it loads."""
-        response = self.page.goto(self.base_url + url)
+        self._read(self.page, label, url, self.page.goto(self.base_url + url))
+
+    def open_all(self, urls: list[tuple[str, str]]) -> None:
+        """Open and check every (label, url), two tabs in turn: the next page loads while
+        axe reads the one before (the browser renders one, the server answers the other)."""
+        tabs = (self.page, self.context.new_page())
+        started = []
+        for index, (label, url) in enumerate(urls):
+            if not started:
+                started.append((tabs[0], label, url, self._start(tabs[0], url)))
+            tab, label, url, response = started.pop(0)
+            if index + 1 < len(urls):
+                following = tabs[(index + 1) % 2]
+                label_next, url_next = urls[index + 1]
+                started.append((following, label_next, url_next, self._start(following, url_next)))
+            tab.wait_for_load_state()
+            self._read(tab, label, url, response)
+        tabs[1].close()
+
+    def _start(self, tab, url: str):
+        """Ask for ``url`` in ``tab``; back as soon as the answer arrives, before it renders."""
+        return tab.goto(self.base_url + url, wait_until="commit")
+
+    def _read(self, tab, label: str, url: str, response) -> None:
         assert response.status == 200, (self.where, label, url, response.status)
         is_page = response.headers.get("content-type", "").startswith("text/html")
-        assert is_page and self.page.locator("main").count() == 1, (
+        assert is_page and tab.locator("main").count() == 1, (
             f"{label} ({url}) answers no page: name it in NOT_PAGES with the reason"
         )
-        if self.page.locator('[hx-trigger="load"]').count():
-            self.page.wait_for_load_state("networkidle")  # the parts htmx loads after
-        self.check(label)
+        if tab.locator('[hx-trigger="load"]').count():
+            tab.wait_for_load_state("networkidle")  # the parts htmx loads after
+        self.check(label, tab)
 
-    def check(self, label: str) -> None:
-        """Run axe on the page as it is now."""
+    def check(self, label: str, tab=None) -> None:
+        """Run axe on the page (or ``tab``) as it is now."""
+        tab = tab or self.page
         self.checked += 1
-        url = self.page.url.removeprefix(self.base_url)
-        for found in self.page.evaluate(RUN_AXE, TAGS):
+        url = tab.url.removeprefix(self.base_url)
+        for found in tab.evaluate(RUN_AXE, TAGS):
             if found["impact"] not in FAILING_IMPACTS:
                 self.others[f"{found['rule']} ({found['impact']})"].add(label)
                 continue
@@ -303,32 +338,62 @@ STATES = {
 }
 
 
+def take_turns(items: dict[str, list], key: Callable) -> dict[tuple[str, str], list]:
+    """(persona, language) -> the items to check: every item of every persona in both
+    languages; with ``AXE_LANGUAGES_IN_TURN=1`` each in one, the languages in turn (the
+    next persona starting on the other), then an item no persona got in a language given
+    to the first persona that has it, in that language. Either way every item of every
+    persona is checked, every item in both languages, every persona in both."""
+    plan, seen = defaultdict(list), defaultdict(set)
+    in_turn = os.environ.get("AXE_LANGUAGES_IN_TURN", "") not in ("", "0")
+    for number, persona in enumerate(PERSONAS):
+        for index, item in enumerate(items[persona]):
+            for language in [LANGUAGES[(number + index) % 2]] if in_turn else LANGUAGES:
+                plan[persona, language].append(item)
+                seen[key(item)].add(language)
+    for persona in PERSONAS:
+        for item in items[persona]:
+            for language in [lang for lang in LANGUAGES if lang not in seen[key(item)]]:
+                plan[persona, language].append(item)
+                seen[key(item)].add(language)
+    return plan
+
+
 def test_every_page_for_every_role_in_both_languages_passes_axe(
     browser, live_server, personas, world, capsys
 ):
     assert set(NOT_PAGES) <= set(ROUTES), "a route named in NOT_PAGES is gone"
     started = time.monotonic()
-    failures, pages, states, checks, others = [], {}, 0, 0, defaultdict(set)
+    pages = {persona: page_urls(persona, world) for persona in PERSONAS}
+    page_plan = take_turns(pages, key=lambda page: page[0])
+    state_plan = take_turns(STATES, key=lambda state: state)
+    failures, checks, others = [], Counter(), defaultdict(set)
+    seconds = {"pages": 0.0, "states": 0.0}
     for persona in PERSONAS:
         user = None if persona == "anonymous" else personas[persona]
-        urls = page_urls(persona, world)
-        pages[persona] = len(urls)
-        states += len(STATES[persona])
         for language in LANGUAGES:
             axe = Axe(browser, live_server.url, persona, user, language)
-            for label, url in urls:
-                axe.open(label, url)
-            for state in STATES[persona]:
+            begun = time.monotonic()
+            axe.open_all(page_plan[persona, language])
+            checks["pages"] += axe.checked
+            in_states = time.monotonic()
+            for state in state_plan[persona, language]:
                 state(axe, world)
+            checks["states"] += axe.checked - len(page_plan[persona, language])
+            seconds["pages"] += in_states - begun
+            seconds["states"] += time.monotonic() - in_states
             axe.context.close()
             failures += axe.failures
-            checks += axe.checked
             for rule, labels in axe.others.items():
                 others[rule] |= labels
+    routes = {label for urls in pages.values() for label, _url in urls}
     with capsys.disabled():
         print(
-            f"\naxe: {sum(pages.values())} pages over {len(PERSONAS)} roles {pages}"
-            f" and {states} opened states, × {len(LANGUAGES)} languages = {checks} checks in"
-            f" {time.monotonic() - started:.0f} s; below serious: {dict(others) or 'none'}"
+            f"\naxe: {len(routes)} pages, {sum(map(len, pages.values()))} of them by role"
+            f" over {len(PERSONAS)} roles, and {sum(map(len, STATES.values()))} opened"
+            f" states, in {len(LANGUAGES)} languages: {checks['pages']} page checks in"
+            f" {seconds['pages']:.0f} s, {checks['states']} state checks in"
+            f" {seconds['states']:.0f} s, {time.monotonic() - started:.0f} s in all;"
+            f" below serious: {dict(others) or 'none'}"
         )
     assert not failures, f"{len(failures)} critical or serious:\n" + "\n".join(failures)
