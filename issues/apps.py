@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class IssuesConfig(AppConfig):
     name = "issues"
     verbose_name = _("Issues")
+
+    def ready(self):
+        from outreach.signals import opinions_recorded
+
+        from .suggestions import on_opinions_recorded
+
+        # An opinion recorded with one of the suggested issues chosen joins that issue.
+        opinions_recorded.connect(on_opinions_recorded, dispatch_uid="issues.suggestions")
