@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from outreach.models import FeedbackItem
-from similarity.text import SUGGEST_AT, rank
+from similarity.text import CLOSE_AT, SUGGEST_AT, rank
 
 from . import services
 from .models import Issue, IssueSuggestion
@@ -67,6 +67,11 @@ class Suggestion:
     @property
     def percent(self) -> int:
         return round(self.score * 100)
+
+    @property
+    def is_close(self) -> bool:
+        """Very alike (``similarity.text.CLOSE_AT``), rather than somewhat."""
+        return self.score >= CLOSE_AT
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,9 @@ from .lexicon import DOMAIN_WORDS, STOP_WORDS, SYNONYMS
 #: The score from which an open issue is suggested for a text being typed: chosen on the
 #: labelled pairs for precision first (docs/similarity.md, scripts/similarity_quality.py).
 SUGGEST_AT = 0.15
+#: From this score two texts are very alike: on the labelled pairs, no two texts about
+#: different problems score as high.
+CLOSE_AT = 0.25
 
 #: How much a character bigram weighs beside a word.
 BIGRAM_WEIGHT = 1.0

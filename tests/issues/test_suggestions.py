@@ -99,8 +99,19 @@ def test_staff_typing_an_opinion_sees_the_open_issue_of_the_same_problem(
     assert response.status_code == 200
     assert suggested(response) == [issues["a"].pk]
     body = _body(response)
-    assert REPORT_TITLE in body and "相似" in body
+    assert REPORT_TITLE in body and "相似" in body and "文本相似度" in body
     assert read_token(staff_a, token_of(response), "opinion")[0].issue_id == issues["a"].pk
+
+
+def test_how_alike_is_said_in_words_with_the_score_beside(
+    client, world, staff_a, issues, efficiency
+):
+    client.force_login(staff_a)
+    params = {"activity": world.a.activity.pk, "category": efficiency.pk}
+    close = _body(ask(client, text=f"{REPORT_TITLE}，{REPORT_TEXT}", **params))
+    assert re.search(r'data-testid="closeness">很相似<', close)
+    somewhat = _body(ask(client, text=TYPED, **params))
+    assert re.search(r'title="文本相似度：\d+%" data-testid="closeness">有些相似<', somewhat)
 
 
 def test_another_branchs_issues_are_never_suggested(client, world, staff_b, issues, efficiency):
