@@ -209,7 +209,9 @@ def run(args) -> int:
         activity = Activity.objects.filter(branch_id=branch_id, campaign_id=campaign_id).first()
         client = Client()
         client.force_login(user)
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
+        print(f"Machine: {os.cpu_count()} CPUs, load average {load} (others' work slows wall time)")
         origin = f"generated here, {open_count} rows (rolled back)" if made else "scale data"
         print(f"Open issues of the busiest branch, campaign and category: {open_count} ({origin})")
         print(
@@ -230,33 +232,43 @@ def run(args) -> int:
                 "enterprise": enterprise_id or "",
             }
             with CaptureQueriesContext(connection) as queries:
-                begun = time.perf_counter()
+                begun, cpu = time.perf_counter(), time.process_time()
                 response = client.get(url, params)
                 elapsed = (time.perf_counter() - begun) * 1000
+                cpu = (time.process_time() - cpu) * 1000
             if response.status_code != 200:
                 raise SystemExit(f"The endpoint answered {response.status_code}")
             sql = sum(float(query["time"]) for query in queries.captured_queries) * 1000
-            return elapsed, sql, len(queries.captured_queries), response
+            return elapsed, sql, cpu, len(queries.captured_queries), response
 
         texts = opinions_typed(branch_id, campaign_id, category_id, rng, args.opinions)
         similarity.features.cache_clear()
-        first, first_sql, first_queries, response = ask(texts[0])
+        similarity.reference().vector.cache_clear()
+        first, first_sql, first_cpu, first_queries, response = ask(texts[0])
         shown = response.content.decode().count('data-testid="suggestion"')
         print(
             f"First request (every candidate's text cut): {first:.0f} ms "
-            f"(SQL {first_sql:.1f} ms, {first_queries} queries, {shown} suggested)"
+            f"(SQL {first_sql:.1f} ms, Python CPU {first_cpu:.0f} ms, {first_queries} queries, "
+            f"{shown} suggested)"
         )
-        timings, sql_times, counts = [], [], set()
+        timings, sql_times, cpu_times, counts = [], [], [], set()
         for typed in texts:
             for end in range(6, len(typed) + 4, 4):  # a request every few characters
-                elapsed, sql, count, _response = ask(typed[:end])
+                elapsed, sql, cpu, count, _response = ask(typed[:end])
                 timings.append(elapsed)
                 sql_times.append(sql)
+                cpu_times.append(cpu)
+                if args.trace:
+                    print(
+                        f"  {end:>3} characters: {elapsed:.0f} ms "
+                        f"(SQL {sql:.0f} ms, Python CPU {cpu:.0f} ms)"
+                    )
                 counts.add(count)
         print(
             f"Typing {len(texts)} opinions, {len(timings)} requests: p50 "
             f"{statistics.median(timings):.0f} ms, p95 {percentile(timings, 0.95):.0f} ms, "
             f"max {max(timings):.0f} ms; SQL p50 {statistics.median(sql_times):.1f} ms; "
+            f"Python CPU p50 {statistics.median(cpu_times):.0f} ms, max {max(cpu_times):.0f} ms; "
             f"queries per request {sorted(counts)}"
         )
         slowest = max(first, max(timings))
@@ -271,7 +283,7 @@ def run(args) -> int:
 
 
 def explain_candidates(user, branch_id, campaign_id, category_id, enterprise_id) -> None:
-    """The candidates query's plan, as the endpoint sends it."""
+    """The candidates queries' plans, as the endpoint sends them."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -286,12 +298,12 @@ def explain_candidates(user, branch_id, campaign_id, category_id, enterprise_id)
             category_id=category_id,
             enterprise_ids=frozenset({enterprise_id} if enterprise_id else ()),
         )
-    sql = queries.captured_queries[-1]["sql"]
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-        print("\nThe candidates query's plan:")
-        for (line,) in cursor.fetchall():
-            print("  " + line)
+    for query in queries.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            print("\nA candidates query's plan:")
+            for (line,) in cursor.fetchall():
+                print("  " + line)
 
 
 def main() -> int:
@@ -310,7 +322,8 @@ def main() -> int:
     )
     parser.add_argument("--opinions", type=int, default=8, help="opinions typed (default 8)")
     parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--explain", action="store_true", help="print the SQL plan (PostgreSQL)")
+    parser.add_argument("--explain", action="store_true", help="print the SQL plans (PostgreSQL)")
+    parser.add_argument("--trace", action="store_true", help="print every request's times")
     args = parser.parse_args()
     setup_django()
     return run(args)

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Q, Value
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Left
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,6 +40,8 @@ from .models import Issue, IssueSuggestion
 MAX_SHOWN = 3
 #: Open issues scored per request, at most (the newest; the enterprise's first).
 CANDIDATES = 200
+#: Of which the enterprise's own, at most.
+ENTERPRISE_CANDIDATES = 50
 #: The part of an issue's description compared (its start says what the problem is).
 DESCRIPTION_CHARS = 200
 #: Fewer meaningful characters typed than this, and nothing is suggested yet.
@@ -96,7 +98,7 @@ def similar_open_issues(
     enterprise_ids: frozenset[int] = frozenset(),
 ) -> list[Suggestion]:
     """The open issues of the branch's campaign most like ``text``, in the user's scope:
-    one query, then a score for each of at most ``CANDIDATES``."""
+    a query or two, then a score for each of at most ``CANDIDATES``."""
     text = (text or "")[:TEXT_CHARS]
     if sum(character.isalnum() for character in text) < MIN_TEXT:
         return []
@@ -106,19 +108,28 @@ def similar_open_issues(
         .filter(branch_id=branch_id, campaign_id=campaign_id)
         .only("id", "title", "state", "category_id", "created_at")
         .annotate(summary=Left("description", DESCRIPTION_CHARS))
+        .order_by("-created_at", "-id")
     )
-    wanted = Q()
-    if category_id:
-        wanted |= Q(category_id=category_id)
+    # The enterprise's own open issues (those gathering one of its opinions), then the
+    # category's newest: two index scans, each with its limit (one query with an OR would
+    # probe every open issue of the campaign for the enterprise).
+    theirs = []
     if enterprise_ids:
-        theirs = FeedbackItem.objects.filter(enterprise_id__in=enterprise_ids)
-        wanted |= Q(pk__in=theirs.filter(branch_id=branch_id, issue__isnull=False).values("issue"))
-        issues = issues.annotate(same_enterprise=Exists(theirs.filter(issue=OuterRef("pk"))))
-    else:
-        issues = issues.annotate(same_enterprise=Value(False, output_field=BooleanField()))
-    candidates = list(
-        issues.filter(wanted).order_by("-same_enterprise", "-created_at", "-id")[:CANDIDATES]
-    )
+        of_enterprise = FeedbackItem.objects.filter(
+            enterprise_id__in=enterprise_ids, branch_id=branch_id, issue__isnull=False
+        ).values("issue")
+        theirs = list(issues.filter(pk__in=of_enterprise)[:ENTERPRISE_CANDIDATES])
+    others = []
+    if category_id or not enterprise_ids:
+        rest = issues.exclude(pk__in=[issue.pk for issue in theirs])
+        if category_id:
+            rest = rest.filter(category_id=category_id)
+        others = list(rest[: CANDIDATES - len(theirs)])
+    for issue in theirs:
+        issue.same_enterprise = True
+    for issue in others:
+        issue.same_enterprise = False
+    candidates = theirs + others
     by_pk = {issue.pk: issue for issue in candidates}
     scored = rank(
         text,

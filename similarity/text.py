@@ -99,7 +99,7 @@ def normalize(text: str) -> str:
     return _SYNONYM_RE.sub(lambda match: _CANONICAL[match.group(0)], text)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def features(text: str) -> tuple[tuple[str, float], ...]:
     """The text's weighted features: ``("w:" + word, count)`` and ``("b:" + bigram,
     count × BIGRAM_WEIGHT)``, in order of first appearance."""
@@ -132,20 +132,24 @@ def features(text: str) -> tuple[tuple[str, float], ...]:
 
 class Corpus:
     """Texts that give each feature its inverse document frequency (smoothed, so a
-    feature no text has still weighs)."""
+    feature no text has still weighs). The vectors of the last ``remembered`` texts are
+    kept (about 9 MB a thousand, for an issue's title and description): an open issue's
+    text is cut once, not at every keystroke of every user."""
 
-    def __init__(self, texts: Iterable[str]):
+    def __init__(self, texts: Iterable[str], *, remembered: int = 2048):
         self.size = 0
         self.document_frequency: Counter[str] = Counter()
         for text in texts:
             self.size += 1
             self.document_frequency.update(name for name, _weight in features(text))
+        self.vector = lru_cache(maxsize=remembered)(self._vector)
 
     def idf(self, name: str) -> float:
         return math.log((1 + self.size) / (1 + self.document_frequency[name])) + 1.0
 
-    def vector(self, text: str) -> dict[str, float]:
-        """The text's TF-IDF vector, of length 1 (empty for a text with no feature)."""
+    def _vector(self, text: str) -> dict[str, float]:
+        """The text's TF-IDF vector, of length 1 (empty for a text with no feature).
+        Shared with every caller asking for the same text: read it, never change it."""
         vector = {
             name: (1.0 + math.log(weight / _unit(name))) * _unit(name) * self.idf(name)
             for name, weight in features(text)
