@@ -31,6 +31,17 @@ def line(figures) -> str:
     )
 
 
+HEADER = f"{'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}   TP   FP   FN   TN"
+
+
+def table(title: str, scored) -> None:
+    print(title)
+    print(HEADER)
+    for figures in sweep(scored, SWEEP):
+        marker = "  <- SUGGEST_AT" if abs(figures.threshold - SUGGEST_AT) < 1e-9 else ""
+        print(line(figures) + marker)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the pairs judged wrongly")
@@ -42,24 +53,18 @@ def main() -> int:
     same = sum(pair.same for pair in pairs)
     print(f"{len(pairs)} labelled pairs ({same} same problem, {len(pairs) - same} different)")
     print(f"from {PAIRS_FILE.relative_to(PAIRS_FILE.parents[2])}, scored in {elapsed:.1f} s")
-    header = f"{'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}   TP   FP   FN   TN"
     print()
     print(f"At the suggestions' threshold (SUGGEST_AT = {SUGGEST_AT}):")
-    print(header)
-    print(line(figures_at(scored, SUGGEST_AT)))
-    for kind in sorted({pair.kind for pair in pairs}):
-        subset = [(pair, score) for pair, score in scored if pair.kind == kind]
-        figures = figures_at(subset, SUGGEST_AT)
-        print(
-            f"  {kind}: {len(subset)} pairs, precision {figures.precision:.3f}, "
-            f"recall {figures.recall:.3f}, F1 {figures.f1:.3f}"
-        )
+    print(f"{'pairs':<22}{HEADER}")
+    kinds = sorted({pair.kind for pair in pairs})
+    for kind in [*kinds, "all"]:
+        subset = [(pair, score) for pair, score in scored if kind in ("all", pair.kind)]
+        print(f"{kind + f' ({len(subset)})':<22}{line(figures_at(subset, SUGGEST_AT))}")
     print()
-    print("Sweep:")
-    print(header)
-    for figures in sweep(scored, SWEEP):
-        marker = "  <- SUGGEST_AT" if abs(figures.threshold - SUGGEST_AT) < 1e-9 else ""
-        print(line(figures) + marker)
+    # An opinion against an open issue is what the suggestions compare.
+    table("Sweep, opinion against issue:", [(p, s) for p, s in scored if p.kind == "opinion-issue"])
+    print()
+    table("Sweep, all pairs:", scored)
     if args.misses:
         print()
         print(f"Pairs judged wrongly at {SUGGEST_AT}:")

@@ -55,4 +55,4 @@ def test_the_script_prints_precision_and_recall():
     )
     assert f"SUGGEST_AT = {SUGGEST_AT}" in result.stdout
     assert "precision" in result.stdout and "recall" in result.stdout
-    assert "opinion-issue: 220 pairs" in result.stdout
+    assert "opinion-issue (220)" in result.stdout
