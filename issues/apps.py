@@ -14,3 +14,10 @@ class IssuesConfig(AppConfig):
 
         if opinion_enterprise_kept not in extensions.ENTERPRISE_KEPT:
             extensions.ENTERPRISE_KEPT.append(opinion_enterprise_kept)
+
+        from outreach.signals import opinions_recorded
+
+        from .suggestions import on_opinions_recorded
+
+        # An opinion recorded with one of the suggested issues chosen joins that issue.
+        opinions_recorded.connect(on_opinions_recorded, dispatch_uid="issues.suggestions")

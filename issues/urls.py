@@ -12,6 +12,7 @@ from .views import (
     issue_pages,
     opinions,
     province,
+    suggestions,
 )
 
 app_name = "issues"
@@ -58,6 +59,8 @@ urlpatterns = [
     path("drafts/<int:pk>/approve/", drafts.reply_draft_approve, name="reply_draft_approve"),
     path("drafts/<int:pk>/send-back/", drafts.reply_draft_send_back, name="reply_draft_send_back"),
     path("drafts/<int:pk>/resubmit/", drafts.reply_draft_resubmit, name="reply_draft_resubmit"),
+    # Open issues like the text an intake form is typing: a partial fetched as it types
+    path("suggestions/", suggestions.issue_suggestions, name="issue_suggestions"),
     # Opinions ticked on a list: dispose of them, or one reply to those of one enterprise
     path("from-feedback/", feedback_actions.feedback_dispose, name="feedback_dispose"),
     path("opinions/reply/", feedback_actions.feedback_reply_bulk, name="feedback_reply_bulk"),

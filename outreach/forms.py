@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import County, Membership
-from core.ids import ModelIdsChoiceField, parse_id
+from core.ids import MAX_ID, ModelIdsChoiceField, parse_id
 from core.submissions import submission_key_input
 from core.widgets import DateInput
 
@@ -329,8 +329,26 @@ class FeedbackEntryChoices:
         ]
 
 
+#: A row's hidden fields about the open issues suggested beside it (issues/suggestions.py
+#: reads them through ``signals.opinions_recorded``): the list shown, as a signed token,
+#: and the issue chosen to attach the opinion to. Neither makes a row count as filled.
+INTAKE_FIELDS = ("suggested", "attach_to")
+
+
 class FeedbackRowForm(forms.ModelForm):
     """One opinion of the entry form; an untouched row is skipped, not an error."""
+
+    suggested = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.HiddenInput(attrs={"data-suggested-token": "", "data-not-kept": ""}),
+    )
+    attach_to = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.HiddenInput(attrs={"data-suggested-choice": "", "data-not-kept": ""}),
+    )
 
     class Meta:
         model = FeedbackItem
@@ -362,11 +380,13 @@ class FeedbackRowForm(forms.ModelForm):
             ),
             Field("content"),
             Field("contact", wrapper_class="mb-0"),
+            Field("suggested"),
+            Field("attach_to"),
         )
 
     def has_changed(self) -> bool:
         if not self.counts_typed_text_only:
-            return super().has_changed()
+            return any(name not in INTAKE_FIELDS for name in self.changed_data)
         # Under a new activity the choices start filled in (the enterprise met, the last
         # category): a row is written when something was typed in it.
         return any(

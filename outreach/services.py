@@ -21,7 +21,7 @@ from branches import rules
 from branches.models import Branch
 from core import files
 
-from . import extensions, registry
+from . import extensions, registry, signals
 from .models import (
     Activity,
     ActivityAttachment,
@@ -297,6 +297,15 @@ def feedback_create_many(*, actor, opinions: Sequence[NewOpinion]) -> list[Feedb
         first.by_opinion = invalid
         raise first
     return bulk_create_with_history(items, FeedbackItem, batch_size=1000, default_user=actor)
+
+
+def opinions_announce(*, actor, opinions: Sequence[tuple[FeedbackItem, dict]]) -> list[str]:
+    """Tell the apps above that opinions were recorded from an entry form, inside its
+    transaction (``signals.opinions_recorded``); the messages their receivers return."""
+    if not opinions:
+        return []
+    answers = signals.opinions_recorded.send(sender=FeedbackItem, actor=actor, opinions=opinions)
+    return [note for _receiver, notes in answers for note in notes or ()]
 
 
 def _new_feedback_item(actor, opinion: NewOpinion) -> FeedbackItem:

@@ -511,6 +511,31 @@ class IssueEventFactory(DjangoModelFactory):
     actor = factory.SubFactory(UserFactory)
 
 
+class IssueSuggestionFactory(DjangoModelFactory):
+    """An open issue suggested for an opinion of its branch and campaign, not chosen."""
+
+    class Meta:
+        model = "issues.IssueSuggestion"
+
+    issue = factory.SubFactory(IssueFactory)
+    feedback_item = factory.SubFactory(
+        FeedbackItemFactory,
+        activity=factory.SubFactory(
+            ActivityFactory,
+            branch=factory.SelfAttribute("...issue.branch"),
+            campaign=factory.SelfAttribute("...issue.campaign"),
+        ),
+    )
+    shown_to = factory.SubFactory(UserFactory)
+    intake = "opinion"
+    rank = 1
+    score = 0.42
+    same_enterprise = False
+    same_category = True
+    outcome = "ignored"
+    shown_at = factory.LazyFunction(timezone.now)
+
+
 # --- notifications ----------------------------------------------------------------
 
 

@@ -229,6 +229,10 @@ ROUTES = {
     # Issues: the list and "my work" for everyone logged in (each their own scope; no role,
     # empty); A's issue page and evidence for those who see A, a 404 for everyone else.
     "issues:issue_list": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
+    # Open issues like an opinion being typed, beside the forms that record opinions: for
+    # the branches' staff and leads (with no place named, an empty answer). Its ids and
+    # scope: tests/issues/test_suggestions.py.
+    "issues:issue_suggestions": ("get", {}, WRITERS_ONLY),
     # The clock's records behind the dashboard's figures: every role, each in its scope.
     "issues:extension_records": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),
     "issues:return_records": ("get", {}, {"anonymous": LOGIN, **EVERYONE_LOGGED_IN}),

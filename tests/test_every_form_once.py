@@ -46,6 +46,7 @@ READ_ONLY = {
     "issues:my_work",
     "issues:issue_detail",
     "issues:feedback_detail",
+    "issues:issue_suggestions",
     "issues:evidence_download",
     "issues:escalation_queue",
     "issues:meeting_list",

@@ -15,3 +15,4 @@ from .clock import (  # noqa: F401
 )
 from .counts import BranchIssueCount  # noqa: F401
 from .issue import *  # noqa: F403 (the issue, its figures' conditions and related rows)
+from .suggestion import IssueSuggestion  # noqa: F401

@@ -238,6 +238,14 @@ class Issue(Withdrawable, TimeStamped):
                 include=["state", "deadline", "signed_at", "sign_deadline"],
                 name="issue_clock_running",
             ),
+            # Open issues of a branch's campaign by category, newest first: where the
+            # suggestions at intake look for the same problem (issues/suggestions.py).
+            models.Index(
+                fields=["branch", "campaign", "category", "-created_at", "-id"],
+                condition=Q(withdrawn_at__isnull=True, merged_into__isnull=True)
+                & ~Q(state="answered"),
+                name="issue_open_by_category",
+            ),
             # Issues with a reply deadline, for the opinions replied on time: the clock's
             # issues only, not every issue.
             models.Index(

@@ -26,7 +26,7 @@ from core.ids import parse_ids
 from core.submissions import once_per_submission
 from outreach.models import FeedbackItem
 
-from .. import rules, selectors, services
+from .. import rules, selectors, services, suggestions
 from ..feedback_forms import (
     CLOSE,
     CREATE,
@@ -36,6 +36,7 @@ from ..feedback_forms import (
     IssueFromFeedbackForm,
     OpinionReplyForm,
 )
+from ..models import IssueSuggestion
 from .opinions import reply_recorded_message
 
 
@@ -66,12 +67,15 @@ def feedback_dispose(request):
         form = forms[action]
         if form.is_valid():
             try:
-                return _dispose(request, action, form.cleaned_data, pending, back_url)
+                response = _dispose(request, action, form.cleaned_data, pending, back_url)
             except ValidationError as error:
                 errors = _report(form, error)
                 # Read again: the refusal is usually an opinion disposed of meanwhile.
                 items = _chosen_items(request)
                 pending = [item for item in items if _is_undisposed(item)]
+            else:
+                _record_suggestions(request, action, form.cleaned_data, pending)
+                return response
     elif action in forms:
         errors = [_("Some of these opinions were disposed of meanwhile: nothing was done.")]
     return render(
@@ -228,6 +232,22 @@ def _dispose(request, action: str, data: dict, items: list[FeedbackItem], back_u
         % {"count": closed},
     )
     return redirect(back_url)
+
+
+def _record_suggestions(request, action: str, data: dict, items: list[FeedbackItem]) -> None:
+    """What became of the open issues suggested beside the page, if any were shown: the
+    one the opinions were attached to, and the others not chosen."""
+    shown = suggestions.read_token(
+        request.user, request.POST.get("suggested", ""), IssueSuggestion.Intake.ISSUE
+    )
+    if shown:
+        suggestions.suggestion_choices_record(
+            actor=request.user,
+            shown=shown,
+            intake=IssueSuggestion.Intake.ISSUE,
+            feedback_item=items[0],
+            attached_to=data["issue"].pk if action == LINK else None,
+        )
 
 
 def _report(form, error: ValidationError) -> list[str]:

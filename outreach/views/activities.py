@@ -28,6 +28,7 @@ from ..filters import ActivityFilter
 from ..forms import (
     FEEDBACK_MAX_ROWS,
     FEEDBACK_PREFIX,
+    INTAKE_FIELDS,
     ActivityForm,
     FeedbackEntryChoices,
     OptionalFeedbackFormSet,
@@ -192,9 +193,16 @@ class ActivityFormView(OutreachWriterMixin, FormView):
                 activity = services.activity_create(
                     actor=self.request.user, branch=self.branch, kind=self.kind, **fields
                 )
-                services.feedback_create_many(
+                items = services.feedback_create_many(
                     actor=self.request.user,
                     opinions=[_new_opinion(activity, row.cleaned_data) for row in rows],
+                )
+                notes = services.opinions_announce(
+                    actor=self.request.user,
+                    opinions=[
+                        (item, {name: row.cleaned_data.get(name) for name in INTAKE_FIELDS})
+                        for item, row in zip(items, rows, strict=True)
+                    ],
                 )
         except ValidationError as error:
             by_row = getattr(error, "by_opinion", None)
@@ -215,6 +223,8 @@ class ActivityFormView(OutreachWriterMixin, FormView):
             )
         else:
             messages.success(self.request, _("Activity logged."))
+        for note in notes:
+            messages.info(self.request, note)
         return redirect("outreach:activity_detail", pk=activity.pk)
 
     def _refused(self, form, opinions, error: ValidationError):

@@ -24,6 +24,7 @@ from ..filters import FeedbackItemFilter
 from ..forms import (
     FEEDBACK_MAX_ROWS,
     FEEDBACK_PREFIX,
+    INTAKE_FIELDS,
     FeedbackEditForm,
     FeedbackEntryChoices,
     FeedbackFormSet,
@@ -65,13 +66,16 @@ def feedback_entry(request, activity_pk: int):
     form_kwargs = {"choices": FeedbackEntryChoices(activity)}
     if request.method == "POST":
         formset = FeedbackFormSet(request.POST, prefix=FEEDBACK_PREFIX, form_kwargs=form_kwargs)
-        if formset.is_valid() and _save_rows(request.user, activity, formset):
+        notes = _save_rows(request.user, activity, formset) if formset.is_valid() else None
+        if notes is not None:
             count = len(formset.filled_forms())
             messages.success(
                 request,
                 ngettext("%(count)d opinion recorded.", "%(count)d opinions recorded.", count)
                 % {"count": count},
             )
+            for note in notes:
+                messages.info(request, note)
             return redirect("outreach:activity_detail", pk=activity.pk)
     else:
         formset = FeedbackFormSet(prefix=FEEDBACK_PREFIX, form_kwargs=form_kwargs)
@@ -83,18 +87,21 @@ def feedback_entry(request, activity_pk: int):
     )
 
 
-def _save_rows(actor, activity: Activity, formset) -> bool:
-    """Create every filled row through the service in one transaction.
+def _save_rows(actor, activity: Activity, formset) -> list[str] | None:
+    """Create every filled row through the service in one transaction; the messages of
+    what the apps above did with them (an opinion attached to a suggested issue), or None
+    when nothing was saved.
 
     A row the service refuses gets the service's errors; then nothing is kept, and every
     refused row is reported at once rather than one per attempt.
     """
     refused = False
+    recorded = []
     with transaction.atomic():
         for form in formset.filled_forms():
             data = form.cleaned_data
             try:
-                services.feedback_create(
+                item = services.feedback_create(
                     actor=actor,
                     activity=activity,
                     enterprise=data["enterprise"],
@@ -110,9 +117,12 @@ def _save_rows(actor, activity: Activity, formset) -> bool:
                         form.add_error(field if field in form.fields else None, field_errors)
                 else:
                     form.add_error(None, error)
+            else:
+                recorded.append((item, {name: data.get(name) for name in INTAKE_FIELDS}))
         if refused:
             transaction.set_rollback(True)
-    return not refused
+            return None
+        return services.opinions_announce(actor=actor, opinions=recorded)
 
 
 # --- list and export ------------------------------------------------------------------

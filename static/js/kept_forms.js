@@ -25,6 +25,7 @@
     const fields = [];
     for (const field of form.elements) {
       if (!field.name || SKIPPED.has(field.name) || field.disabled) continue;
+      if (field.dataset.notKept !== undefined) continue; // e.g. an issue chosen among suggestions
       if (["password", "file", "submit", "button", "reset"].includes(field.type)) continue;
       if (field.type === "checkbox" || field.type === "radio") {
         if (field.checked) fields.push([field.name, field.value]);

@@ -221,6 +221,13 @@ class _FormParser(HTMLParser):
                 self.links.append(attrs[key])
         if attrs.get("data-autocomplete-url"):  # static/js/app.js asks it with ?q=
             self.links.append(attrs["data-autocomplete-url"] + "?q=")
+        if attrs.get("data-suggest-url"):  # static/js/suggestions.js, as the user types
+            asked = "&text=&category=&enterprise="
+            if attrs.get("data-suggest-campaign-field"):
+                asked += "&campaign="
+            self.links.append(
+                f"{attrs['data-suggest-url']}?{attrs.get('data-suggest-params', '')}{asked}"
+            )
         if tag == "form":
             method = (attrs.get("method") or "get").lower()
             action = urljoin(self.page_url, attrs.get("action") or self.page_url)
