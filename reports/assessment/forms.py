@@ -37,7 +37,6 @@ class PeriodForm(forms.Form):
             (KIND_LABELS[kind], [(p.key, p.label) for p in periods])
             for kind, periods in groups.items()
         ]
-        self.fields["period"].widget = forms.Select(choices=self.choices)
 
     def clean_period(self) -> Period:
         key = self.cleaned_data.get("period") or ""

@@ -46,7 +46,8 @@ class Cell:
 
     @property
     def below_minimum(self) -> bool:
-        return not self.scored
+        """Some cases, too few to score (with none, there is nothing to judge)."""
+        return bool(self.rate.denominator) and not self.scored
 
 
 @dataclass
