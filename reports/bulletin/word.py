@@ -101,21 +101,39 @@ def _page_number(paragraph) -> None:
     _run(paragraph, " —", PAGE_NUMBER, size)
 
 
+#: The ranking table's first columns (rank, branch, score, change); the components share
+#: what is left of the text's width.
+FIRST_COLUMNS = (Mm(12), Mm(20), Mm(12), Mm(16))
+TEXT_WIDTH = Mm(210 - 28 - 26)
+
+
+def _cell(cell, text: str, east_asian: str, width) -> None:
+    """A cell of one or more lines (a rate over its numerator/denominator), centred."""
+    cell.width = width
+    paragraph = cell.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    previous = None
+    for line in text.split("\n"):
+        if previous is not None:
+            previous.add_break()
+        previous = _run(paragraph, line, east_asian, TABLE_SIZE)
+
+
 def _table(document, table) -> None:
     grid = document.add_table(rows=1, cols=len(table.headers))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, header in zip(grid.rows[0].cells, table.headers, strict=True):
-        cell.text = ""
-        paragraph = cell.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(paragraph, header, HEADING, TABLE_SIZE)
+    grid.autofit = False
+    rest = len(table.headers) - len(FIRST_COLUMNS)
+    other = int((TEXT_WIDTH - sum(FIRST_COLUMNS)) / max(rest, 1))
+    widths = [*FIRST_COLUMNS, *([other] * rest)]
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    for cell, header, width in zip(grid.rows[0].cells, table.headers, widths, strict=True):
+        _cell(cell, header, HEADING, width)
     for values in table.rows:
-        for cell, value in zip(grid.add_row().cells, values, strict=True):
-            cell.text = ""
-            paragraph = cell.paragraphs[0]
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(paragraph, value, BODY, TABLE_SIZE)
+        for cell, value, width in zip(grid.add_row().cells, values, widths, strict=True):
+            _cell(cell, value, BODY, width)
 
 
 def bulletin_document(bulletin: Bulletin) -> bytes:
@@ -157,7 +175,8 @@ def bulletin_document(bulletin: Bulletin) -> bytes:
     _paragraph(document, bulletin.addressee, indent=False)
     _paragraph(document, bulletin.opening)
     for part in bulletin.sections:
-        _paragraph(document, part.heading, HEADING)
+        # 黑体 marks a Chinese heading; Latin text has no such face: it is bold instead.
+        _paragraph(document, part.heading, HEADING, bold=bulletin.language != ZH)
         for text in part.paragraphs:
             _paragraph(document, text)
         if part.table is not None:

@@ -35,6 +35,7 @@ EN = "en"
 @dataclass(frozen=True)
 class Table:
     headers: list[str]
+    #: each cell's text; a rate's is two lines: the rate, then numerator/denominator
     rows: list[list[str]]
 
 
@@ -154,7 +155,7 @@ class Writer(ABC):
             self.branch_name(row.branch),
             row.shown_score,
             self.change(row),
-            *(self.with_counts(cell.shown, cell.rate) for cell in row.cells),
+            *(f"{cell.shown}\n{cell.rate.numerator}/{cell.rate.denominator}" for cell in row.cells),
         ]
 
     # --- the words, written by each language ----------------------------------------------
