@@ -29,7 +29,7 @@ class Assessment:
     #: every branch: the ranked ones by rank, then the others (empty without a scheme)
     rows: list[Row]
     #: the period's figures for the whole province (the bulletin's, the dashboard's)
-    report: Report | None
+    report: Report
     previous_period: Period
     previous_scheme: AssessmentScheme | None
 
@@ -77,10 +77,10 @@ def assess(user, period: Period) -> Assessment:
     scheme = in_force(schemes, period)
     previous = period.previous()
     previous_scheme = in_force(schemes, previous)
-    if scheme is None:
-        return Assessment(period, None, [], None, previous, previous_scheme)
     branches = assessment_branches(user)
     report = campaign_report(reader, period.selection(), branches)
+    if scheme is None:
+        return Assessment(period, None, [], report, previous, previous_scheme)
     rows = assess_branches(report, scheme)
     if previous_scheme is not None:
         before = assess_branches(

@@ -14,7 +14,8 @@ from ..models import AssessmentScheme
 from .data import OverdueCase
 from .writer import ZH, Writer
 
-QUARTERS = ("一", "二", "三", "四")
+NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+QUARTERS = NUMERALS[:4]
 
 
 def _join(parts: list[str], sep: str = "，") -> str:
@@ -24,11 +25,11 @@ def _join(parts: list[str], sep: str = "，") -> str:
 class ChineseWriter(Writer):
     LANGUAGE = ZH
     HEADINGS = {
-        "overall": "一、总体情况",
-        "ranking": "二、考核排名",
-        "praise": "三、表扬和批评",
-        "cases": "四、超期和督办问题",
-        "requirements": "五、工作要求",
+        "overall": "总体情况",
+        "ranking": "考核排名",
+        "praise": "表扬和批评",
+        "cases": "超期和督办问题",
+        "requirements": "工作要求",
     }
     FILE_PREFIX = "考核通报"
     COMPONENT_NAMES = {
@@ -41,6 +42,9 @@ class ChineseWriter(Writer):
         "reopen_rate": "重新整改率",
         "supervision": "每百件问题督办单数",
     }
+
+    def numbered(self, number: int, heading: str) -> str:
+        return f"{NUMERALS[number - 1]}、{heading}"
 
     def with_counts(self, shown: str, rate: Rate) -> str:
         return f"{shown}（{rate.numerator}/{rate.denominator}）"

@@ -21,11 +21,11 @@ ORDINALS = ("first", "second", "third", "fourth")
 class EnglishWriter(Writer):
     LANGUAGE = EN
     HEADINGS = {
-        "overall": "1. Overview",
-        "ranking": "2. The ranking",
-        "praise": "3. Praise and criticism",
-        "cases": "4. Overdue and supervised cases",
-        "requirements": "5. What the branches are to do",
+        "overall": "Overview",
+        "ranking": "The ranking",
+        "praise": "Praise and criticism",
+        "cases": "Overdue and supervised cases",
+        "requirements": "What the branches are to do",
     }
     FILE_PREFIX = "Assessment-bulletin"
     COMPONENT_NAMES = {
@@ -38,6 +38,9 @@ class EnglishWriter(Writer):
         "reopen_rate": "Reopen rate",
         "supervision": "Supervision notices per 100 issues",
     }
+
+    def numbered(self, number: int, heading: str) -> str:
+        return f"{number}. {heading}"
 
     def with_counts(self, shown: str, rate: Rate) -> str:
         return f"{shown} ({rate.numerator}/{rate.denominator})"

@@ -88,6 +88,7 @@ def _share(ranked: list[Row]) -> int:
 class Writer(ABC):
     LANGUAGE: str
     #: the sections' headings: "overall", "ranking", "praise", "cases", "requirements"
+    #: (numbered in the order they come: a period without a scheme has no ranking)
     HEADINGS: dict[str, str]
     #: what the file's name starts with
     FILE_PREFIX: str
@@ -132,6 +133,10 @@ class Writer(ABC):
             )
         )
         sections.append(Section(self.HEADINGS["requirements"], [self.requirements()]))
+        sections = [
+            Section(self.numbered(number, part.heading), part.paragraphs, part.table, part.closing)
+            for number, part in enumerate(sections, start=1)
+        ]
         return Bulletin(
             language=self.LANGUAGE,
             institute=institute,
@@ -159,6 +164,10 @@ class Writer(ABC):
         ]
 
     # --- the words, written by each language ----------------------------------------------
+
+    @abstractmethod
+    def numbered(self, number: int, heading: str) -> str:
+        """A section's heading with its number: 一、总体情况 / 1. Overview."""
 
     @abstractmethod
     def with_counts(self, shown: str, rate: Rate) -> str:

@@ -287,3 +287,20 @@ def test_queries_do_not_grow_with_the_data(client, django_assert_num_queries):
     grow(3)
     with django_assert_num_queries(len(queries)):
         assert client.get(URL, params).status_code == 200
+
+
+def test_a_period_without_a_scheme_gives_figures_and_cases_without_a_ranking(client):
+    client.force_login(user("office"))
+    response = client.get(URL, {"period": "2026-08"})
+    assert response.status_code == 200
+    written = response.context["bulletin"]
+    assert [section.heading for section in written.sections] == [
+        "一、总体情况",
+        "二、超期和督办问题",
+        "三、工作要求",
+    ]
+    assert not any(section.table for section in written.sections)
+    assert written.sections[0].paragraphs == [
+        "2026年8月，全省各分院暂无走访调研、座谈会和意见建议记录。"
+    ]
+    assert 'data-testid="no-scheme"' in response.content.decode()
