@@ -31,7 +31,9 @@ KIND_LABELS = {
 #: How many of each kind the choice offers, the current one included.
 CHOICES_BACK = {MONTH: 24, QUARTER: 8, YEAR: 3}
 
-_KEY = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
+#: The years a period may be in (the one before the first and after the last stay dates).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+_KEY = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$", re.ASCII)
 
 
 def month_start(day: date) -> date:
@@ -64,7 +66,7 @@ class Period:
         if not match:
             return None
         year = int(match["year"])
-        if year < 2000:
+        if not FIRST_YEAR <= year <= LAST_YEAR:
             return None
         if match["month"]:
             month = int(match["month"])

@@ -165,7 +165,10 @@ def test_periods_read_as_they_say(key, start, end, previous):
     assert period.selection() == Selection(date_from=start, date_to=end)
 
 
-@pytest.mark.parametrize("key", ["", "2026-13", "2026-Q5", "26-11", "1999", "2026-11-01"])
+@pytest.mark.parametrize(
+    "key",
+    ["", "2026-13", "2026-00", "2026-Q5", "26-11", "1999", "9999-12", "2026-11-01", "２０２６"],
+)
 def test_a_malformed_period_is_none(key):
     assert Period.parse(key) is None
 
