@@ -50,7 +50,9 @@ def assessment(request):
     context = {
         "form": form,
         "period": period,
-        "assessment": result,
+        # A branch's users get their own row only: the others' never reach the template.
+        "assessment": result if shows_all else None,
+        "previous_period": result.previous_period,
         "scheme": result.scheme,
         "rows": rows,
         "own_row": own_row,

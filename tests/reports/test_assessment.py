@@ -161,6 +161,7 @@ def test_a_branch_sees_its_own_row_and_rank_only(client, role):
     assert [row.branch for row in response.context["rows"]] == [quanzhou]
     own = response.context["own_row"]
     assert (own.rank, own.shown_score) == (office_row.rank, office_row.shown_score)
+    assert response.context["assessment"] is None  # the other rows never reach the page
     html = response.content.decode()
     assert set(by_place(figure_links(html))) == {"quanzhou"}
     for other in Branch.objects.filter(kind=Branch.Kind.CITY).exclude(pk=quanzhou.pk):
