@@ -57,7 +57,7 @@ def assessment(request):
         "rows": rows,
         "own_row": own_row,
         "shows_all": shows_all,
-        "ranked_count": len(result.ranked),
+        "ranked_count": len(result.ranked) if shows_all else None,
         "previous_url": _period_url("reports:assessment", period.previous()),
         "next_url": (
             _period_url("reports:assessment", following) if following.start <= today else ""
