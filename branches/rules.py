@@ -7,7 +7,7 @@ action behind it is allowed.
 from __future__ import annotations
 
 from .models import Membership
-from .scoping import membership_of
+from .scoping import membership_of, scope_of
 
 Role = Membership.Role
 
@@ -84,3 +84,15 @@ def can_edit_enterprise(user, home_branch) -> bool:
 def can_merge_enterprises(user) -> bool:
     """Merge two records of one company: the provincial office, whose registry it is."""
     return is_provincial_office(user)
+
+
+def can_set_assessment_weights(user) -> bool:
+    """Choose the assessment's components, weights and minimum for ranking (考核方案): the
+    provincial office, for the current month on (``reports.assessment.services``)."""
+    return is_provincial_office(user)
+
+
+def can_read_bulletin(user) -> bool:
+    """The assessment's bulletin (通报) names and ranks every branch: those who see every
+    branch read it (the office, the leaders, the system's administrators)."""
+    return bool(user.is_authenticated and scope_of(user).all_branches)

@@ -58,6 +58,19 @@ def membership_of(user):
     return user._outreach_membership
 
 
+def province_reader():
+    """A reader who sees every branch, for figures counted across the province and then
+    shown only in part (a branch's rank among all the branches: the assessment). Never
+    saved, never logged in, never the author of anything; its scope is set here, so
+    reading as it asks the database nothing about it."""
+    from django.contrib.auth import get_user_model
+
+    reader = get_user_model()(username="", is_active=True, is_superuser=True)
+    reader._outreach_scope = EVERYTHING
+    reader._outreach_membership = None
+    return reader
+
+
 def forget_cached_scope(user) -> None:
     """Drop what this module cached on ``user`` (after their membership changed)."""
     for attribute in ("_outreach_scope", "_outreach_membership"):

@@ -30,6 +30,8 @@ from .models import (
     RECTIFIED_ON_TIME,
     SIGNED_LATE,
     SIGNED_ON_TIME,
+    WAS_ANSWERED,
+    WAS_REOPENED,
     DeadlineExtension,
     Issue,
     IssueReturn,
@@ -50,6 +52,8 @@ YES = "yes"
 NO = "no"
 YES_NO = [(YES, _("Yes")), (NO, _("No"))]
 REOPENED = "reopened"
+#: Answered at least once: answered now, or reopened since (the reopen rate's denominator).
+EVER = "ever"
 #: The leaders' attention list: ``attention_after`` working days overdue or more.
 ATTENTION = "attention"
 DECIDED = "decided"
@@ -148,7 +152,14 @@ class IssueFilter(ScopedFilterSet):
         label=_("Rectified (or answered)"), choices=YES_NO, method="by_rectified"
     )
     answered = django_filters.ChoiceFilter(
-        label=_("Answered"), choices=YES_NO, method="by_answered"
+        label=_("Answered"),
+        choices=[*YES_NO, (EVER, _("At least once (now, or reopened since)"))],
+        method="by_answered",
+    )
+    reopened = django_filters.ChoiceFilter(
+        label=_("Reopened"),
+        choices=[(YES, _("Reopened at least once")), (NO, _("Never reopened"))],
+        method="by_reopened",
     )
     clock = django_filters.ChoiceFilter(
         label=_("Time limits"), choices=CLOCK_CHOICES, method="by_clock"
@@ -201,8 +212,13 @@ class IssueFilter(ScopedFilterSet):
         return queryset.filter(rectified if value == YES else ~rectified)
 
     def by_answered(self, queryset, name, value):
+        if value == EVER:
+            return queryset.filter(WAS_ANSWERED)
         answered = ANSWERED
         return queryset.filter(answered if value == YES else ~answered)
+
+    def by_reopened(self, queryset, name, value):
+        return queryset.filter(WAS_REOPENED if value == YES else ~WAS_REOPENED)
 
     def by_clock(self, queryset, name, value):
         conditions = {

@@ -21,6 +21,7 @@ from core.replica import from_replica
 
 from .metrics import (
     ACTIVITY_KEYS,
+    ASSESSMENT_KEYS,
     CLOCK_KEYS,
     CLOCK_RATES,
     FEEDBACK_KEYS,
@@ -34,7 +35,7 @@ from .selection import SelectionForm
 
 #: The API's figure keys, in order (docs/metrics.md defines each): what was done and heard
 #: (the opinions by kind), what was found and fixed, then the promise and the replies,
-#: then the clock, then the enterprise's own word.
+#: then the clock, then the enterprise's own word, then the assessment's own figures.
 HEARD_KEYS = ("feedback_items", *KIND_KEYS)
 API_KEYS = (
     *ACTIVITY_KEYS,
@@ -43,6 +44,7 @@ API_KEYS = (
     *(key for key in FEEDBACK_KEYS if key not in HEARD_KEYS),
     *CLOCK_KEYS,
     *VOICE_KEYS,
+    *ASSESSMENT_KEYS,
 )
 
 
@@ -53,6 +55,7 @@ def figures_json(figures: Figures) -> dict:
     data["enterprise_satisfaction_rate"] = _rounded(figures.enterprise_satisfaction_rate.value)
     for key in CLOCK_RATES:
         data[key] = _rounded(getattr(figures, key).value)
+    data["reopen_rate"] = _rounded(figures.reopen_rate.value)
     data["issues_by_state"] = figures.states
     return data
 

@@ -15,6 +15,8 @@ from issues.models import (  # noqa: F401 (the issues' figures)
     RECTIFIED,
     RECTIFIED_ON_TIME,
     SIGNED_ON_TIME,
+    WAS_ANSWERED,
+    WAS_REOPENED,
 )
 from issues.models import awaiting_decision_condition as awaiting_decision  # noqa: F401
 from issues.models import decided_condition as decided  # noqa: F401
@@ -59,7 +61,8 @@ from receipts.figures import satisfied as enterprise_satisfied  # noqa: F401
 # Issues (Issue.objects.counted()): FIXED_ON_THE_SPOT (and not reopened since),
 # FIXED_ON_THE_SPOT_REOPENED, RECTIFIED, ANSWERED, escalated() (ever escalated), decided()
 # (a provincial decision taken), awaiting_decision() (the latest escalation undecided),
-# overdue(today) (past the deadline, not yet rectified).
+# overdue(today) (past the deadline, not yet rectified); WAS_REOPENED (reopened at least
+# once) and WAS_ANSWERED (answered now, or reopened since): the reopen rate.
 # The clock (issues counted as above; opinions as above): SIGNED_ON_TIME and
 # sign_due(today) (signed for, or past the sign-for deadline by working days);
 # RECTIFIED_ON_TIME and rectify_due(today) (rectified, or overdue); replied_on_time() and

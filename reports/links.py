@@ -70,6 +70,10 @@ FIGURE_LISTS: dict[str, tuple[str, dict[str, str]]] = {
     "receipts_issued": (RECEIPTS, {}),
     "receipts_opened": (RECEIPTS, {"opened": "yes"}),
     "box_feedback": (FEEDBACK, {"activity_kind": "online_box"}),
+    # The assessment's own figures (docs/metrics.md, "The assessment").
+    "reopened": (ISSUES, {"reopened": "yes"}),
+    "answered_ever": (ISSUES, {"answered": "ever"}),
+    "supervision_notices": (SUPERVISION, {}),
 }
 
 #: The enterprise list's own names for the selection: there ``branch`` is the home branch,

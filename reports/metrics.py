@@ -110,8 +110,20 @@ CLOCK_RATES = {
     "rectified_on_time_rate": ("rectified_on_time", "rectify_due"),
     "replied_on_time_rate": ("replied_on_time", "reply_due"),
 }
+#: The assessment's own figures (docs/metrics.md, "The assessment"): the issues reopened
+#: and those answered at least once (the reopen rate), and the supervision notices of
+#: every kind (per 100 issues).
+ASSESSMENT_KEYS = ("reopened", "answered_ever", "supervision_notices")
 #: Every count a Figures holds, in the order the API and the table list them.
-COUNT_KEYS = ACTIVITY_KEYS + FEEDBACK_KEYS + ISSUE_KEYS + STATE_KEYS + CLOCK_KEYS + VOICE_KEYS
+COUNT_KEYS = (
+    ACTIVITY_KEYS
+    + FEEDBACK_KEYS
+    + ISSUE_KEYS
+    + STATE_KEYS
+    + CLOCK_KEYS
+    + VOICE_KEYS
+    + ASSESSMENT_KEYS
+)
 
 LABELS = {
     "enterprises_visited": _("Enterprises visited"),
@@ -163,6 +175,10 @@ LABELS = {
     "signed_on_time_rate": _("Signed for on time"),
     "rectified_on_time_rate": _("Rectified on time"),
     "replied_on_time_rate": _("Replied on time"),
+    "reopened": _("Reopened at least once"),
+    "answered_ever": _("Answered at least once"),
+    "supervision_notices": _("Supervision notices"),
+    "reopen_rate": _("Reopen rate"),
 }
 
 
@@ -223,6 +239,16 @@ class Figures:
     def replied_on_time_rate(self) -> Rate:
         """Opinions answered on time / opinions answered or past their reply deadline."""
         return Rate(self.counts["replied_on_time"], self.counts["reply_due"])
+
+    @property
+    def reopen_rate(self) -> Rate:
+        """Issues reopened at least once / issues answered at least once."""
+        return Rate(self.counts["reopened"], self.counts["answered_ever"])
+
+    @property
+    def supervision_per_issue(self) -> Rate:
+        """Supervision notices / issues found (shown per 100 issues)."""
+        return Rate(self.counts["supervision_notices"], self.counts["issues_found"])
 
     @property
     def states(self) -> dict[str, int]:
@@ -567,8 +593,10 @@ FEEDBACK_ROW = (
 
 
 #: The issues' figures per branch, in the order each part of ``_issue_counts`` gives them.
-ISSUE_ROW_KEYS = (*ISSUE_KEYS, *STATE_KEYS, "signed_on_time", "sign_due")
-ISSUE_ROW_KEYS += ("rectified_on_time", "rectify_due")
+#: (The reopen rate's two come before the states: a summary's state column, once
+#: annotated under its own name, could no longer be summed again.)
+ISSUE_ROW_KEYS = (*ISSUE_KEYS, "reopened", "answered_ever", *STATE_KEYS)
+ISSUE_ROW_KEYS += ("signed_on_time", "sign_due", "rectified_on_time", "rectify_due")
 
 
 def _issue_counts(user, selection, today, calendar):
@@ -611,6 +639,8 @@ def _issue_counts(user, selection, today, calendar):
             sign_due=Count("id", filter=d.sign_due(today, calendar)),
             rectified_on_time=Count("id", filter=d.RECTIFIED_ON_TIME),
             rectify_due=Count("id", filter=d.rectify_due(today, calendar)),
+            reopened=Count("id", filter=d.WAS_REOPENED),
+            answered_ever=Count("id", filter=d.WAS_ANSWERED),
             **{f"state_{state}": Count("id", filter=Q(state=state)) for state in State.values},
         )
         return list(each.union(escalated, all=True))
@@ -630,6 +660,8 @@ def _issue_counts(user, selection, today, calendar):
         escalated=Sum("escalated"),
         decided_by_province=Sum("decided"),
         awaiting_decision=Sum("awaiting"),
+        # answered now; those reopened and not answered again come from the part below
+        answered_ever=Sum("state_answered"),
         **{f"state_{state}": Sum(f"state_{state}") for state in State.values},
     )
     running = part(
@@ -638,7 +670,13 @@ def _issue_counts(user, selection, today, calendar):
         sign_due=Count("id", filter=sign_overdue_condition(today, calendar)),
         rectify_due=overdue,
     )
-    return list(totals.union(running, all=True))
+    # The few issues ever reopened (``issue_reopened`` indexes them).
+    reopened = part(
+        issues.filter(d.WAS_REOPENED),
+        reopened=Count("id"),
+        answered_ever=Count("id", filter=~d.ANSWERED),
+    )
+    return list(totals.union(running, reopened, all=True))
 
 
 def _record_counts(user, selection, cutoff):
@@ -654,7 +692,7 @@ def _record_counts(user, selection, cutoff):
     defines them (gathered in ``definitions``). The online box's opinions are counted with
     the other opinions (``_feedback_counts``)."""
     issues = selected_issues(user, selection)
-    keys = (*CLOCK_RECORD_KEYS, *CLOCK_FEEDBACK_KEYS, *VOICE_KEYS)
+    keys = (*CLOCK_RECORD_KEYS, *CLOCK_FEEDBACK_KEYS, *VOICE_KEYS, "supervision_notices")
 
     def part(queryset, branch: str, **counts):
         """``queryset`` grouped by its ``branch`` path, as a column named "branch"."""
@@ -681,6 +719,7 @@ def _record_counts(user, selection, cutoff):
         by_issue_branch,
         supervision_open=Count("id", filter=Q(answered_at__isnull=True)),
         supervision_answered=Count("id", filter=Q(answered_at__isnull=False)),
+        supervision_notices=Count("id"),
     )
     opinions = part(
         selected_feedback(user, selection).filter(REPLY_DEADLINE_SET),

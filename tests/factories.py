@@ -606,3 +606,26 @@ class ScheduledYearFactory(DjangoModelFactory):
 
     year = 2031
     entered_by = factory.SubFactory(UserFactory)
+
+
+class AssessmentSchemeFactory(DjangoModelFactory):
+    """The office's assessment scheme from a month on: every component but the staff's
+    satisfaction, a minimum of 3 cases."""
+
+    class Meta:
+        model = "reports.AssessmentScheme"
+        django_get_or_create = ("starts_on",)
+
+    starts_on = date(2026, 9, 1)
+    weights = factory.LazyFunction(
+        lambda: {
+            "signed_on_time": 10,
+            "rectified_on_time": 25,
+            "replied_on_time": 20,
+            "reply_rate": 20,
+            "enterprise_satisfaction": 10,
+            "reopen_rate": 10,
+            "supervision": 5,
+        }
+    )
+    min_denominator = 3

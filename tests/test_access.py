@@ -68,6 +68,15 @@ CLOCK_SETTINGS = {
     "admin_user": 200,
 }
 
+#: Pages of the whole province: the office, the leaders and the system administrator.
+SEES_EVERY_BRANCH = {
+    **dict.fromkeys(PERSONAS, 403),
+    "anonymous": LOGIN,
+    "office": 200,
+    "leader": 200,
+    "admin_user": 200,
+}
+
 
 # route name -> (method, kwargs, {persona: expected status or LOGIN})
 ROUTES = {
@@ -95,6 +104,20 @@ ROUTES = {
         {},
         {"anonymous": 401, **EVERYONE_LOGGED_IN, "no_role_user": 404},
     ),
+    # The assessment: every role, each in its own scope (a branch: its own row and rank).
+    "reports:assessment": (
+        "get",
+        {},
+        {"anonymous": LOGIN, **EVERYONE_LOGGED_IN, "no_role_user": 404},
+    ),
+    # Its weights: the provincial office's alone (a GET shows the form).
+    "reports:assessment_scheme_edit": (
+        "get",
+        {},
+        {**dict.fromkeys(PERSONAS, 403), "anonymous": LOGIN, "office": 200},
+    ),
+    # The bulletin names and ranks every branch: those who see every branch.
+    "reports:bulletin": ("get", {}, SEES_EVERY_BRANCH),
     "login": ("get", {}, dict.fromkeys(PERSONAS, 200)),
     # Logging out is a POST (a link could be triggered by another site).
     "logout": ("get", {}, dict.fromkeys(PERSONAS, 405)),

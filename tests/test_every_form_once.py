@@ -23,7 +23,7 @@ from tests.url_routes import every_route
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"outreach", "issues", "imports", "workdays", "receipts", "track", "jobs"}
+APPS = {"outreach", "issues", "imports", "workdays", "receipts", "track", "jobs", "reports"}
 #: Routes of those apps that only read (lists, pages, downloads, the picker, the htmx row).
 READ_ONLY = {
     "outreach:enterprise_list",
@@ -60,6 +60,13 @@ READ_ONLY = {
     "receipts:receipt_list",
     "track:lookup",
     "track:receipt",
+    "reports:home",
+    "reports:dashboard",
+    "reports:dashboard_attention",
+    "reports:stats_api",
+    "reports:briefing",
+    "reports:assessment",
+    "reports:bulletin",
 }
 #: Routes that write but are kept to one record per form another way.
 OWN_ONCE = {
@@ -187,11 +194,14 @@ def test_every_form_on_the_province_pages_carries_a_key(client, world, office, l
     checked += assert_every_form_keyed(
         client, reverse("issues:return_reason_update", args=[world.a.return_reason.pk])
     )
+    # The assessment's weights, and the bulletin's Word file (a job).
+    for name in ("assessment_scheme_edit", "bulletin", "briefing"):
+        checked += assert_every_form_keyed(client, reverse(f"reports:{name}"))
     client.force_login(leader)
     checked += assert_every_form_keyed(
         client, reverse("issues:issue_detail", args=[world.a.issue.pk])
     )
-    assert checked >= 13
+    assert checked >= 17
 
 
 def test_the_rating_forms_carry_a_key(client, world, lead_a):

@@ -684,3 +684,72 @@ def test_box_opinion_detail(client, world, staff_a, anonymous, django_assert_num
     with django_assert_num_queries(OPINION_DETAIL["staff_a"] + 1):
         response = client.get(reverse("issues:feedback_detail", kwargs={"pk": item.pk}))
     assert 'data-testid="box-sender"' in response.content.decode()
+
+
+# --- reports: the assessment, its weights, the bulletin ------------------------------------
+
+
+def assessed_world(world, rows: int, *, office):
+    """A scheme in force in the month of the world's activities and the one before, ``rows`` more
+    activities in that month for each branch, each with an opinion in an issue (overdue,
+    under supervision) and a reply; as many schemes for later months."""
+    from reports.assessment.periods import Period, add_months, month_start
+    from tests.factories import AssessmentSchemeFactory, SupervisionNoticeFactory
+
+    start = month_start(world.a.activity.occurred_on)
+    AssessmentSchemeFactory(starts_on=add_months(start, -1))  # the previous month's too
+    for n in range(1, rows + 1):
+        AssessmentSchemeFactory(starts_on=add_months(start, n), set_by=office)
+    for side in (world.a, world.b):
+        for _n in range(rows):
+            activity = ActivityFactory(
+                branch=side.branch, campaign=world.campaign, occurred_on=start
+            )
+            item = FeedbackItemFactory(activity=activity)
+            ReplyFactory(feedback_item=item, replied_by=UserFactory())
+            issue = IssueFactory(
+                branch=side.branch,
+                campaign=world.campaign,
+                state=State.RECTIFYING,
+                deadline=today() - timedelta(days=20),
+                feedback_items=[item],
+            )
+            SupervisionNoticeFactory(issue=issue)
+    return Period.containing(start)
+
+
+# session, user, membership; the schemes up to the period's last month; the city branches
+# (a leader's marked as liaison); two periods' figures of six grouped queries each (the
+# working-day calendar read once for both); the bell's unread count. The same for every
+# reader: a branch's rank is counted among every branch.
+ASSESSMENT = {"staff_a": 17, "lead_a": 17, "office": 17, "leader": 17}
+#: The assessment's, and the institute, the period's overdue issues and its notices.
+BULLETIN = {"office": 20, "leader": 20}
+#: session, user, membership, the schemes (who set each joined), the bell.
+SCHEME_EDIT = {"office": 5}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize(
+    ("name", "persona", "count"),
+    [
+        *(("assessment", persona, count) for persona, count in ASSESSMENT.items()),
+        *(("bulletin", persona, count) for persona, count in BULLETIN.items()),
+        *(("assessment_scheme_edit", persona, count) for persona, count in SCHEME_EDIT.items()),
+    ],
+)
+def test_assessment_pages(
+    client, world, personas, office, name, persona, count, rows, django_assert_num_queries
+):
+    period = assessed_world(world, rows, office=office)
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(count):
+        response = client.get(reverse(f"reports:{name}"), {"period": period.key})
+    assert response.status_code == 200
+    if name == "assessment":
+        cells = [cell for row in response.context["rows"] for cell in row.cells]
+        assert any(cell.rate.denominator >= rows for cell in cells)
+    if name == "assessment_scheme_edit":
+        assert len(response.context["schemes"]) == rows + 1
+    if name == "bulletin":
+        assert len(response.context["bulletin"].sections[3].paragraphs) == 2  # overdue, notices

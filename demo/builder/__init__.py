@@ -12,8 +12,9 @@ One module per step, in the order ``build`` runs them: ``organisation`` (branche
 ``enterprises``, ``activities``, ``issues``, ``feedback`` (the opinions, with ``replies``),
 ``workflow`` (each issue's timeline), ``clock`` (sign-fors, deadlines in working days,
 returns, extensions, supervision, replies waiting for approval), then ``writer`` (and
-``clock`` writes its own rows last). The steps share one generator, so
-changing the order of the draws changes the demo.
+``clock`` writes its own rows), and last ``assessment`` (the office's assessment
+scheme). The steps share one generator, so changing the order of the draws changes the
+demo.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from issues.models import Issue, ProvincialDecision, ProvincialMeeting, Reply
 from outreach.models import Activity, Campaign, Enterprise, FeedbackItem
 
 from .activities import ActivityPlanner, plan_minutes
+from .assessment import write_scheme
 from .clock import ClockPlanner
 from .enterprises import EnterprisePlanner
 from .feedback import FeedbackPlanner
@@ -80,4 +82,5 @@ def _build(rng: random.Random) -> Campaign:
         plan_minutes(ctx)
     PlanWriter(rng, campaign, reference, organisation.office).write(organisation.branches)
     clock.write()
+    write_scheme(organisation.office)
     return campaign

@@ -20,6 +20,20 @@ CAMPAIGN_DESCRIPTION = (
 
 DEMO_PASSWORD = "Outreach#2026"  # noqa: S105 - the demo password is printed for all to use
 
+#: The office's assessment scheme (考核方案), in force from the campaign's first month:
+#: its weights, and a minimum for ranking that suits the demo's few issues a branch has
+#: in a month (a component is scored on 3 cases or more).
+ASSESSMENT_WEIGHTS = {
+    "signed_on_time": 10,
+    "rectified_on_time": 25,
+    "replied_on_time": 20,
+    "reply_rate": 20,
+    "enterprise_satisfaction": 10,
+    "reopen_rate": 10,
+    "supervision": 5,
+}
+ASSESSMENT_MIN_DENOMINATOR = 3
+
 PROVINCE = {
     "code": "province",
     "name": "福建省特种设备检验研究院",

@@ -246,6 +246,15 @@ class Issue(Withdrawable, TimeStamped):
                 & ~Q(state="answered"),
                 name="issue_open_by_category",
             ),
+            # Issues reopened at least once (``WAS_REOPENED``), for the reopen rate of a
+            # selection without dates: the few reopened, counted live beside the summaries.
+            models.Index(
+                fields=["campaign", "branch"],
+                condition=Q(withdrawn_at__isnull=True, merged_into__isnull=True)
+                & Q(reopen_count__gt=0),
+                include=["state"],
+                name="issue_reopened",
+            ),
             # Issues with a reply deadline, for the opinions replied on time: the clock's
             # issues only, not every issue.
             models.Index(
@@ -293,6 +302,11 @@ FIXED_ON_THE_SPOT = Q(immediate_fix=True, reopen_count=0)
 FIXED_ON_THE_SPOT_REOPENED = Q(immediate_fix=True, reopen_count__gt=0)
 RECTIFIED = Q(state__in=(Issue.State.RECTIFIED, Issue.State.ANSWERED))
 ANSWERED = Q(state=Issue.State.ANSWERED)
+#: Reopened at least once after an unsatisfied answer (the reopen rate's numerator).
+WAS_REOPENED = Q(reopen_count__gt=0)
+#: Answered at least once: answered now, or reopened since (only an answered issue is
+#: reopened): the reopen rate's denominator.
+WAS_ANSWERED = ANSWERED | WAS_REOPENED
 
 # The clock's figures (docs/metrics.md, "The clock"): a moment is compared with a deadline
 # by its date in Asia/Shanghai. "Passed" is by working days, as ``overdue_condition``: a

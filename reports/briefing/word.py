@@ -20,10 +20,11 @@ FONTS = {
 THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 
 
-def _set_fonts(style, latin: str, east_asian: str) -> None:
-    """Name the fonts outright (Word otherwise falls back to theme fonts that lack CJK)."""
-    style.font.name = latin
-    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+def set_fonts(target, latin: str, east_asian: str) -> None:
+    """Name the fonts of a style or a run outright, East Asian text's included (Word
+    otherwise falls back to theme fonts that lack CJK)."""
+    target.font.name = latin
+    rfonts = target.element.get_or_add_rPr().get_or_add_rFonts()
     for attribute in THEME_FONT_ATTRIBUTES:
         rfonts.attrib.pop(qn(attribute), None)
     rfonts.set(qn("w:ascii"), latin)
@@ -37,10 +38,10 @@ def briefing_document(briefing: Briefing) -> bytes:
     document = docx.Document()
     fonts = FONTS[briefing.language]
     styles = document.styles
-    _set_fonts(styles["Normal"], *fonts["body"])
+    set_fonts(styles["Normal"], *fonts["body"])
     styles["Normal"].font.size = Pt(12 if briefing.language == ZH else 11)
     for name in ("Title", "Heading 1", "Heading 2"):
-        _set_fonts(styles[name], *fonts["heading"])
+        set_fonts(styles[name], *fonts["heading"])
     properties = document.core_properties
     properties.title = briefing.title
     properties.language = "zh-CN" if briefing.language == ZH else "en"

@@ -182,6 +182,10 @@ EXPECTED_A = {
     "rectify_due": 1,
     # No receipt, rating or box opinion (tests/reports/test_voice_figures.py has them).
     **dict.fromkeys(VOICE_KEYS, 0),
+    # The assessment's figures: reopened was answered, then reopened; no notice.
+    "reopened": 1,
+    "answered_ever": 1,
+    "supervision_notices": 0,
 }
 EXPECTED_B = {
     **dict.fromkeys(COUNT_KEYS, 0),
@@ -197,6 +201,7 @@ EXPECTED_B = {
     "rectified": 1,
     "answered": 1,
     "state_answered": 1,
+    "answered_ever": 1,
 }
 
 
