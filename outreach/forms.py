@@ -191,6 +191,13 @@ class ActivityForm(forms.ModelForm):
             }
         if self.kind == Activity.Kind.SURVEY:
             self.fields["forms_sent"].required = True
+        if self.instance.pk:
+            # The activity as the form was drawn: the service refuses an edit on a stale form.
+            self.fields["version"] = forms.CharField(
+                widget=forms.HiddenInput,
+                initial=self.instance.updated_at.isoformat(),
+                required=False,
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         rows = [
@@ -208,7 +215,20 @@ class ActivityForm(forms.ModelForm):
         if numbers:
             rows.append(Div(*[Div(n, css_class="col") for n in numbers], css_class="row"))
         rows += ["place", "title", "staff", "minutes"]
+        if "version" in self.fields:
+            rows.append(Field("version"))
         self.helper.layout = Layout(*rows)
+
+    def clean_version(self):
+        value = self.cleaned_data.get("version") or ""
+        if not value:
+            return None  # a form drawn before the check (the service then checks nothing)
+        version = parse_datetime(value)
+        if version is None:
+            raise ValidationError(
+                _("This form is out of date: open the activity again."), code="version"
+            )
+        return version
 
     def clean(self):
         cleaned = super().clean()

@@ -199,10 +199,22 @@ def activity_update(
     forms_sent: int | None = None,
     forms_returned: int | None = None,
     minutes: str = "",
+    seen_updated_at=None,
 ) -> Activity:
+    """Edit an activity. ``seen_updated_at``, the ``updated_at`` the form was drawn from,
+    refuses an edit made on a stale form (someone saved the activity meanwhile) instead of
+    writing over their change."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     ensure_can_log(actor, activity.branch)
     _refuse_if_withdrawn(activity)
+    if seen_updated_at is not None and activity.updated_at != seen_updated_at:
+        raise ValidationError(
+            _(
+                "Someone changed this activity after you opened it, so your edit was not "
+                "saved: check it as it stands now and make your edit again."
+            ),
+            code="stale",
+        )
     activity_move_check(activity, branch=activity.branch, campaign=campaign)
     enterprises, numbers = _activity_fields(
         campaign=campaign,

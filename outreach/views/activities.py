@@ -181,9 +181,18 @@ class ActivityFormView(OutreachWriterMixin, FormView):
         if self.activity is not None:
             try:
                 activity = services.activity_update(
-                    actor=self.request.user, activity=self.activity, **fields
+                    actor=self.request.user,
+                    activity=self.activity,
+                    seen_updated_at=data.get("version"),
+                    **fields,
                 )
             except ValidationError as error:
+                if getattr(error, "code", None) == "stale":
+                    # Drawn again with the user's edit over the current version: a second
+                    # save, once they have looked, is theirs to make.
+                    form.data = form.data.copy()
+                    current = Activity.objects.get(pk=self.activity.pk).updated_at
+                    form.data[form.add_prefix("version")] = current.isoformat()
                 return self._refused(form, opinions, error)
             messages.success(self.request, _("Activity updated."))
             return redirect("outreach:activity_detail", pk=activity.pk)

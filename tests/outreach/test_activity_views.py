@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from outreach.models import Activity
 from tests.factories import (
@@ -196,3 +197,33 @@ def test_list_filters_by_kind_and_date(client, world, staff_a):
         "object_list"
     ]
     assert list(found) == [forum]
+
+
+def test_an_edit_on_a_stale_form_is_refused_and_a_second_save_goes_through(
+    client, world, staff_a, lead_a
+):
+    activity = world.a.activity
+    url = reverse("outreach:activity_update", args=[activity.pk])
+    client.force_login(staff_a)
+    form = client.get(url).context["form"]
+    data = {
+        "campaign": activity.campaign_id,
+        "occurred_on": activity.occurred_on.isoformat(),
+        "enterprises": [e.pk for e in activity.enterprises.all()],
+        "staff": [staff_a.pk],
+        "place": "我的地点",
+        "title": activity.title,
+        "minutes": "",
+        "version": form["version"].value(),
+    }
+    # Meanwhile the lead saves the activity.
+    Activity.objects.filter(pk=activity.pk).update(place="组长的地点", updated_at=timezone.now())
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "有人在您打开后修改了这项活动" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.place == "组长的地点"
+    data["version"] = response.context["form"].data["version"]  # drawn again, current
+    assert client.post(url, data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.place == "我的地点"
