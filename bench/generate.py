@@ -307,7 +307,9 @@ class Loader:
     """Accumulates COPY lines per table and writes them in chunks."""
 
     def __init__(self, cursor, stats: dict):
-        self.cursor = cursor
+        # psycopg2's own cursor: with DEBUG on, Django's debug wrapper does not pass
+        # copy_expert's ``size`` through.
+        self.cursor = getattr(cursor, "cursor", cursor)
         self.stats = stats
 
     def copy(self, table: str, columns: str, lines: list[str]) -> None:
