@@ -469,8 +469,13 @@ class Generator:
                     f"{year}年{half_word}全省各分院走访企业、召开座谈会、发放征求意见表，"
                     "听取企业对检验服务的意见建议，做到“条条有落实，件件有反馈”。"
                 )
+                name_en = (
+                    f"{year} {'spring' if half == 1 else 'autumn'} campaign: visit enterprises, "
+                    "improve service"
+                )
                 lines.append(
-                    f"{cid}\t{name}\tbench-{year}-{half}\t{DAY_TEXT[start]}\t{DAY_TEXT[info.ends_on]}\t"
+                    f"{cid}\t{name}\t{name_en}\tbench-{year}-{half}\t{DAY_TEXT[start]}\t"
+                    f"{DAY_TEXT[info.ends_on]}\t"
                     f"{description}\t{ts((start - 5) * 1440 + 600)}\n"
                 )
                 for n, offset in enumerate((45, 85, 125), start=1):
@@ -1270,7 +1275,7 @@ TABLES = (
     (
         "campaigns",
         "outreach_campaign",
-        "id, name, code, starts_on, ends_on, description, created_at",
+        "id, name, name_en, code, starts_on, ends_on, description, created_at",
     ),
     (
         "meetings",
