@@ -31,7 +31,7 @@ run: install
 
 ## test: install the test tools and run the whole suite (PostgreSQL when DATABASE_URL is set)
 test: install-dev
-	$(PY) -m pytest --numprocesses=auto --maxprocesses=4 --dist loadgroup
+	$(PY) -m pytest
 
 ## lint: ruff, migrations and the deploy checks
 lint: install-dev

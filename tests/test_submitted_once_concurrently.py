@@ -46,10 +46,14 @@ from tests.factories import (
 )
 from tests.imports.conftest import big_example_batch, example_batch
 from tests.issues.screens import issue_in
+from tests.reference import put_back_role_groups
 from tests.submissions import keyed
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    # Many connections at once: one worker of the suite runs these in turn (make test's
+    # --dist loadgroup), so two of them never exhaust PostgreSQL's connection slots.
+    pytest.mark.xdist_group("concurrency"),
     pytest.mark.skipif(
         "connection.vendor != 'postgresql'",
         reason="needs PostgreSQL (set DATABASE_URL): SQLite serialises all writes, so two "
@@ -68,11 +72,9 @@ def _reference_data(transactional_db):
     """Put back the rows data migrations made (role groups, categories): a transactional
     test starts from whatever the previous one flushed."""
     from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
 
-    groups = importlib.import_module("branches.migrations.0002_role_groups")
     reference = importlib.import_module("outreach.migrations.0002_reference_data")
-    groups.assign_role_permissions(Group, Permission)
+    put_back_role_groups()
     reference.seed(apps, None)
 
 

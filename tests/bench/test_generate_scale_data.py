@@ -30,6 +30,7 @@ from outreach.models import UNREPLIED, Activity, Campaign, Enterprise, FeedbackI
 from outreach.validators import validate_uscc
 from reports.metrics import campaign_report
 from reports.selection import Selection
+from tests.reference import put_back_role_groups
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,11 +45,9 @@ on_postgresql = pytest.mark.skipif(
 def seed_reference_data():
     """The rows data migrations made (role groups, categories, equipment classes)."""
     from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
 
-    groups = importlib.import_module("branches.migrations.0002_role_groups")
     reference = importlib.import_module("outreach.migrations.0002_reference_data")
-    groups.assign_role_permissions(Group, Permission)
+    put_back_role_groups()
     reference.seed(apps, None)
 
 

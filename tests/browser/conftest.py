@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.reference import put_back_role_groups
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 PHONE = {"width": 390, "height": 844}
@@ -50,11 +52,9 @@ def reference_data(transactional_db):
     live server answers from another thread), and Django empties every table after each.
     """
     from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
 
-    groups = importlib.import_module("branches.migrations.0002_role_groups")
     reference = importlib.import_module("outreach.migrations.0002_reference_data")
-    groups.assign_role_permissions(Group, Permission)
+    put_back_role_groups()
     reference.seed(apps, None)
 
 

@@ -59,6 +59,7 @@ NOT_PAGES = {
     "reports:dashboard_attention": "htmx fragment: checked inside the dashboard",
     "outreach:enterprise_autocomplete": "JSON for the enterprise picker",
     "outreach:enterprise_choice": "JSON: one enterprise for the picker",
+    "issues:issue_suggestions": "fragment: the suggestions beside an opinion row",
     "outreach:attachment_download": "a file",
     "issues:evidence_download": "a file",
     "imports:template": "a spreadsheet",

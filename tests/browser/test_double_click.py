@@ -108,7 +108,9 @@ def test_a_double_click_on_save_opinions_records_them_once(
 
     expect(page.get_by_test_id("activity-feedback")).to_contain_text("领取发票需往返市区")
     page.wait_for_load_state("networkidle")
-    assert len(posts) == 2, "the double click should have sent the form twice"
+    # The entry form is sent by script (static/js/kept_forms.js), which holds the second
+    # click while the first is on its way; the server's one-time key stays the backstop.
+    assert len(posts) == 1, "the second click of the double click is held in the browser"
     contents = ["检验收费标准不够透明", "领取发票需往返市区"]
     assert FeedbackItem.objects.filter(activity=activity, content__in=contents).count() == 2
     screenshot("double-click-opinions")

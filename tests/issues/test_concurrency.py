@@ -26,8 +26,14 @@ from issues import transitions
 from issues.models import Issue, IssueEvent
 from issues.transitions import TRANSITIONS, StaleTransition, apply_transition
 from tests.factories import ActivityFactory, FeedbackItemFactory, IssueFactory
+from tests.reference import put_back_role_groups
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # Many connections at once: one worker of the suite runs these in turn (make test's
+    # --dist loadgroup), so two of them never exhaust PostgreSQL's connection slots.
+    pytest.mark.xdist_group("concurrency"),
+]
 
 State = Issue.State
 ROUNDS = 10
@@ -47,11 +53,9 @@ def _reference_data(transactional_db):
     """Put back the rows data migrations made (role groups, categories): a transactional
     test starts from whatever the previous one flushed."""
     from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
 
-    groups = importlib.import_module("branches.migrations.0002_role_groups")
     reference = importlib.import_module("outreach.migrations.0002_reference_data")
-    groups.assign_role_permissions(Group, Permission)
+    put_back_role_groups()
     reference.seed(apps, None)
 
 

@@ -25,8 +25,14 @@ from issues import services
 from issues.models import Reply
 from outreach.models import FeedbackItem
 from tests.factories import ActivityFactory, EnterpriseFactory, FeedbackItemFactory, ReplyFactory
+from tests.reference import put_back_role_groups
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # Many connections at once: one worker of the suite runs these in turn (make test's
+    # --dist loadgroup), so two of them never exhaust PostgreSQL's connection slots.
+    pytest.mark.xdist_group("concurrency"),
+]
 
 SENDERS = 50
 
@@ -40,11 +46,9 @@ def _postgresql_only():
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
     from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
 
-    groups = importlib.import_module("branches.migrations.0002_role_groups")
     reference = importlib.import_module("outreach.migrations.0002_reference_data")
-    groups.assign_role_permissions(Group, Permission)
+    put_back_role_groups()
     reference.seed(apps, None)
 
 

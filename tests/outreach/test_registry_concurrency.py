@@ -22,8 +22,14 @@ from django.db import connection
 from outreach.models import Enterprise
 from outreach.registry import enterprise_create, enterprise_merge
 from tests.factories import CountyFactory, EnterpriseFactory, uscc_for
+from tests.reference import put_back_role_groups
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    # Many connections at once: one worker of the suite runs these in turn (make test's
+    # --dist loadgroup), so two of them never exhaust PostgreSQL's connection slots.
+    pytest.mark.xdist_group("concurrency"),
+]
 
 ATTEMPTS = 50
 
@@ -38,11 +44,9 @@ def _postgresql_only():
 def _reference_data(transactional_db):
     """Put back the rows data migrations made (a transactional test starts flushed)."""
     from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
 
-    groups = importlib.import_module("branches.migrations.0002_role_groups")
     reference = importlib.import_module("outreach.migrations.0002_reference_data")
-    groups.assign_role_permissions(Group, Permission)
+    put_back_role_groups()
     reference.seed(apps, None)
 
 
