@@ -62,9 +62,12 @@ ROLE_PERMISSIONS = {
 def create_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; make them now.
     for app_config in apps.get_app_configs():
+        # Restore the flag after: called with the real registry (as a test does), a
+        # None left behind would make every later create_permissions() a no-op.
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     assign_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 

@@ -16,9 +16,12 @@ CHANGED = [
 
 def give(apps, schema_editor):
     for app_config in apps.get_app_configs():
+        # Restore the flag after: called with the real registry (as a test does), a
+        # None left behind would make every later create_permissions() a no-op.
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = models_module
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group = Group.objects.filter(name=OFFICE).first()
