@@ -96,3 +96,15 @@ def can_read_bulletin(user) -> bool:
     """The assessment's bulletin (通报) names and ranks every branch: those who see every
     branch read it (the office, the leaders, the system's administrators)."""
     return bool(user.is_authenticated and scope_of(user).all_branches)
+
+
+def can_read_themes(user) -> bool:
+    """The recurring problems (每月一题) bring together the issues of every branch: those
+    who see every branch read them."""
+    return bool(user.is_authenticated and scope_of(user).all_branches)
+
+
+def can_decide_themes(user) -> bool:
+    """Adopt a recurring problem as a provincial problem, dismiss it, merge it, search for
+    them again: the provincial office."""
+    return is_provincial_office(user)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "notifications",
     "receipts",
     "summaries",
+    "themes",
     "reports",
     "demo",
     "bench",
@@ -390,6 +391,10 @@ CELERY_BEAT_SCHEDULE = {
     "compact-summaries": {
         "task": "summaries.compact",
         "schedule": crontab(minute="*/10"),
+    },
+    "search-recurring-problems": {
+        "task": "themes.search",
+        "schedule": crontab(hour=2, minute=40),
     },
     "clear-submission-receipts": {
         "task": "core.clear_submission_receipts",

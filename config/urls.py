@@ -17,6 +17,7 @@ urlpatterns = [
     path("calendar/", include("workdays.urls")),
     path("receipts/", include("receipts.urls")),
     path("jobs/", include("jobs.urls")),
+    path("recurring/", include("themes.urls")),
     # The enterprise's page: a short link, printed and sent by SMS or WeChat.
     # The online opinion box's challenge pictures (django-simple-captcha's URL names).
     path("r/captcha/", include("receipts.captcha_urls")),

@@ -87,3 +87,89 @@ def figures_at(scored: list[tuple[Pair, float]], threshold: float) -> Figures:
 
 def sweep(scored, thresholds) -> list[Figures]:
     return [figures_at(scored, threshold) for threshold in thresholds]
+
+
+# The grouping into themes, on docs/data/theme_issues.csv: issues of one problem filed by
+# different branches.
+
+THEME_ISSUES_FILE = PAIRS_FILE.parent / "theme_issues.csv"
+
+
+@dataclass(frozen=True)
+class LabelledIssue:
+    number: int
+    problem: str
+    category: str
+    branch: str
+    text: str
+
+
+@dataclass(frozen=True)
+class GroupingFigures:
+    threshold: float
+    groups: int
+    #: over every two issues of one category: grouped together and of one problem
+    pairs: Figures
+    #: problems filed by three branches or more (what a theme is proposed for)
+    recurring_problems: int
+    #: of those, found whole: all their issues in one group
+    found_whole: int
+    #: groups of three branches or more (what would be proposed)
+    proposed: int
+    #: of those, holding issues of one problem only
+    proposed_pure: int
+
+
+def load_theme_issues(path: Path = THEME_ISSUES_FILE) -> list[LabelledIssue]:
+    with path.open(encoding="utf-8", newline="") as file:
+        return [
+            LabelledIssue(
+                int(row["text"]), row["problem"], row["category"], row["branch"], row["issue"]
+            )
+            for row in csv.DictReader(file)
+        ]
+
+
+def grouping_figures(
+    issues: list[LabelledIssue], threshold: float, corpus: Corpus | None = None
+) -> GroupingFigures:
+    from collections import defaultdict
+    from itertools import combinations
+
+    from .grouping import Text, group_texts
+
+    groups = group_texts(
+        [Text(issue.number, issue.text, issue.category) for issue in issues],
+        threshold=threshold,
+        corpus=corpus,
+    )
+    group_of = {number: index for index, numbers in enumerate(groups) for number in numbers}
+    tp = fp = fn = tn = 0
+    for a, b in combinations(issues, 2):
+        if a.category != b.category:
+            continue
+        together = group_of[a.number] == group_of[b.number]
+        same = a.problem == b.problem
+        tp += together and same
+        fp += together and not same
+        fn += same and not together
+        tn += not same and not together
+    by_problem = defaultdict(list)
+    for issue in issues:
+        by_problem[issue.problem].append(issue)
+    recurring = [
+        members for members in by_problem.values() if len({m.branch for m in members}) >= 3
+    ]
+    found_whole = sum(len({group_of[m.number] for m in members}) == 1 for members in recurring)
+    by_number = {issue.number: issue for issue in issues}
+    proposed = [numbers for numbers in groups if len({by_number[n].branch for n in numbers}) >= 3]
+    pure = sum(len({by_number[n].problem for n in numbers}) == 1 for numbers in proposed)
+    return GroupingFigures(
+        threshold,
+        len(groups),
+        Figures(threshold, tp, fp, fn, tn),
+        len(recurring),
+        found_whole,
+        len(proposed),
+        pure,
+    )

@@ -629,3 +629,37 @@ class AssessmentSchemeFactory(DjangoModelFactory):
         }
     )
     min_denominator = 3
+
+
+class ThemeFactory(DjangoModelFactory):
+    """A recurring problem proposed this month (give it issues with ThemeIssueFactory)."""
+
+    class Meta:
+        model = "themes.Theme"
+
+    title = zh("sentence", nb_words=6)
+    category = factory.SubFactory(FeedbackCategoryFactory)
+    proposed_in = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    proposed_at = factory.LazyFunction(timezone.now)
+    found_at = factory.LazyFunction(timezone.now)
+
+
+class ThemeIssueFactory(DjangoModelFactory):
+    class Meta:
+        model = "themes.ThemeIssue"
+
+    theme = factory.SubFactory(ThemeFactory)
+    issue = factory.SubFactory(IssueFactory)
+    found_at = factory.LazyFunction(timezone.now)
+
+
+class ThemeSearchFactory(DjangoModelFactory):
+    class Meta:
+        model = "themes.ThemeSearch"
+
+    month = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+    ran_at = factory.LazyFunction(timezone.now)
+    issues_read = 12
+    groups_found = 3
+    themes_proposed = 1
+    issues_added = 4

@@ -14,6 +14,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.views.generic import RedirectView
 
 from tests.receipts.rows import enterprise_rating
+from tests.themes.rows import proposed_theme
 from tests.url_routes import every_route
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,18 @@ ROUTES = {
     ),
     # The bulletin names and ranks every branch: those who see every branch.
     "reports:bulletin": ("get", {}, SEES_EVERY_BRANCH),
+    # The recurring problems bring every branch's issues together: those who see every
+    # branch read them; the office decides (POSTs, in test_access_posts).
+    "themes:theme_list": ("get", {}, SEES_EVERY_BRANCH),
+    "themes:theme_detail": (
+        "get",
+        lambda world: {"pk": proposed_theme(world).pk},
+        SEES_EVERY_BRANCH,
+    ),
+    "themes:theme_adopt": ("get", lambda world: {"pk": proposed_theme(world).pk}, POST_ONLY),
+    "themes:theme_dismiss": ("get", lambda world: {"pk": proposed_theme(world).pk}, POST_ONLY),
+    "themes:theme_merge": ("get", lambda world: {"pk": proposed_theme(world).pk}, POST_ONLY),
+    "themes:theme_link": ("get", lambda world: {"pk": proposed_theme(world).pk}, POST_ONLY),
     "login": ("get", {}, dict.fromkeys(PERSONAS, 200)),
     # Logging out is a POST (a link could be triggered by another site).
     "logout": ("get", {}, dict.fromkeys(PERSONAS, 405)),

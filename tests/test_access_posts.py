@@ -35,6 +35,7 @@ from tests.factories import (
 from tests.issues.screens import issue_in
 from tests.receipts.rows import enterprise_rating, rating_post
 from tests.test_access import LOGIN, assert_answer, log_in_as
+from tests.themes.rows import proposed_theme
 
 pytestmark = pytest.mark.django_db
 
@@ -210,7 +211,48 @@ def _anonymous_receipt(world):
     return {"activity_pk": world.a.activity.pk}, {"items": [item.pk], "requested": "on"}
 
 
+def _theme_adopt(world):
+    theme = proposed_theme(world)
+    return {"pk": theme.pk}, {
+        "title": theme.title,
+        "owner": _office_pk(),
+        "deadline": _today(),
+        "decision": "全省统一规范",
+        "issues": list(theme.members.values_list("issue_id", flat=True)),
+    }
+
+
+def _office_pk() -> int:
+    return Membership.objects.filter(role=Membership.Role.OFFICE).values_list("user_id", flat=True)[
+        0
+    ]
+
+
+def _theme_merge(world):
+    theme, into = proposed_theme(world), proposed_theme(world)
+    return {"pk": theme.pk}, {"into": into.pk}
+
+
+def _theme_link(world):
+    theme = proposed_theme(
+        world,
+        state="adopted",
+        owner_id=_office_pk(),
+        deadline=timezone.localdate(),
+        decided_at=timezone.now(),
+    )
+    return {"pk": theme.pk}, {"issues": list(theme.members.values_list("issue_id", flat=True))}
+
+
 ACTIONS: dict[str, Action] = {
+    # The office decides on a recurring problem; the leaders and the administrator read it.
+    "themes:theme_adopt": Action(_theme_adopt, BY_THE_OFFICE),
+    "themes:theme_dismiss": Action(
+        lambda world: ({"pk": proposed_theme(world).pk}, {"reason": "个案，不属共性问题"}),
+        BY_THE_OFFICE,
+    ),
+    "themes:theme_merge": Action(_theme_merge, BY_THE_OFFICE),
+    "themes:theme_link": Action(_theme_link, BY_THE_OFFICE),
     # The shared record of A's enterprise: withdrawn by A's writers or the provincial
     # office; B sees the province's registry, so a 403.
     "outreach:enterprise_withdraw": Action(

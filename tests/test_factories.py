@@ -26,7 +26,7 @@ def test_every_project_model_has_a_factory():
     covered = {factory._meta.model for factory in ALL_FACTORIES}
     project_models = {
         model
-        for app_label in ("branches", "outreach", "issues")
+        for app_label in ("branches", "outreach", "issues", "themes")
         for model in apps.get_app_config(app_label).get_models()
         if not model.__name__.startswith("Historical")
         and model.__name__ not in KEPT_BY_THE_DATABASE

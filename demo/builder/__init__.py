@@ -12,9 +12,10 @@ One module per step, in the order ``build`` runs them: ``organisation`` (branche
 ``enterprises``, ``activities``, ``issues``, ``feedback`` (the opinions, with ``replies``),
 ``workflow`` (each issue's timeline), ``clock`` (sign-fors, deadlines in working days,
 returns, extensions, supervision, replies waiting for approval), then ``writer`` (and
-``clock`` writes its own rows), and last ``assessment`` (the office's assessment
-scheme). The steps share one generator, so changing the order of the draws changes the
-demo.
+``clock`` writes its own rows), ``assessment`` (the office's assessment scheme), and last
+``themes`` (the app's own search for recurring problems, month by month, and the office's
+adoption of the widest). The steps share one generator, so changing the order of the
+draws changes the demo.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from .issues import plan_issues
 from .organisation import ensure_organisation, reference_data
 from .replies import ReplyPlanner
 from .story import SEED
+from .themes import find_recurring_problems
 from .workflow import TimelinePlanner
 from .writer import PlanWriter, create_campaign, explicit_timestamps
 
@@ -83,4 +85,5 @@ def _build(rng: random.Random) -> Campaign:
     PlanWriter(rng, campaign, reference, organisation.office).write(organisation.branches)
     clock.write()
     write_scheme(organisation.office)
+    find_recurring_problems(organisation.office)
     return campaign

@@ -34,6 +34,13 @@ ASSESSMENT_WEIGHTS = {
 }
 ASSESSMENT_MIN_DENOMINATOR = 3
 
+#: The office's decision on the recurring problem the search finds in most branches.
+THEME_DEADLINE = (2026, 12, 31)
+THEME_DECISION = (
+    "作为本月全省共性问题（每月一题）立项整改：省院办公室牵头，各相关分院对照排查本单位情况，"
+    "制定统一规范并于期限前报送整改情况。"
+)
+
 PROVINCE = {
     "code": "province",
     "name": "福建省特种设备检验研究院",

@@ -15,6 +15,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.months import add_months, month_start
+
 from ..selection import Selection
 
 MONTH = "month"
@@ -34,16 +36,6 @@ CHOICES_BACK = {MONTH: 24, QUARTER: 8, YEAR: 3}
 #: The years a period may be in (the one before the first and after the last stay dates).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 _KEY = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$", re.ASCII)
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(day: date, months: int) -> date:
-    """The first day of the month ``months`` after ``day``'s (before, when negative)."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True, order=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from branches.models import Branch
+from core.templatetags.people import person_name
 from issues.models import SupervisionNotice
+from themes.selectors import ThemeOfPeriod
 
 from ..assessment.periods import MONTH, QUARTER, Period
 from ..assessment.scoring import Row
@@ -29,6 +31,7 @@ class ChineseWriter(Writer):
         "ranking": "考核排名",
         "praise": "表扬和批评",
         "cases": "超期和督办问题",
+        "recurring": "共性问题（每月一题）",
         "requirements": "工作要求",
     }
     FILE_PREFIX = "考核通报"
@@ -205,6 +208,26 @@ class ChineseWriter(Writer):
             more = f"等{count}份督办单" if count > len(supervised) else ""
             paragraphs.append(f"本期问题中被督办的：{named}{more}。")
         return paragraphs
+
+    def recurring(self, themes: list[ThemeOfPeriod]) -> list[str]:
+        adopted = [row for row in themes if row.adopted_then]
+        found = [row for row in themes if not row.adopted_then]
+        paragraphs = []
+        if adopted:
+            named = "；".join(
+                f"“{row.theme.title}”（涉及{self.places(row)}，"
+                f"由{person_name(row.theme.owner)}牵头，{self.day(row.theme.deadline)}前完成）"
+                for row in adopted
+            )
+            paragraphs.append(f"本期确定为全省共性问题、由省院统筹整改的：{named}。")
+        if found:
+            named = "；".join(f"“{row.theme.title}”（涉及{self.places(row)}）" for row in found)
+            paragraphs.append(f"本期新发现、提请研究的共性问题：{named}。")
+        return paragraphs
+
+    def places(self, row: ThemeOfPeriod) -> str:
+        names = "、".join(self.branch_name(branch) for branch in row.branches)
+        return f"{names}等{len(row.branches)}个单位的{row.issue_count}个问题"
 
     def requirements(self) -> str:
         return (

@@ -11,6 +11,7 @@ from django.utils import timezone
 from branches.models import Branch
 from branches.scoping import province_reader
 from issues.models import Issue, SupervisionNotice
+from themes.selectors import ThemeOfPeriod, themes_of_period
 from workdays.calendar import WorkingCalendar
 
 from .. import definitions as d
@@ -38,6 +39,8 @@ class BulletinData:
     overdue: list[OverdueCase]
     #: the period's supervision notices, oldest first (at most ``NAMED_CASES``)
     supervised: list[SupervisionNotice]
+    #: the recurring problems adopted in the period, and those proposed and not decided
+    recurring: list[ThemeOfPeriod]
     today: date
 
 
@@ -69,5 +72,6 @@ def load_bulletin_data(user, period: Period, *, today: date | None = None) -> Bu
             for issue in overdue
         ],
         supervised=supervised,
+        recurring=themes_of_period(period.start, period.end),
         today=today,
     )

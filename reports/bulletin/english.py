@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from branches.models import Branch
+from core.templatetags.people import person_name
 from issues.models import SupervisionNotice
+from themes.selectors import ThemeOfPeriod
 
 from ..assessment.periods import MONTH, QUARTER, Period
 from ..assessment.scoring import Row
@@ -25,6 +27,7 @@ class EnglishWriter(Writer):
         "ranking": "The ranking",
         "praise": "Praise and criticism",
         "cases": "Overdue and supervised cases",
+        "recurring": "Recurring problems",
         "requirements": "What the branches are to do",
     }
     FILE_PREFIX = "Assessment-bulletin"
@@ -217,6 +220,29 @@ class EnglishWriter(Writer):
             more = f" ({count} notices in all)" if count > len(supervised) else ""
             paragraphs.append(f"Problems of the period under supervision: {named}{more}.")
         return paragraphs
+
+    def recurring(self, themes: list[ThemeOfPeriod]) -> list[str]:
+        adopted = [row for row in themes if row.adopted_then]
+        found = [row for row in themes if not row.adopted_then]
+        paragraphs = []
+        if adopted:
+            named = "; ".join(
+                f"“{row.theme.title}” ({self.places(row)}; led by "
+                f"{person_name(row.theme.owner)}, due {self.day(row.theme.deadline)})"
+                for row in adopted
+            )
+            paragraphs.append(
+                f"Adopted in the period as provincial problems, to be rectified province-wide: "
+                f"{named}."
+            )
+        if found:
+            named = "; ".join(f"“{row.theme.title}” ({self.places(row)})" for row in found)
+            paragraphs.append(f"Found in the period and put to the office: {named}.")
+        return paragraphs
+
+    def places(self, row: ThemeOfPeriod) -> str:
+        names = ", ".join(self.branch_name(branch) for branch in row.branches)
+        return f"{_n(row.issue_count, 'issue')} of {names}"
 
     def requirements(self) -> str:
         return (

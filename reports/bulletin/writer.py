@@ -21,6 +21,7 @@ from datetime import date
 
 from branches.models import Branch
 from issues.models import SupervisionNotice
+from themes.selectors import ThemeOfPeriod
 
 from ..assessment.periods import Period
 from ..assessment.scoring import Row
@@ -132,6 +133,8 @@ class Writer(ABC):
                 self.cases(data.overdue, total["overdue"], data.supervised, total),
             )
         )
+        if data.recurring:
+            sections.append(Section(self.HEADINGS["recurring"], self.recurring(data.recurring)))
         sections.append(Section(self.HEADINGS["requirements"], [self.requirements()]))
         sections = [
             Section(self.numbered(number, part.heading), part.paragraphs, part.table, part.closing)
@@ -221,6 +224,11 @@ class Writer(ABC):
         supervised: list[SupervisionNotice],
         total: Figures,
     ) -> list[str]: ...
+
+    @abstractmethod
+    def recurring(self, themes: list[ThemeOfPeriod]) -> list[str]:
+        """The recurring problems (每月一题): adopted ones with owner and deadline, the
+        proposed ones the office has still to decide."""
 
     @abstractmethod
     def requirements(self) -> str: ...

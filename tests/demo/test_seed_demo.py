@@ -412,3 +412,35 @@ def test_a_second_run_leaves_no_more_box_opinions():
     from demo.box import demo_box_opinions
 
     assert demo_box_opinions(Campaign.objects.get(code="mass-line-2")) == []
+
+
+def test_the_demo_holds_recurring_problems_the_search_found():
+    """At least one theme across three branches or more, proposed by the app's own search
+    (its records are there, month by month); emptied and searched again, the same themes
+    come back: they were found, not written by the demo."""
+    from django.db.models import Sum
+
+    from themes import finding
+    from themes.models import Theme, ThemeIssue, ThemeSearch
+
+    widest = (
+        Theme.objects.annotate(branches=Count("members__issue__branch", distinct=True))
+        .order_by("-branches")
+        .first()
+    )
+    assert widest.branches >= 3
+    assert ThemeSearch.objects.count() >= 3
+    assert ThemeSearch.objects.aggregate(n=Sum("themes_proposed"))["n"] == Theme.objects.count()
+    found = {
+        theme.title: set(theme.members.values_list("issue_id", flat=True))
+        for theme in Theme.objects.all()
+    }
+    ThemeIssue.objects.all().delete()
+    Theme.objects.all().delete()
+    for month in ("2026-09-01", "2026-10-01", "2026-11-01"):
+        finding.search(date.fromisoformat(month))
+    again = {
+        theme.title: set(theme.members.values_list("issue_id", flat=True))
+        for theme in Theme.objects.all()
+    }
+    assert again == found

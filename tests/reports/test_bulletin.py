@@ -30,6 +30,7 @@ from reports.bulletin.word import BODY, HEADING, TITLE
 from reports.bulletin.writer import EN, ZH, criticised, praised
 from tests.exports import ask, export
 from tests.factories import ActivityFactory, FeedbackItemFactory, IssueFactory
+from themes.models import Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -145,8 +146,8 @@ def test_the_overdue_and_supervised_cases_are_named():
     assert f"{notice.issue.branch.short_name}分院“{notice.issue.title}”" in cases
 
 
-def test_no_recurring_problems_section_without_themes():
-    headings = [section.heading for section in bulletin("2026-10").sections]
+def test_no_recurring_problems_section_for_a_month_without_themes():
+    headings = [section.heading for section in bulletin("2026-09").sections]
     assert headings == [
         "一、总体情况",
         "二、考核排名",
@@ -156,7 +157,23 @@ def test_no_recurring_problems_section_without_themes():
     ]
 
 
-# --- the page ----------------------------------------------------------------------------
+def test_the_recurring_problems_the_search_found_are_named():
+    """The demo's search (run month by month as the schedule does) found themes in
+    October and November; the office adopted the widest in November."""
+    adopted = Theme.objects.get(state=Theme.State.ADOPTED)
+    november = bulletin("2026-11")
+    section = next(s for s in november.sections if s.heading.endswith("共性问题（每月一题）"))
+    said = "\n".join(section.paragraphs)
+    assert f"“{adopted.title}”" in said and "2026年12月31日前完成" in said
+    branches = {m.issue.branch for m in adopted.members.select_related("issue__branch")}
+    assert f"等{len(branches)}个单位的{adopted.members.count()}个问题" in said
+    october = "\n".join(
+        next(s for s in bulletin("2026-10").sections if "共性问题" in s.heading).paragraphs
+    )
+    for theme in Theme.objects.filter(proposed_in="2026-10-01"):
+        assert f"“{theme.title}”" in october
+    english = bulletin("2026-11", EN)
+    assert any(s.heading.endswith("Recurring problems") for s in english.sections)
 
 
 def test_the_page_is_in_the_interfaces_language(client):
