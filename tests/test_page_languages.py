@@ -46,8 +46,9 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: Elements whose text is the interface's own words, never data.
 INTERFACE_TAGS = {"label", "th", "button", "legend", "dt", "caption", "summary", "nav"}
 #: Inside the navigation, these hold data: the signed-in user's name, the breadcrumb's
-#: record titles.
-DATA_IN_NAV = ({"data-testid": "user-menu"}, {"class": "breadcrumb"})
+#: record titles; anywhere, what HTML marks as not to be translated (a record's title in
+#: a checkbox's label).
+DATA_IN_NAV = ({"data-testid": "user-menu"}, {"class": "breadcrumb"}, {"translate": "no"})
 VOID_TAGS = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
     "source", "track", "wbr",

@@ -689,6 +689,14 @@ def test_box_opinion_detail(client, world, staff_a, anonymous, django_assert_num
 # --- reports: the assessment, its weights, the bulletin ------------------------------------
 
 
+def themes_found_in(world, month, rows: int) -> None:
+    """``rows`` recurring problems proposed in ``month``, each of two issues (A's, B's)."""
+    from tests.themes.rows import proposed_theme
+
+    for _n in range(rows):
+        proposed_theme(world, proposed_in=month)
+
+
 def assessed_world(world, rows: int, *, office):
     """A scheme in force in the month of the world's activities and the one before, ``rows`` more
     activities in that month for each branch, each with an opinion in an issue (overdue,
@@ -723,8 +731,9 @@ def assessed_world(world, rows: int, *, office):
 # working-day calendar read once for both); the bell's unread count. The same for every
 # reader: a branch's rank is counted among every branch.
 ASSESSMENT = {"staff_a": 17, "lead_a": 17, "office": 17, "leader": 17}
-#: The assessment's, and the institute, the period's overdue issues and its notices.
-BULLETIN = {"office": 20, "leader": 20}
+#: The assessment's, and the institute, the period's overdue issues and its notices, its
+#: recurring problems and their issues.
+BULLETIN = {"office": 22, "leader": 22}
 #: session, user, membership, the schemes (who set each joined), the bell.
 SCHEME_EDIT = {"office": 5}
 
@@ -742,6 +751,8 @@ def test_assessment_pages(
     client, world, personas, office, name, persona, count, rows, django_assert_num_queries
 ):
     period = assessed_world(world, rows, office=office)
+    if name == "bulletin":
+        themes_found_in(world, period.start, rows)
     warm_up(client, personas[persona])
     with django_assert_num_queries(count):
         response = client.get(reverse(f"reports:{name}"), {"period": period.key})
@@ -753,3 +764,47 @@ def test_assessment_pages(
         assert len(response.context["schemes"]) == rows + 1
     if name == "bulletin":
         assert len(response.context["bulletin"].sections[3].paragraphs) == 2  # overdue, notices
+        recurring = response.context["bulletin"].sections[4].paragraphs[0]
+        assert recurring.count("“") == rows
+
+
+# --- themes: the recurring problems ------------------------------------------------------
+
+#: session, user, membership, the bell; the themes with their counts, the count by state,
+#: the last search.
+THEME_LIST = {"office": 7, "leader": 7}
+#: session, user, membership, the bell; the theme; its issues with branches and categories,
+#: their opinions with enterprises; for the office, the possible owners and the themes to
+#: merge into (whether there are any, then the choices).
+THEME_DETAIL = {"office": 10, "leader": 7}
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("persona", list(THEME_LIST))
+def test_theme_list(client, world, personas, persona, rows, django_assert_num_queries):
+    from tests.themes.rows import proposed_theme
+
+    for _n in range(rows):
+        proposed_theme(world)
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(THEME_LIST[persona]):
+        response = client.get(reverse("themes:theme_list"))
+    assert len(response.context["themes"]) == rows
+
+
+@pytest.mark.parametrize("rows", ROWS)
+@pytest.mark.parametrize("persona", list(THEME_DETAIL))
+def test_theme_detail(client, world, personas, persona, rows, django_assert_num_queries):
+    from tests.factories import ThemeIssueFactory
+    from tests.themes.rows import proposed_theme
+
+    theme = proposed_theme(world)
+    for _n in range(rows):
+        issue = IssueFactory(branch=world.a.branch, campaign=world.campaign)
+        FeedbackItemFactory(activity=world.a.activity, issue=issue, enterprise=world.a.enterprise)
+        ThemeIssueFactory(theme=theme, issue=issue)
+        proposed_theme(world)  # one more to merge into
+    warm_up(client, personas[persona])
+    with django_assert_num_queries(THEME_DETAIL[persona]):
+        response = client.get(reverse("themes:theme_detail", args=[theme.pk]))
+    assert len(response.context["evidence"].members) == rows + 2

@@ -20,6 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from issues.transitions import TRANSITIONS
 from outreach.models import Activity
 from tests.receipts.rows import enterprise_rating
+from tests.themes.rows import theme_holding
 
 #: The path segment before an id -> the world's row of that kind (``world.a.<row>``).
 SEGMENT_ROWS = {
@@ -41,6 +42,7 @@ SEGMENT_ROWS = {
     "ratings": "rating",
     "jobs": "job",
     "users": "user",
+    "recurring": "theme",
 }
 #: Path converters of a row's id, filled from ``SEGMENT_ROWS``.
 ID_CONVERTERS = {"int", "uuid"}
@@ -50,6 +52,8 @@ LAZY_ROWS = {
     "rating": enterprise_rating,
     # An account: the branch's staff member who logged its activity.
     "user": lambda rows: rows.activity.created_by,
+    # A recurring problem holding an issue of the branch.
+    "theme": lambda rows: theme_holding(rows.issue.branch, rows.feedback.category),
 }
 #: A word parameter of a path -> the words it takes.
 WORDS = {

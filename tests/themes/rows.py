@@ -14,3 +14,10 @@ def proposed_theme(world, *, state="proposed", **fields):
         issue = IssueFactory(branch=rows.branch, campaign=world.campaign, category=category)
         ThemeIssueFactory(theme=theme, issue=issue)
     return theme
+
+
+def theme_holding(branch, category):
+    """A proposed theme of one new issue of ``branch``."""
+    theme = ThemeFactory(category=category)
+    ThemeIssueFactory(theme=theme, issue=IssueFactory(branch=branch, category=category))
+    return theme
