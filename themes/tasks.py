@@ -7,7 +7,16 @@ from django.utils import timezone
 
 from . import finding
 
+#: A province's six months of issues take minutes to group (docs/themes.md): more room
+#: than the default limit of a task.
+SOFT_TIME_LIMIT = 30 * 60
 
-@shared_task(name="themes.search", ignore_result=True)
+
+@shared_task(
+    name="themes.search",
+    ignore_result=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=SOFT_TIME_LIMIT + 60,
+)
 def search_recurring_problems() -> None:
     finding.search(timezone.localdate())
