@@ -10,4 +10,11 @@ class ThemesConfig(AppConfig):
     verbose_name = _("Recurring problems")
 
     def ready(self):
+        from issues import extensions
+
         from . import jobs  # noqa: F401 - registers the job kind
+        from .selectors import issue_theme_flags
+
+        # The issue's page says the provincial problem it is linked to.
+        if issue_theme_flags not in extensions.ISSUE_FLAGS:
+            extensions.ISSUE_FLAGS.append(issue_theme_flags)

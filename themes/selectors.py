@@ -155,3 +155,18 @@ def themes_of_period(first: date, last: date) -> list[ThemeOfPeriod]:
     ]
     rows.sort(key=lambda row: (not row.adopted_then, -len(row.branches), row.theme.pk))
     return rows
+
+
+def issue_theme_flags() -> dict:
+    """``issues.extensions.ISSUE_FLAGS``: the provincial problem an issue is linked to (an
+    adopted theme), its name and deadline, read in the issue's own query."""
+    from django.db.models import OuterRef, Subquery
+
+    linked = ThemeIssue.objects.filter(
+        issue=OuterRef("pk"), linked=True, theme__state=State.ADOPTED
+    )
+    return {
+        "provincial_problem_id": Subquery(linked.values("theme_id")[:1]),
+        "provincial_problem_title": Subquery(linked.values("theme__title")[:1]),
+        "provincial_problem_deadline": Subquery(linked.values("theme__deadline")[:1]),
+    }

@@ -193,3 +193,28 @@ def test_an_unknown_state_in_the_address_is_said(client, world, office):
     assert response.status_code == 400
     assert "<script>" not in response.content.decode()
     assert len(response.context["themes"]) == 1
+
+
+def test_a_linked_issues_page_names_its_provincial_problem(client, world, office, staff_a):
+    theme = proposed_theme(world)
+    ours = theme.members.get(issue__branch=world.a.branch)
+    theirs = theme.members.get(issue__branch=world.b.branch)
+    services.adopt(
+        office,
+        theme.pk,
+        title="全省统一检验报告时限",
+        owner=office,
+        deadline=timezone.localdate() + timedelta(days=30),
+        decision="统一整改",
+        issue_ids=[ours.issue_id],
+    )
+    client.force_login(staff_a)
+    page = client.get(reverse("issues:issue_detail", args=[ours.issue_id])).content.decode()
+    assert "全省统一检验报告时限" in page and 'data-testid="issue-provincial-problem"' in page
+    # A branch reads the name, not the theme's page (every branch's issues).
+    assert reverse("themes:theme_detail", args=[theme.pk]) not in page
+    client.force_login(office)
+    other = client.get(reverse("issues:issue_detail", args=[theirs.issue_id])).content.decode()
+    assert "issue-provincial-problem" not in other  # not linked
+    linked = client.get(reverse("issues:issue_detail", args=[ours.issue_id])).content.decode()
+    assert reverse("themes:theme_detail", args=[theme.pk]) in linked
