@@ -2,7 +2,8 @@
 groups that recur proposed to the office as themes.
 
 A month's search reads the issues opened in the ``WINDOW_MONTHS`` months up to its end (not
-withdrawn, not merged into another issue), groups them by category and text
+withdrawn, not merged into another issue) and those already in a theme, whatever their age,
+groups them by category and text
 (``similarity.grouping``), and for each group of two issues or more:
 
 - when some of its issues are already in a theme, the others join that theme (the one
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.months import add_months, month_start
@@ -60,12 +62,17 @@ def issue_text(title: str, description: str) -> str:
 
 
 def _read(month: date) -> list[Found]:
+    """The issues opened in the window, and every issue already in a theme whatever its
+    age (so a problem dismissed or adopted long ago keeps collecting its new issues)."""
     first = add_months(month, 1 - WINDOW_MONTHS)
     end = add_months(month, 1)
     tz = timezone.get_current_timezone()
     rows = (
         Issue.objects.counted()
-        .filter(created_at__date__gte=first, created_at__date__lt=end)
+        .filter(
+            Q(created_at__date__gte=first, created_at__date__lt=end)
+            | Q(theme_member__isnull=False, created_at__date__lt=end)
+        )
         .order_by("created_at", "pk")
         .values_list("pk", "branch_id", "category_id", "title", "description", "created_at")
     )
@@ -98,7 +105,8 @@ def most_typical(issues: list[Found]) -> Found:
     return issues[totals.index(max(totals))]
 
 
-def _serialised() -> None:
+def serialised() -> None:
+    """One writer of themes' members at a time: a search, or a merge (``services``)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -109,24 +117,26 @@ def _serialised() -> None:
 
 def search(month: date, *, user=None, progress=None, at: datetime | None = None) -> ThemeSearch:
     """Search the issues up to ``month``'s end; returns the search's record (dated ``at``,
-    now unless given)."""
+    now unless given).
+
+    The issues are read and grouped first, outside any transaction (minutes at a
+    province's size); then, under the lock, what is in a theme is read again and the new
+    themes and members written, in a short transaction."""
     month = month_start(month)
+    found = _read(month)
+    if progress:
+        progress.advance()
+    by_pk = {issue.pk: issue for issue in found}
+    groups = [
+        [by_pk[pk] for pk in keys]
+        for keys in group_texts([Text(issue.pk, issue.text, issue.category_id) for issue in found])
+        if len(keys) > 1
+    ]
+    if progress:
+        progress.advance()
     with transaction.atomic():
-        _serialised()
+        serialised()
         now = at or timezone.now()
-        found = _read(month)
-        if progress:
-            progress.advance()
-        by_pk = {issue.pk: issue for issue in found}
-        groups = [
-            [by_pk[pk] for pk in keys]
-            for keys in group_texts(
-                [Text(issue.pk, issue.text, issue.category_id) for issue in found]
-            )
-            if len(keys) > 1
-        ]
-        if progress:
-            progress.advance()
         theme_of = dict(
             ThemeIssue.objects.filter(issue_id__in=by_pk).values_list("issue_id", "theme_id")
         )

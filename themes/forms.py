@@ -14,8 +14,9 @@ from core.widgets import DateInput
 from .models import Theme
 
 Role = Membership.Role
-#: Who may own a provincial problem: the office, the leaders, a branch's lead.
-OWNER_ROLES = (Role.OFFICE, Role.LEADER, Role.LEAD)
+#: Who may own a provincial problem: the office and the leaders, who read the themes (a
+#: branch's lead could not open the problem it owned: it holds every branch's issues).
+OWNER_ROLES = (Role.OFFICE, Role.LEADER)
 
 
 def possible_owners():

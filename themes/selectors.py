@@ -16,7 +16,10 @@ from outreach.models import FeedbackItem
 from .models import Theme, ThemeIssue, ThemeSearch
 
 State = Theme.State
-_ACTIVE_ISSUE = Q(members__issue__withdrawn_at__isnull=True)
+#: Counted as the search reads them: neither withdrawn nor merged into another issue.
+_ACTIVE_ISSUE = Q(
+    members__issue__withdrawn_at__isnull=True, members__issue__merged_into__isnull=True
+)
 _ACTIVE_OPINION = _ACTIVE_ISSUE & Q(members__issue__feedback_items__withdrawn_at__isnull=True)
 
 
@@ -69,7 +72,9 @@ def evidence(theme: Theme, *, today: date | None = None) -> Evidence:
     its issues month by month."""
     opinions = FeedbackItem.objects.active().select_related("enterprise").order_by("pk")
     members = list(
-        ThemeIssue.objects.filter(theme=theme, issue__withdrawn_at__isnull=True)
+        ThemeIssue.objects.filter(
+            theme=theme, issue__withdrawn_at__isnull=True, issue__merged_into__isnull=True
+        )
         .select_related("issue__branch", "issue__category")
         .prefetch_related(Prefetch("issue__feedback_items", queryset=opinions))
     )
@@ -123,15 +128,21 @@ class ThemeOfPeriod:
 
 def themes_of_period(first: date, last: date) -> list[ThemeOfPeriod]:
     """The recurring problems of the days ``first`` to ``last``: those adopted then, and
-    those found then (proposed in its months, whatever was decided later, unless merged
-    into another); adopted first, most branches first."""
+    those found then (proposed in its months and not dismissed or merged since); adopted
+    first, most branches first."""
     adopted = Q(state=State.ADOPTED, decided_at__date__gte=first, decided_at__date__lte=last)
-    found = Q(proposed_in__gte=month_start(first), proposed_in__lte=last) & ~Q(state=State.MERGED)
+    found = Q(
+        proposed_in__gte=month_start(first),
+        proposed_in__lte=last,
+        state__in=[State.PROPOSED, State.ADOPTED],
+    )
     themes = list(
         Theme.objects.filter(adopted | found).select_related("owner", "category").order_by("pk")
     )
     members = (
-        ThemeIssue.objects.filter(theme__in=themes, issue__withdrawn_at__isnull=True)
+        ThemeIssue.objects.filter(
+            theme__in=themes, issue__withdrawn_at__isnull=True, issue__merged_into__isnull=True
+        )
         .select_related("issue__branch")
         .order_by("pk")
     )

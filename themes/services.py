@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from branches import rules
 
+from .finding import serialised
+from .forms import OWNER_ROLES
 from .models import Theme, ThemeIssue
 
 State = Theme.State
@@ -61,11 +63,12 @@ def adopt(
     """Make the theme a provincial problem: its owner answers for it by the deadline; the
     issues chosen are linked to it (at least one)."""
     _check(user)
+    now = at or timezone.now()
+    _check_owner_and_deadline(owner, deadline, timezone.localtime(now).date())
     with transaction.atomic():
         theme = _locked(theme_id, allowed={State.PROPOSED})
         if not _link(theme, issue_ids):
             raise ValidationError(_("Link at least one of its issues."))
-        now = at or timezone.now()
         theme.title = title
         theme.owner = owner
         theme.deadline = deadline
@@ -75,6 +78,14 @@ def adopt(
         theme.state = State.ADOPTED
         theme.save()
     return theme
+
+
+def _check_owner_and_deadline(owner, deadline: date, today: date) -> None:
+    membership = getattr(owner, "membership", None)
+    if not owner.is_active or membership is None or membership.role not in OWNER_ROLES:
+        raise ValidationError(_("The owner is someone of the provincial office or a leader."))
+    if deadline < today:
+        raise ValidationError(_("The deadline cannot be in the past."))
 
 
 def dismiss(user, theme_id: int, *, reason: str) -> Theme:
@@ -98,6 +109,8 @@ def merge(user, theme_id: int, *, into_id: int) -> Theme:
     if theme_id == into_id:
         raise ValidationError(_("A recurring problem cannot be merged into itself."))
     with transaction.atomic():
+        # Moving members: one writer of them at a time, with the searches.
+        serialised()
         # Both rows locked, in one order, so two opposite merges cannot both pass.
         first, second = sorted([theme_id, into_id])
         locked = {
@@ -128,5 +141,7 @@ def link(user, theme_id: int, *, issue_ids) -> int:
     """Link more of an adopted theme's issues (those the grouping found since)."""
     _check(user)
     with transaction.atomic():
-        theme = _locked(theme_id, allowed={State.ADOPTED})
+        theme = Theme.objects.select_for_update().get(pk=theme_id)
+        if theme.state != State.ADOPTED:
+            raise ValidationError(_("Issues are linked to an adopted provincial problem only."))
         return _link(theme, issue_ids)

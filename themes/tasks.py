@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -19,4 +21,6 @@ SOFT_TIME_LIMIT = 30 * 60
     time_limit=SOFT_TIME_LIMIT + 60,
 )
 def search_recurring_problems() -> None:
-    finding.search(timezone.localdate())
+    # Yesterday's month: on the 1st, the month just ended is judged with all its days (its
+    # last day's issues would otherwise only ever count for the new month).
+    finding.search(timezone.localdate() - timedelta(days=1))

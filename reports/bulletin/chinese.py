@@ -14,7 +14,7 @@ from ..assessment.scoring import Row
 from ..metrics import Figures, Rate
 from ..models import AssessmentScheme
 from .data import OverdueCase
-from .writer import ZH, Writer
+from .writer import NAMED_THEMES, ZH, Writer
 
 NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 QUARTERS = NUMERALS[:4]
@@ -221,8 +221,11 @@ class ChineseWriter(Writer):
             )
             paragraphs.append(f"本期确定为全省共性问题、由省院统筹整改的：{named}。")
         if found:
-            named = "；".join(f"“{row.theme.title}”（涉及{self.places(row)}）" for row in found)
-            paragraphs.append(f"本期新发现、提请研究的共性问题：{named}。")
+            named = "；".join(
+                f"“{row.theme.title}”（涉及{self.places(row)}）" for row in found[:NAMED_THEMES]
+            )
+            more = f"等{len(found)}个" if len(found) > NAMED_THEMES else ""
+            paragraphs.append(f"本期新发现、提请研究的共性问题：{named}{more}。")
         return paragraphs
 
     def places(self, row: ThemeOfPeriod) -> str:

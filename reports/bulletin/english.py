@@ -15,7 +15,7 @@ from ..briefing.english import MONTHS, _n, _series
 from ..metrics import Figures, Rate
 from ..models import AssessmentScheme
 from .data import OverdueCase
-from .writer import EN, Writer
+from .writer import EN, NAMED_THEMES, Writer
 
 ORDINALS = ("first", "second", "third", "fourth")
 
@@ -236,8 +236,11 @@ class EnglishWriter(Writer):
                 f"{named}."
             )
         if found:
-            named = "; ".join(f"“{row.theme.title}” ({self.places(row)})" for row in found)
-            paragraphs.append(f"Found in the period and put to the office: {named}.")
+            named = "; ".join(
+                f"“{row.theme.title}” ({self.places(row)})" for row in found[:NAMED_THEMES]
+            )
+            more = f" ({len(found)} in all)" if len(found) > NAMED_THEMES else ""
+            paragraphs.append(f"Found in the period and put to the office: {named}{more}.")
         return paragraphs
 
     def places(self, row: ThemeOfPeriod) -> str:

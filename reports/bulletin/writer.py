@@ -29,6 +29,9 @@ from ..metrics import Figures, Rate
 from ..models import AssessmentScheme
 from .data import BulletinData, OverdueCase
 
+#: At most this many recurring problems found in a period are named; the rest are counted.
+NAMED_THEMES = 10
+
 ZH = "zh"
 EN = "en"
 

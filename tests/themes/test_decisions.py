@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.factories import IssueFactory
 from tests.submissions import keyed as with_key
 from tests.themes.rows import proposed_theme
 from themes import services
@@ -218,3 +219,65 @@ def test_a_linked_issues_page_names_its_provincial_problem(client, world, office
     assert "issue-provincial-problem" not in other  # not linked
     linked = client.get(reverse("issues:issue_detail", args=[ours.issue_id])).content.decode()
     assert reverse("themes:theme_detail", args=[theme.pk]) in linked
+
+
+def test_an_issue_merged_into_another_is_neither_counted_nor_offered(client, world, office):
+    theme = proposed_theme(world)
+    duplicate = theme.members.get(issue__branch=world.a.branch).issue
+    survivor = IssueFactory(branch=world.a.branch, campaign=world.campaign)
+    type(duplicate).objects.filter(pk=duplicate.pk).update(
+        merged_into=survivor, merged_at=timezone.now()
+    )
+    client.force_login(office)
+    row = next(t for t in client.get(reverse("themes:theme_list")).context["themes"])
+    detail = client.get(reverse("themes:theme_detail", args=[theme.pk])).context
+    assert row.issue_count == len(detail["evidence"].members) == 1
+    offered = [value for value, _label in detail["adopt_form"].fields["issues"].choices]
+    assert duplicate.pk not in offered
+
+
+@pytest.mark.parametrize("persona", ["lead_a", "staff_a"])
+def test_a_branch_member_cannot_own_a_provincial_problem(world, office, persona, request):
+    theme = proposed_theme(world)
+    with pytest.raises(ValidationError):
+        services.adopt(
+            office,
+            theme.pk,
+            title="x",
+            owner=request.getfixturevalue(persona),
+            deadline=timezone.localdate(),
+            decision="y",
+            issue_ids=list(theme.members.values_list("issue_id", flat=True)),
+        )
+    theme.refresh_from_db()
+    assert theme.state == State.PROPOSED
+
+
+def test_the_service_refuses_a_past_deadline_too(world, office):
+    theme = proposed_theme(world)
+    with pytest.raises(ValidationError):
+        services.adopt(
+            office,
+            theme.pk,
+            title="x",
+            owner=office,
+            deadline=timezone.localdate() - timedelta(days=1),
+            decision="y",
+            issue_ids=list(theme.members.values_list("issue_id", flat=True)),
+        )
+    assert not ThemeIssue.objects.filter(linked=True).exists()
+
+
+def test_linking_to_a_theme_not_adopted_is_refused_as_such(world, office):
+    theme = proposed_theme(world)
+    with pytest.raises(ValidationError, match=r"已立项|adopted"):
+        services.link(office, theme.pk, issue_ids=[theme.members.first().issue_id])
+
+
+def test_a_dismissed_theme_is_not_in_the_periods_bulletin(world):
+    from themes.selectors import themes_of_period
+
+    month = timezone.localdate().replace(day=1)
+    kept = proposed_theme(world, proposed_in=month)
+    proposed_theme(world, proposed_in=month, state="dismissed", decision="个案")
+    assert [row.theme for row in themes_of_period(month, timezone.localdate())] == [kept]

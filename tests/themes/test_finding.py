@@ -139,3 +139,29 @@ def test_issues_opened_after_the_month_wait_for_its_search(branches, category):
     assert not Theme.objects.exists()
     finding.search(date(2026, 12, 1))
     assert Theme.objects.get().proposed_in == date(2026, 12, 1)
+
+
+def test_a_problem_decided_long_ago_keeps_collecting_its_issues(branches, category):
+    """Its issues are older than the window: the new ones still join it, not a new theme."""
+    old = date(2026, 3, 1)
+    for n, (branch, text) in enumerate(zip(branches, REPORT_SLOW[:3], strict=False)):
+        opened(branch, category, text, date(2026, 3, 3 + n))
+    finding.search(old)
+    theme = Theme.objects.get()
+    Theme.objects.filter(pk=theme.pk).update(state=Theme.State.DISMISSED, decision="个案")
+    for n, (branch, text) in enumerate(zip(branches[1:], REPORT_SLOW[1:], strict=False)):
+        opened(branch, category, text, date(2026, 11, 3 + n))
+    finding.search(MONTH)
+    assert Theme.objects.count() == 1
+    assert theme.members.count() == 6
+
+
+def test_the_nightly_search_judges_yesterdays_month(monkeypatch):
+    """On the 1st at night, the month just ended is searched with all its days."""
+    from themes import tasks
+
+    searched = []
+    monkeypatch.setattr(tasks.finding, "search", lambda day, **kwargs: searched.append(day))
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: date(2026, 12, 1))
+    tasks.search_recurring_problems()
+    assert searched == [date(2026, 11, 30)]
