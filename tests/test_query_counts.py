@@ -765,7 +765,7 @@ def test_assessment_pages(
     if name == "bulletin":
         assert len(response.context["bulletin"].sections[3].paragraphs) == 2  # overdue, notices
         recurring = response.context["bulletin"].sections[4].paragraphs[0]
-        assert recurring.count("“") == rows
+        assert recurring.count("“") == min(rows, 10)  # ten named, the rest counted
 
 
 # --- themes: the recurring problems ------------------------------------------------------
