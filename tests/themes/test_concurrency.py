@@ -123,3 +123,43 @@ def test_two_adoptions_at_once_adopt_once(office, leader):
     theme.refresh_from_db()
     winner = next(value for kind, value in outcomes if kind == "ok")
     assert theme.owner == winner.owner and theme.title == winner.title
+
+
+def test_a_merge_while_a_search_groups_loses_no_issue(office, monkeypatch):
+    """The search groups outside its transaction; a merge done meanwhile is seen when it
+    writes: the new issue joins the theme the merged one went into."""
+    _recurring_issues()
+    finding.search(MONTH)
+    theme = Theme.objects.get()
+    into = Theme.objects.create(
+        title="检验报告出具慢",
+        category=theme.category,
+        proposed_in=MONTH,
+        proposed_at=timezone.now(),
+        found_at=timezone.now(),
+    )
+    later = IssueFactory(
+        branch=BranchFactory(), category=theme.category, title=TEXTS[0][0], description=TEXTS[0][1]
+    )
+    type(later).objects.filter(pk=later.pk).update(created_at=datetime(2026, 11, 20, tzinfo=TZ))
+    grouping, merged = threading.Event(), threading.Event()
+    group_texts = finding.group_texts
+
+    def slow_grouping(texts, **kwargs):
+        grouping.set()
+        assert merged.wait(timeout=30)
+        return group_texts(texts, **kwargs)
+
+    monkeypatch.setattr(finding, "group_texts", slow_grouping)
+
+    def merge():
+        assert grouping.wait(timeout=30)
+        try:
+            return services.merge(office, theme.pk, into_id=into.pk)
+        finally:
+            merged.set()
+
+    outcomes = together(lambda: finding.search(MONTH), merge)
+    assert [kind for kind, _value in outcomes] == ["ok", "ok"], outcomes
+    assert ThemeIssue.objects.get(issue=later).theme_id == into.pk
+    assert not ThemeIssue.objects.filter(theme=theme).exists()
