@@ -29,9 +29,11 @@ run: install
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
-## test: install the test tools and run the whole suite (PostgreSQL when DATABASE_URL is set)
+## test: install the test tools and run the whole suite on two cores (PostgreSQL when
+## DATABASE_URL is set: scripts/pg_connections.sh gives two workers their connection slots;
+## the concurrency tests share one worker, --dist loadgroup)
 test: install-dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## lint: ruff, migrations and the deploy checks
 lint: install-dev

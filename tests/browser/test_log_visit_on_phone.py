@@ -1,6 +1,8 @@
 """On a phone, branch staff log a visit to two enterprises and record three opinions in one
 go, then find them in the feedback list by filter."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -62,9 +64,13 @@ def test_staff_logs_a_visit_and_three_opinions_on_a_phone(
 
     # Find the two fee opinions in the feedback list with the filters.
     page.goto(f"{live_server.url}/outreach/feedback/")
+    # On a phone the filters fold away: open them and wait for the fold to finish (a click
+    # on "应用" while it still moves can miss on a loaded machine).
     filters = page.get_by_role("button", name="筛选")
-    if filters.is_visible():
-        filters.click()
+    expect(filters).to_be_visible()
+    filters.click()
+    expect(page.locator("#filters")).to_have_class(re.compile(r"\bshow\b"))
+    expect(page.locator("#filters")).not_to_have_class(re.compile(r"\bcollapsing\b"))
     page.locator("select[name=category]").select_option(str(fees.pk))
     page.locator("select[name=replied]").select_option("no")
     page.get_by_role("button", name="应用").click()
