@@ -82,6 +82,11 @@ class Job(models.Model):
     message = models.TextField(_("message"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    #: The primary's WAL position when it was asked (with a replica): a job that only reads
+    #: is read from the replica once that has replayed it, so it sees every write before.
+    asked_at_position = models.CharField(
+        _("database position when asked"), max_length=40, blank=True
+    )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("file kept until"), null=True, blank=True)

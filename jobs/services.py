@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branches.scoping import scope_of
-from core.replica import REPLICA, from_replica, replica_configured
+from core.replica import REPLICA, from_replica, primary_position, replica_configured
 
 from .models import Job, job_storage
 from .progress import Progress
@@ -82,6 +82,7 @@ def job_start(*, user, kind: str, params: dict | None = None) -> Job:
         params=params,
         language=language,
         scope=scope_key(user),
+        asked_at_position=primary_position() if replica_configured() else "",
     )
     _enqueue(job)
     return job
@@ -183,11 +184,15 @@ def _run_claimed(job: Job) -> None:
 
 def _do(kind, job: Job, progress: Progress, output) -> Output | None:
     """The kind's work, read from the replica when it only reads and the replica has
-    replayed everything the primary had when the job began (so at least every write before
-    it was asked: never an older number). A replica lost on the way (its connection
-    dropped, its server restarted, a query cancelled by its recovery) is given up and the
-    work done again from the start on the primary, once."""
-    reading = from_replica() if kind.reads_only else nullcontext("default")
+    replayed everything the primary had when the job was asked (so every write before it:
+    never an older number; what others write meanwhile does not hold it back). A replica
+    lost on the way (its connection dropped, its server restarted, a query cancelled by its
+    recovery) is given up and the work done again from the start on the primary, once."""
+    reading = (
+        from_replica(caught_up_to=job.asked_at_position or None)
+        if kind.reads_only
+        else nullcontext("default")
+    )
     alias = "default"
     try:
         with reading as alias:
