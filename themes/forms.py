@@ -13,16 +13,13 @@ from core.widgets import DateInput
 
 from .models import Theme
 
-Role = Membership.Role
-#: Who may own a provincial problem: the office and the leaders, who read the themes (a
-#: branch's lead could not open the problem it owned: it holds every branch's issues).
-OWNER_ROLES = (Role.OFFICE, Role.LEADER)
-
 
 def possible_owners():
+    """Who may own a provincial problem: the office and the leaders, who read the themes (a
+    branch's lead could not open the problem it owned: it holds every branch's issues)."""
     return (
         get_user_model()
-        .objects.filter(is_active=True, membership__role__in=OWNER_ROLES)
+        .objects.filter(is_active=True, membership__role__in=Membership.PROVINCIAL_ROLES)
         .select_related("membership__branch")
         .order_by("membership__branch__sort_order", "membership__role", "username")
     )

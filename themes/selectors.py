@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from branches import rules
@@ -171,8 +171,6 @@ def themes_of_period(first: date, last: date) -> list[ThemeOfPeriod]:
 def issue_theme_flags() -> dict:
     """``issues.extensions.ISSUE_FLAGS``: the provincial problem an issue is linked to (an
     adopted theme), its name and deadline, read in the issue's own query."""
-    from django.db.models import OuterRef, Subquery
-
     linked = ThemeIssue.objects.filter(
         issue=OuterRef("pk"), linked=True, theme__state=State.ADOPTED
     )

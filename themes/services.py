@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from branches import rules
 
 from .finding import serialised
-from .forms import OWNER_ROLES
 from .models import Theme, ThemeIssue
 
 State = Theme.State
@@ -82,7 +81,7 @@ def adopt(
 
 def _check_owner_and_deadline(owner, deadline: date, today: date) -> None:
     membership = getattr(owner, "membership", None)
-    if not owner.is_active or membership is None or membership.role not in OWNER_ROLES:
+    if not owner.is_active or membership is None or not membership.is_provincial:
         raise ValidationError(_("The owner is someone of the provincial office or a leader."))
     if deadline < today:
         raise ValidationError(_("The deadline cannot be in the past."))

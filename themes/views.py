@@ -90,33 +90,39 @@ def theme_detail(request, pk):
     return _detail(request, _theme(request.user, pk))
 
 
-def _decided(request, theme, action):
-    """Run a service call; a refusal (decided meanwhile) is said, nothing changed."""
+def _decision(request, pk, *, form_key, bound_form, act, done, then=None):
+    """One of the office's decisions on theme ``pk``: the form (``bound_form(theme)``)
+    re-rendered on the theme's page with its errors, or ``act(theme, cleaned_data)`` (a
+    service); a refusal (decided meanwhile) is said and changes nothing. Goes back to the
+    theme, or to ``then(cleaned_data)``'s."""
+    theme = _theme(request.user, pk)
+    if not rules.can_decide_themes(request.user):
+        raise PermissionDenied
+    form = bound_form(theme)
+    if not form.is_valid():
+        return _detail(request, theme, forms={form_key: form}, status=400)
     try:
-        action()
+        act(theme, form.cleaned_data)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("themes:theme_detail", theme.pk)
-    return None
+    messages.success(request, done)
+    return redirect("themes:theme_detail", then(form.cleaned_data) if then else theme.pk)
 
 
 @login_required
 @require_POST
 @once_per_submission
 def theme_adopt(request, pk):
-    theme = _theme(request.user, pk)
-    if not rules.can_decide_themes(request.user):
-        raise PermissionDenied
-    members = selectors.evidence(theme).members
-    form = AdoptForm(request.POST, theme=theme, members=members)
-    if not form.is_valid():
-        return _detail(request, theme, forms={"adopt": form}, status=400)
-    data = form.cleaned_data
-    refused = _decided(
+    return _decision(
         request,
-        theme,
-        lambda: services.adopt(
+        pk,
+        form_key="adopt",
+        bound_form=lambda theme: AdoptForm(
+            request.POST, theme=theme, members=selectors.evidence(theme).members
+        ),
+        act=lambda theme, data: services.adopt(
             request.user,
             theme.pk,
             title=data["title"],
@@ -125,73 +131,48 @@ def theme_adopt(request, pk):
             decision=data["decision"],
             issue_ids=data["issues"],
         ),
+        done=_("Adopted as a provincial problem."),
     )
-    if refused:
-        return refused
-    messages.success(request, _("Adopted as a provincial problem."))
-    return redirect("themes:theme_detail", theme.pk)
 
 
 @login_required
 @require_POST
 @once_per_submission
 def theme_dismiss(request, pk):
-    theme = _theme(request.user, pk)
-    if not rules.can_decide_themes(request.user):
-        raise PermissionDenied
-    form = DismissForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, theme, forms={"dismiss": form}, status=400)
-    refused = _decided(
+    return _decision(
         request,
-        theme,
-        lambda: services.dismiss(request.user, theme.pk, reason=form.cleaned_data["reason"]),
+        pk,
+        form_key="dismiss",
+        bound_form=lambda theme: DismissForm(request.POST),
+        act=lambda theme, data: services.dismiss(request.user, theme.pk, reason=data["reason"]),
+        done=_("Dismissed: its new issues will be added to it, not proposed again."),
     )
-    if refused:
-        return refused
-    messages.success(
-        request, _("Dismissed: its new issues will be added to it, not proposed again.")
-    )
-    return redirect("themes:theme_detail", theme.pk)
 
 
 @login_required
 @require_POST
 @once_per_submission
 def theme_merge(request, pk):
-    theme = _theme(request.user, pk)
-    if not rules.can_decide_themes(request.user):
-        raise PermissionDenied
-    form = MergeForm(request.POST, targets=selectors.merge_targets(theme))
-    if not form.is_valid():
-        return _detail(request, theme, forms={"merge": form}, status=400)
-    into = form.cleaned_data["into"]
-    refused = _decided(
-        request, theme, lambda: services.merge(request.user, theme.pk, into_id=into.pk)
+    return _decision(
+        request,
+        pk,
+        form_key="merge",
+        bound_form=lambda theme: MergeForm(request.POST, targets=selectors.merge_targets(theme)),
+        act=lambda theme, data: services.merge(request.user, theme.pk, into_id=data["into"].pk),
+        done=_("Merged: its issues are now in this recurring problem."),
+        then=lambda data: data["into"].pk,
     )
-    if refused:
-        return refused
-    messages.success(request, _("Merged: its issues are now in this recurring problem."))
-    return redirect("themes:theme_detail", into.pk)
 
 
 @login_required
 @require_POST
 @once_per_submission
 def theme_link(request, pk):
-    theme = _theme(request.user, pk)
-    if not rules.can_decide_themes(request.user):
-        raise PermissionDenied
-    members = selectors.evidence(theme).members
-    form = LinkForm(request.POST, members=members)
-    if not form.is_valid():
-        return _detail(request, theme, forms={"link": form}, status=400)
-    refused = _decided(
+    return _decision(
         request,
-        theme,
-        lambda: services.link(request.user, theme.pk, issue_ids=form.cleaned_data["issues"]),
+        pk,
+        form_key="link",
+        bound_form=lambda theme: LinkForm(request.POST, members=selectors.evidence(theme).members),
+        act=lambda theme, data: services.link(request.user, theme.pk, issue_ids=data["issues"]),
+        done=_("Linked to the provincial problem."),
     )
-    if refused:
-        return refused
-    messages.success(request, _("Linked to the provincial problem."))
-    return redirect("themes:theme_detail", theme.pk)
